@@ -1,0 +1,60 @@
+# bonemets: developer tasks. GNU make; recipes run in bash.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON   ?= python3
+VENV     := .venv
+VENV_PY  := $(VENV)/bin/python
+VENV_PIP := $(VENV)/bin/pip
+EXTRAS   := notebooks,cohort,dev
+# Touched after a successful install; reinstall only when pyproject.toml is newer.
+STAMP    := $(VENV)/.installed
+
+# What `make run` does (will become the Voila explorer later).
+RUN_CMD ?= $(VENV)/bin/bonemets assess data/cases/*.yaml
+
+# Tests: unit tests first, then the notebooks (only if notebooks/ holds any .ipynb,
+# since pytest exits 5 when it collects nothing).
+PYTEST            ?= $(VENV_PY) -m pytest
+NOTEBOOK_DIR      ?= notebooks
+UNIT_TEST_CMD     ?= $(PYTEST) tests
+NOTEBOOK_TEST_CMD ?= $(PYTEST) --nbval-lax --nbval-current-env $(NOTEBOOK_DIR)/
+
+BENCH_DIR ?= benchmarks
+
+.PHONY: help venv run test bench clean
+
+help: ## list the targets
+	@echo "bonemets make targets:"
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
+	  awk 'BEGIN {FS = ":.*## "} {printf "  %-8s %s\n", $$1, $$2}'
+
+venv: $(STAMP) ## create .venv and pip install -e ".[notebooks,cohort,dev]" (only when pyproject.toml changed)
+
+$(VENV_PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(VENV_PY)
+	$(VENV_PIP) install -e ".[$(EXTRAS)]"
+	touch $(STAMP)
+
+run: venv ## assess the teaching cases (RUN_CMD)
+	$(RUN_CMD)
+
+test: venv ## unit tests, then notebooks with nbval (if any)
+	$(UNIT_TEST_CMD)
+	@if [ -d "$(NOTEBOOK_DIR)" ] && find "$(NOTEBOOK_DIR)" -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' | grep -q .; then \
+	  echo '$(NOTEBOOK_TEST_CMD)'; \
+	  $(NOTEBOOK_TEST_CMD); \
+	else \
+	  echo "no .ipynb in $(NOTEBOOK_DIR)/: notebook tests skipped"; \
+	fi
+
+bench: venv ## run every benchmarks/*.py with the venv python
+	@set -e; shopt -s nullglob; files=($(BENCH_DIR)/*.py); \
+	if [ $${#files[@]} -eq 0 ]; then echo "no $(BENCH_DIR)/*.py to run"; fi; \
+	for f in "$${files[@]}"; do echo "== $(VENV_PY) $$f"; $(VENV_PY) "$$f"; done
+
+clean: ## remove .venv, caches and build outputs
+	rm -rf $(VENV) .pytest_cache .hypothesis build dist *.egg-info
+	find . -path ./.git -prune -o \( -name __pycache__ -o -name .ipynb_checkpoints \) -type d -prune -exec rm -rf {} +
