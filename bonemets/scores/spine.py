@@ -1,0 +1,302 @@
+"""Spine scores: SINS (spinal instability) and the revised Tokuhashi score (2005)."""
+
+from __future__ import annotations
+
+import numbers
+import re
+
+from ._result import ScoreResult
+from ._validate import ScoreInputError, choice, count
+
+# --- SINS [pacs_de_sins] -------------------------------------------------------------------
+
+SINS_LOCATION = {"junctional": 3, "mobile": 2, "semi_rigid": 1, "rigid": 0}
+#: Mechanical pain 3; occasional, not mechanical 1; pain-free 0 [pacs_de_sins].
+SINS_PAIN = {"mechanical": 3, "occasional": 1, "none": 0}
+SINS_LESION = {"lytic": 2, "mixed": 1, "blastic": 0}
+SINS_ALIGNMENT = {"subluxation": 4, "de_novo_deformity": 2, "normal": 0}
+#: gt_50 / lt_50: collapse over / under 50%; none_gt_50_involved: no collapse but more than
+#: half of the body involved; none: none of these.
+SINS_COLLAPSE = {"gt_50": 3, "lt_50": 2, "none_gt_50_involved": 1, "none": 0}
+SINS_POSTEROLATERAL = {"bilateral": 3, "unilateral": 1, "none": 0}
+
+_REGION_SIZE = {"C": 7, "T": 12, "L": 5, "S": 5}
+_LEVEL = re.compile(r"^(?:(O|OC|OCC|OCCIPUT|C0)|([CTLS])(\d{1,2}))$")
+
+_SINS_TEXT = {
+    "stable": "SINS 0–6: stable.",
+    "potentially_unstable": "SINS 7–12: potentially unstable; surgical consultation is "
+    "warranted before planned radiotherapy.",
+    "unstable": "SINS 13–18: unstable; surgical consultation is warranted before planned "
+    "radiotherapy.",
+}
+
+_SINS_NOTES = (
+    "Pain scores 3 (mechanical), 1 (occasional, not mechanical) or 0 (pain-free) "
+    "[pacs_de_sins]; one secondary source scores it 3/2/1, which is wrong and not used "
+    "[neurosurgerynotes_sins].",
+    "SINS rates mechanical instability only; it does not grade epidural cord compression.",
+)
+
+
+def spinal_location(level: str) -> str:
+    """SINS location category of a spinal level.
+
+    Junctional: occiput–C2, C7–T2, T11–L1, L5–S1; mobile: C3–C6, L2–L4; semi-rigid: T3–T10;
+    rigid: S2–S5 [pacs_de_sins].
+
+    Parameters
+    ----------
+    level : str
+        One vertebral level such as ``"C5"``, ``"T12"``, ``"L5"``, ``"S3"``, or ``"O"`` /
+        ``"occiput"`` (case and spaces ignored). Ranges such as ``"T12-L1"`` are not accepted:
+        score the level of the lesion.
+
+    Returns
+    -------
+    str
+        ``"junctional"``, ``"mobile"``, ``"semi_rigid"`` or ``"rigid"``: a ``location`` for
+        :func:`sins`.
+
+    Raises
+    ------
+    ScoreInputError
+        A ``ValueError`` if the level cannot be read (e.g. ``"T13"``, ``"coccyx"``).
+
+    Examples
+    --------
+    >>> spinal_location("T12")
+    'junctional'
+    """
+    text = level.strip().upper().replace(" ", "") if isinstance(level, str) else ""
+    match = _LEVEL.match(text)
+    number = int(match.group(3)) if match and match.group(2) else 0
+    region = match.group(2) if match else None
+    if not match or (region and not 1 <= number <= _REGION_SIZE[region]):
+        raise ScoreInputError(
+            f"spinal_location(): level={level!r} is not a vertebral level; allowed values: "
+            "'O' (occiput), 'C1'–'C7', 'T1'–'T12', 'L1'–'L5', 'S1'–'S5'"
+        )
+    if region is None:  # occiput
+        return "junctional"
+    if region == "C":
+        return "mobile" if 3 <= number <= 6 else "junctional"
+    if region == "T":
+        return "semi_rigid" if 3 <= number <= 10 else "junctional"
+    if region == "L":
+        return "mobile" if 2 <= number <= 4 else "junctional"
+    return "junctional" if number == 1 else "rigid"
+
+
+def sins(
+    location: str, pain: str, lesion: str, alignment: str, collapse: str, posterolateral: str
+) -> ScoreResult:
+    """Spinal Instability Neoplastic Score (SINS).
+
+    Points and bands as published [pacs_de_sins]; total 0–18.
+
+    Parameters
+    ----------
+    location : {"junctional", "mobile", "semi_rigid", "rigid"}
+        3 / 2 / 1 / 0. Use :func:`spinal_location` to map a level such as ``"T12"``.
+    pain : {"mechanical", "occasional", "none"}
+        3 / 1 / 0 (mechanical: relieved by lying down, or worse with movement or loading).
+    lesion : {"lytic", "mixed", "blastic"}
+        2 / 1 / 0.
+    alignment : {"subluxation", "de_novo_deformity", "normal"}
+        4 / 2 / 0 (subluxation or translation; new kyphosis or scoliosis; normal).
+    collapse : {"gt_50", "lt_50", "none_gt_50_involved", "none"}
+        3 / 2 / 1 / 0 (collapse >50%; <50%; no collapse with >50% of the body involved; none).
+    posterolateral : {"bilateral", "unilateral", "none"}
+        3 / 1 / 0.
+
+    Returns
+    -------
+    ScoreResult
+        ``value`` 0–18; ``band`` ``"stable"`` (0–6), ``"potentially_unstable"`` (7–12) or
+        ``"unstable"`` (13–18). 7–18 warrants surgical consultation before planned
+        radiotherapy [pacs_de_sins].
+
+    Raises
+    ------
+    ScoreInputError
+        A ``ValueError`` naming the argument, the value and the allowed values.
+
+    Notes
+    -----
+    Where sources disagree: pain is scored 3/1/0 [pacs_de_sins]; a secondary source's 3/2/1
+    [neurosurgerynotes_sins] is wrong and not used.
+
+    Examples
+    --------
+    >>> sins(spinal_location("T12"), "mechanical", "lytic", "normal", "lt_50", "unilateral").value
+    11
+    """
+    func = "sins"
+    if isinstance(location, str) and location not in SINS_LOCATION and _LEVEL.match(
+        location.strip().upper()
+    ):
+        raise ScoreInputError(
+            f"sins(): location={location!r} is a spinal level, not a location category; use "
+            f"spinal_location({location!r}); allowed values: "
+            + ", ".join(repr(k) for k in SINS_LOCATION)
+        )
+    points = {
+        "location": choice(func, "location", location, SINS_LOCATION),
+        "pain": choice(func, "pain", pain, SINS_PAIN),
+        "lesion": choice(func, "lesion", lesion, SINS_LESION),
+        "alignment": choice(func, "alignment", alignment, SINS_ALIGNMENT),
+        "collapse": choice(func, "collapse", collapse, SINS_COLLAPSE),
+        "posterolateral": choice(func, "posterolateral", posterolateral, SINS_POSTEROLATERAL),
+    }
+    total = sum(points.values())
+    band = "stable" if total <= 6 else "potentially_unstable" if total <= 12 else "unstable"
+    return ScoreResult(
+        name="SINS",
+        value=total,
+        band=band,
+        interpretation=_SINS_TEXT[band],
+        inputs={
+            "location": location,
+            "pain": pain,
+            "lesion": lesion,
+            "alignment": alignment,
+            "collapse": collapse,
+            "posterolateral": posterolateral,
+            "points": points,
+        },
+        sources=("pacs_de_sins",),
+        notes=_SINS_NOTES,
+        unit="points",
+    )
+
+
+# --- Revised Tokuhashi score (2005) [nice_cg75][quraishi_2013_tokuhashi] --------------------
+
+TOKUHASHI_VISCERAL = {"not_removable": 0, "removable": 1, "none": 2}
+TOKUHASHI_PRIMARY = {
+    **dict.fromkeys(("lung", "osteosarcoma", "stomach", "bladder", "oesophagus", "pancreas"), 0),
+    **dict.fromkeys(("liver", "gallbladder", "unidentified"), 1),
+    "other": 2,
+    **dict.fromkeys(("kidney", "uterus"), 3),
+    "rectum": 4,
+    **dict.fromkeys(("thyroid", "breast", "prostate", "carcinoid"), 5),
+}
+#: Frankel grade of palsy: A–B 0, C–D 1, E (no palsy) 2.
+TOKUHASHI_PALSY = {"A": 0, "B": 0, "C": 1, "D": 1, "E": 2}
+_PRIMARY_ALIASES = {"esophagus": "oesophagus"}
+
+_TOKUHASHI_TEXT = {
+    "lt_6_months": "Revised Tokuhashi 0–8: predicted survival under 6 months "
+    "(conservative or palliative treatment).",
+    "ge_6_months": "Revised Tokuhashi 9–11: predicted survival of 6 months or more.",
+    "ge_1_year": "Revised Tokuhashi 12–15: predicted survival of 1 year or more "
+    "(excisional surgery).",
+}
+
+_TOKUHASHI_NOTES = (
+    "This is the revised score (Tokuhashi 2005, maximum 15), never the original 1989 score "
+    "(maximum 12) that one secondary source gives [medicalalgorithms_tokuhashi]; do not mix "
+    "versions.",
+    "One secondary source inverts the survival labels of the bands "
+    "[neurosurgerynotes_prognostication]; bonemets follows [nice_cg75] and "
+    "[quraishi_2013_tokuhashi]: 0–8 under 6 months, 12–15 a year or more.",
+    "Predicted survival is a group estimate from published cohorts, not an individual "
+    "prognosis.",
+)
+
+
+def tokuhashi(
+    kps: int,
+    extraspinal_bone_mets: int,
+    vertebral_mets: int,
+    visceral: str,
+    primary: str,
+    palsy: str,
+) -> ScoreResult:
+    """Revised Tokuhashi score (2005) for predicted survival with spinal metastases.
+
+    Only the revised 2005 score (total 0–15) is implemented, never the 1989 version
+    (total 0–12). Points and bands [nice_cg75][quraishi_2013_tokuhashi].
+
+    Parameters
+    ----------
+    kps : int
+        Karnofsky performance status, 10–100 in steps of 10: 10–40 → 0, 50–70 → 1,
+        80–100 → 2.
+    extraspinal_bone_mets : int
+        Number of extraspinal bone metastases: ≥3 → 0, 1–2 → 1, 0 → 2.
+    vertebral_mets : int
+        Number of vertebral body metastases (≥1): ≥3 → 0, 2 → 1, 1 → 2.
+    visceral : {"not_removable", "removable", "none"}
+        Metastases to major internal organs: 0 / 1 / 2.
+    primary : str
+        0: "lung", "osteosarcoma", "stomach", "bladder", "oesophagus" (or "esophagus"),
+        "pancreas"; 1: "liver", "gallbladder", "unidentified"; 2: "other"; 3: "kidney",
+        "uterus"; 4: "rectum"; 5: "thyroid", "breast", "prostate", "carcinoid".
+    palsy : {"A", "B", "C", "D", "E"}
+        Frankel grade: A–B → 0, C–D → 1, E (no palsy) → 2.
+
+    Returns
+    -------
+    ScoreResult
+        ``value`` 0–15; ``band`` ``"lt_6_months"`` (0–8), ``"ge_6_months"`` (9–11) or
+        ``"ge_1_year"`` (12–15).
+
+    Raises
+    ------
+    ScoreInputError
+        A ``ValueError`` naming the argument, the value and the allowed values.
+
+    Notes
+    -----
+    Where sources disagree: one secondary source inverts the band labels
+    [neurosurgerynotes_prognostication] and another gives the 1989 score
+    [medicalalgorithms_tokuhashi]; neither is followed.
+
+    Examples
+    --------
+    >>> tokuhashi(80, 0, 1, "none", "breast", "E").value
+    15
+    """
+    func = "tokuhashi"
+    is_int = isinstance(kps, numbers.Integral) and not isinstance(kps, bool)
+    if not is_int or kps not in range(10, 101, 10):
+        raise ScoreInputError(
+            f"tokuhashi(): kps={kps!r} is not allowed; allowed values: Karnofsky performance "
+            "status 10, 20, …, 100"
+        )
+    extraspinal = count(func, "extraspinal_bone_mets", extraspinal_bone_mets, minimum=0)
+    vertebral = count(func, "vertebral_mets", vertebral_mets, minimum=1)
+    primary_used = _PRIMARY_ALIASES.get(primary, primary) if isinstance(primary, str) else primary
+    palsy_used = palsy.strip().upper() if isinstance(palsy, str) else palsy
+    kps = int(kps)
+    points = {
+        "kps": 0 if kps <= 40 else 1 if kps <= 70 else 2,
+        "extraspinal_bone_mets": 0 if extraspinal >= 3 else 1 if extraspinal >= 1 else 2,
+        "vertebral_mets": 0 if vertebral >= 3 else 1 if vertebral == 2 else 2,
+        "visceral": choice(func, "visceral", visceral, TOKUHASHI_VISCERAL),
+        "primary": choice(func, "primary", primary_used, TOKUHASHI_PRIMARY),
+        "palsy": choice(func, "palsy", palsy_used, TOKUHASHI_PALSY),
+    }
+    total = sum(points.values())
+    band = "lt_6_months" if total <= 8 else "ge_6_months" if total <= 11 else "ge_1_year"
+    return ScoreResult(
+        name="Revised Tokuhashi score (2005)",
+        value=total,
+        band=band,
+        interpretation=_TOKUHASHI_TEXT[band],
+        inputs={
+            "kps": kps,
+            "extraspinal_bone_mets": extraspinal,
+            "vertebral_mets": vertebral,
+            "visceral": visceral,
+            "primary": primary_used,
+            "palsy": palsy_used,
+            "version": "revised 2005 (maximum 15)",
+            "points": points,
+        },
+        sources=("nice_cg75", "quraishi_2013_tokuhashi"),
+        notes=_TOKUHASHI_NOTES,
+        unit="points",
+    )
