@@ -1,0 +1,31 @@
+"""bonemets: which treatment families and tests apply to a case of bone metastases, how
+strongly, why, and on what source.
+
+An educational and research tool, not a medical device: it does not diagnose or prescribe.
+
+>>> import bonemets
+>>> a = bonemets.assess({"primary": "breast", "er": "positive", "her2": "unknown"})
+>>> a.status("her2_targeted"), a.status("receptor_retest")
+('undetermined', 'recommended')
+"""
+
+from __future__ import annotations
+
+from . import scores
+from .assessment import Alert, Assessment, Citation, Fact, Reason, Recommendation
+from .case import FIELDS, Case, load_case
+from .cases import TeachingCase, load_teaching_case, teaching_cases, teaching_library
+from .engine import ALERT_DTYPE, STATUS_DTYPE, assess, assess_cohort
+from .exceptions import BonemetsError, InvalidCaseError, KnowledgeError
+from .knowledge import KnowledgeBase, knowledge, load_knowledge
+from .vocabulary import ALERT_STATES, DISCLAIMER, STATUSES, URGENCIES
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ALERT_DTYPE", "ALERT_STATES", "Alert", "Assessment", "BonemetsError", "Case", "Citation",
+    "DISCLAIMER", "FIELDS", "Fact", "InvalidCaseError", "KnowledgeBase", "KnowledgeError", "Reason",
+    "Recommendation", "STATUSES", "STATUS_DTYPE", "TeachingCase", "URGENCIES", "assess",
+    "assess_cohort", "knowledge", "load_case", "load_knowledge", "load_teaching_case", "scores",
+    "teaching_cases", "teaching_library",
+]

@@ -1,0 +1,219 @@
+"""What an assessment says: recommendations, alerts, reasons and citations, and their views."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from .vocabulary import DISCLAIMER, STATUSES
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .case import Case
+    from .knowledge import KnowledgeBase
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A case fact a reason rests on: a field and its value, or the tests that would settle it."""
+
+    field: str
+    value: Any
+    settled_by: tuple[str, ...] = ()
+
+    @property
+    def known(self) -> bool:
+        return self.value is not None
+
+    def text(self) -> str:
+        """``er = positive``, or ``her2 unknown (settle with: receptor_retest)``."""
+        if self.known:
+            value = ", ".join(map(str, self.value)) if isinstance(self.value, list) else self.value
+            if isinstance(value, bool):
+                value = str(value).lower()
+            return f"{self.field} = {value if value != '' else 'none'}"
+        how = f"settle with: {', '.join(self.settled_by)}" if self.settled_by else "ask: clinical history"
+        return f"{self.field} unknown ({how})"
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why an item has its status.
+
+    Attributes
+    ----------
+    rule : str or None
+        The rule id, None for a default or a family summary.
+    text : str
+        The rule's reason in words.
+    outcome : {'applies', 'unknown', 'default', 'options'}
+        The rule holds for this case, or hangs on an unknown factor, or no rule holds.
+    facts : tuple of Fact
+    gives : str
+        The status (or alert level) this rule gives when it holds.
+    """
+
+    rule: str | None
+    text: str
+    outcome: str
+    facts: tuple[Fact, ...]
+    gives: str | None
+
+    def line(self) -> str:
+        """One line: the reason and its facts."""
+        facts = "; ".join(f.text() for f in self.facts)
+        prefix = {"unknown": f"Would be {self.gives} if it held, but a factor is unknown: ",
+                  "applies": ""}.get(self.outcome, "")
+        return f"{prefix}{self.text}" + (f" [{facts}]" if facts else "")
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A source as cited: its id, label, the section, an optional short excerpt, and url."""
+
+    source: str
+    label: str
+    section: str
+    excerpt: str | None = None
+    url: str | None = None
+
+    def text(self) -> str:
+        url = f" {self.url}" if self.url else ""
+        return f"{self.label}, section \u201c{self.section}\u201d{url}"
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """One evaluated family, option or test (contract: ``Assessment.recommendations``)."""
+
+    id: str
+    kind: str
+    name: str
+    family: str | None
+    status: str
+    urgency: str
+    reasons: tuple[Reason, ...]
+    sources: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class Alert:
+    """An emergency or warning (contract: ``Assessment.alerts``).
+
+    ``raised`` is False for an alert that could not be ruled out because a factor is unknown;
+    it then has level ``info`` and its reasons name the unknown factors.
+    """
+
+    id: str
+    level: str
+    name: str
+    summary: str
+    actions: tuple[str, ...]
+    sources: tuple[Citation, ...]
+    reasons: tuple[Reason, ...]
+    raised: bool = True
+    patient_text: str = ""
+    professional_text: str = ""
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The result of :func:`bonemets.assess` for one case.
+
+    Attributes
+    ----------
+    case : Case
+    recommendations : tuple of Recommendation
+        Families (each followed by its options), then tests.
+    alerts : tuple of Alert
+        Raised alerts, most severe first, then alerts not ruled out (level ``info``).
+    knowledge_version : str
+    disclaimer : str
+    """
+
+    case: "Case"
+    recommendations: tuple[Recommendation, ...]
+    alerts: tuple[Alert, ...]
+    knowledge_version: str
+    knowledge: "KnowledgeBase" = dataclasses.field(repr=False, compare=False, default=None)
+    disclaimer: str = DISCLAIMER
+
+    def status(self, item_id: str) -> str:
+        """The status of a family, option or test id.
+
+        Raises
+        ------
+        KeyError
+            Naming the id, if it is not a family, option or test.
+        """
+        return self.recommendation(item_id).status
+
+    def recommendation(self, item_id: str) -> Recommendation:
+        """The recommendation for one id (see :meth:`status`)."""
+        for r in self.recommendations:
+            if r.id == item_id:
+                return r
+        from .case import suggest
+
+        raise KeyError(f"'{item_id}' is not a family, option or test id"
+                       f"{suggest(item_id, [r.id for r in self.recommendations])}")
+
+    def alert(self, alert_id: str) -> Alert | None:
+        """The alert with this id if raised or not ruled out, else None."""
+        return next((a for a in self.alerts if a.id == alert_id), None)
+
+    def by_status(self, kind: str | None = None) -> dict[str, list[Recommendation]]:
+        """Recommendations grouped by status (most favourable first), optionally of one kind."""
+        groups: dict[str, list[Recommendation]] = {s: [] for s in STATUSES}
+        for r in self.recommendations:
+            if kind is None or r.kind == kind:
+                groups[r.status].append(r)
+        return groups
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per recommendation: id, kind, name, family, status, urgency, reasons, sources."""
+        rows = [{"id": r.id, "kind": r.kind, "name": r.name, "family": r.family, "status": r.status,
+                 "urgency": r.urgency, "reasons": " | ".join(x.line() for x in r.reasons),
+                 "sources": " | ".join(c.text() for c in r.sources)} for r in self.recommendations]
+        frame = pd.DataFrame(rows)
+        frame["status"] = pd.Categorical(frame["status"], categories=STATUSES, ordered=True)
+        return frame
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (JSON-ready): case, recommendations, alerts, version and disclaimer."""
+        return {
+            "case": self.case.model_dump(exclude_none=True),
+            "knowledge_version": self.knowledge_version,
+            "disclaimer": self.disclaimer,
+            "alerts": [dataclasses.asdict(a) for a in self.alerts],
+            "recommendations": [dataclasses.asdict(r) for r in self.recommendations],
+        }
+
+    def to_cards(self) -> list[dict[str, Any]]:
+        """CDS Hooks cards: one per alert, then one per item that is recommended, to consider,
+        undetermined or to avoid (``not_indicated`` items make no card).
+
+        Each card has ``uuid`` (stable for the same case and item), ``summary`` (< 140
+        characters), ``indicator`` (info, warning or critical), ``source.label``, and
+        ``detail`` in markdown with the reasons, the citations and the disclaimer.
+        """
+        from .cards import cards
+
+        return cards(self)
+
+    def to_text(self) -> str:
+        """The readable report the command line prints."""
+        from .render import text_report
+
+        return text_report(self)
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+
+def stable_uuid(*parts: str) -> str:
+    """A UUID that is the same for the same parts (cards stay stable across runs)."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "bonemets:" + ":".join(parts)))

@@ -1,0 +1,56 @@
+"""CDS Hooks cards (HL7 CDS Hooks ``Card``) for an assessment."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .assessment import Citation, Reason, stable_uuid
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .assessment import Assessment
+
+#: How each status shows as a card indicator; ``not_indicated`` makes no card.
+INDICATOR = {"recommended": "info", "consider": "info", "undetermined": "warning", "avoid": "warning"}
+_SUMMARY = {"recommended": "Recommended", "consider": "Consider", "undetermined": "Undetermined",
+            "avoid": "Avoid"}
+SOURCE_LABEL = "bonemets knowledge base (educational)"
+
+
+def _summary(text: str) -> str:
+    return text if len(text) < 140 else text[:136].rstrip() + "..."
+
+
+def _detail(reasons: tuple[Reason, ...], citations: tuple[Citation, ...], disclaimer: str,
+            extra: list[str] = ()) -> str:
+    lines = list(extra)
+    lines += ["**Why**", *[f"- {r.line()}" for r in reasons], "", "**Sources**"]
+    lines += [f"- {c.text()}" + (f" — \u201c{c.excerpt}\u201d" if c.excerpt else "") for c in citations]
+    lines += ["", f"_{disclaimer}_"]
+    return "\n".join(lines)
+
+
+def cards(assessment: "Assessment") -> list[dict[str, Any]]:
+    """See :meth:`bonemets.Assessment.to_cards`."""
+    key = assessment.case.model_dump_json(exclude_none=True)
+    out = []
+    for a in assessment.alerts:
+        extra = ["**Actions**", *[f"- {x}" for x in a.actions], ""]
+        out.append({
+            "uuid": stable_uuid(key, "alert", a.id),
+            "summary": _summary(f"{a.name}: {a.summary}" if a.raised else a.summary),
+            "indicator": a.level,
+            "detail": _detail(a.reasons, a.sources, assessment.disclaimer, extra),
+            "source": {"label": SOURCE_LABEL, "topic": {"code": a.id, "display": a.name}},
+        })
+    for r in assessment.recommendations:
+        if r.status not in INDICATOR:
+            continue
+        urgency = f" ({r.urgency})" if r.urgency != "routine" else ""
+        out.append({
+            "uuid": stable_uuid(key, r.kind, r.id),
+            "summary": _summary(f"{_SUMMARY[r.status]}{urgency}: {r.name} [{r.kind}]"),
+            "indicator": "critical" if r.urgency == "emergency" else INDICATOR[r.status],
+            "detail": _detail(r.reasons, r.sources, assessment.disclaimer),
+            "source": {"label": SOURCE_LABEL, "topic": {"code": r.id, "display": r.name}},
+        })
+    return out

@@ -1,0 +1,280 @@
+"""One patient's factors: the :class:`Case` model, its field vocabulary and :func:`load_case`.
+
+Every field is optional. An absent field, ``null``, or the value ``"unknown"`` all mean
+*unknown*, never "no". A list field that is given is taken as complete: ``bone_sites:
+[spine]`` means the spine and nothing else; ``prior_endocrine_therapy: []`` means none.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal, Optional
+
+import annotated_types
+import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+
+from .exceptions import InvalidCaseError
+
+Primary = Literal["breast", "prostate", "lung", "kidney", "thyroid", "other", "unknown"]
+Sex = Literal["female", "male", "unknown"]
+Menopause = Literal["pre", "post", "unknown", "not_applicable"]
+Receptor = Literal["positive", "negative", "unknown"]
+Her2 = Literal["positive", "low", "negative", "unknown"]
+BoneSite = Literal["skull", "spine", "ribs", "pelvis", "upper_arm", "upper_leg", "other"]
+Visceral = Literal["none", "present", "crisis", "unknown"]
+PainLevel = Literal["none", "mild", "moderate", "severe"]
+EndocrineTherapy = Literal["aromatase_inhibitor", "tamoxifen", "fulvestrant", "ovarian_suppression"]
+EndocrineResistance = Literal["none", "primary", "secondary", "unknown"]
+
+
+def _strict_bool(value: Any) -> Any:
+    """Accept ``true``/``false`` (bool or string, any case); leave anything else to fail."""
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    if isinstance(value, bool) or value is None:
+        return value
+    raise ValueError("not true or false")
+
+
+Bool = Annotated[bool, BeforeValidator(_strict_bool)]
+
+
+class Case(BaseModel):
+    """One patient's factors (contract §2). Every field is optional; absent means unknown.
+
+    Build with ``Case(**fields)`` or ``Case.model_validate(mapping)``. A value that is not
+    allowed, an unknown field name, or two fields that contradict each other raise
+    :class:`~bonemets.InvalidCaseError` with a one-line message naming the field(s), the value
+    and the values allowed.
+
+    Examples
+    --------
+    >>> from bonemets import Case
+    >>> Case(primary="breast", er="positive", her2="unknown").her2
+    'unknown'
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    # Cancer
+    primary: Optional[Primary] = Field(None, description="Where the cancer started.")
+    sex: Optional[Sex] = None
+    age: Optional[int] = Field(None, ge=0, le=120, description="Age in years.")
+    menopause: Optional[Menopause] = Field(None, description="`not_applicable` for men.")
+    er: Optional[Receptor] = Field(None, description="Oestrogen receptor status.")
+    pr: Optional[Receptor] = Field(None, description="Progesterone receptor status.")
+    her2: Optional[Her2] = Field(
+        None, description="`low` is IHC 1+ or 2+ with ISH negative; `negative` is IHC 0."
+    )
+    triple_negative: Optional[Bool] = Field(
+        None,
+        description="A label from the records, cross-checked against er, pr and her2 "
+        "(the engine decides from er, pr and her2 themselves).",
+    )
+    # Extent
+    bone_sites: Optional[list[BoneSite]] = Field(None, min_length=1)
+    bone_lesion_count: Optional[int] = Field(None, ge=1, le=1000)
+    visceral_metastases: Optional[Visceral] = None
+    bone_marrow_involvement: Optional[Bool] = None
+    # Symptoms
+    bone_pain: Optional[PainLevel] = None
+    pathological_fracture: Optional[Bool] = Field(None, description="A fracture has happened.")
+    back_pain: Optional[Bool] = None
+    neurological_deficit: Optional[Bool] = Field(
+        None, description="Weakness, numbness, tingling or difficulty walking."
+    )
+    bladder_bowel_dysfunction: Optional[Bool] = None
+    hypercalcaemia_symptoms: Optional[Bool] = None
+    # Labs
+    calcium_mmol_l: Optional[float] = Field(None, ge=0.5, le=6.0, description="Total serum calcium.")
+    albumin_g_l: Optional[float] = Field(None, ge=5, le=70)
+    creatinine_umol_l: Optional[float] = Field(None, ge=10, le=3000)
+    weight_kg: Optional[float] = Field(None, ge=20, le=400)
+    # Prior treatment
+    prior_endocrine_therapy: Optional[list[EndocrineTherapy]] = None
+    endocrine_resistance: Optional[EndocrineResistance] = None
+    prior_cdk46_inhibitor: Optional[Bool] = None
+    prior_chemotherapy: Optional[Bool] = None
+    months_since_chemotherapy: Optional[int] = Field(None, ge=0, le=600)
+    prior_radiotherapy_sites: Optional[list[BoneSite]] = None
+    on_bone_strengthening: Optional[Bool] = Field(
+        None, description="Already on a bisphosphonate or denosumab."
+    )
+    # History
+    years_since_primary_diagnosis: Optional[float] = Field(None, ge=0, le=80)
+    other_invasive_cancer: Optional[Bool] = None
+    dental_check_done: Optional[Bool] = None
+    could_become_pregnant: Optional[Bool] = None
+
+    def __init__(self, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as err:
+            raise InvalidCaseError(_describe(err), fields=_error_fields(err)) from None
+
+    @classmethod
+    def model_validate(cls, obj: Any, **kwargs: Any) -> "Case":  # type: ignore[override]
+        """Validate a mapping of fields; errors as for ``Case(**fields)``."""
+        if not isinstance(obj, dict):
+            raise InvalidCaseError(f"a case must be a mapping of fields, not {type(obj).__name__}")
+        return cls(**obj)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Case":
+        from .engine import check_consistency  # the engine checks contradictions for cohorts too
+
+        check_consistency(self.engine_record())
+        return self
+
+    def engine_record(self) -> dict[str, Any]:
+        """The fields as the engine reads them: ``"unknown"`` becomes ``None``."""
+        return {k: (None if v == "unknown" else v) for k, v in self.__dict__.items()}
+
+    def known(self) -> dict[str, Any]:
+        """Only the fields that are known, as given."""
+        return {k: v for k, v in self.model_dump().items() if v is not None and v != "unknown"}
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """What the engine needs to know about one case field, read off :class:`Case`.
+
+    Attributes
+    ----------
+    name : str
+    kind : {'enum', 'list', 'bool', 'int', 'float'}
+    allowed : tuple of str
+        For enum and list fields, the values allowed (``"unknown"`` excluded).
+    ge, le : float or None
+        Bounds of a number field.
+    description : str
+    """
+
+    name: str
+    kind: str
+    allowed: tuple[str, ...] = ()
+    ge: float | None = None
+    le: float | None = None
+    description: str = ""
+
+    def allowed_text(self) -> str:
+        """The values allowed, as a user reads them."""
+        if self.kind == "enum":
+            return ", ".join(self.allowed + (("unknown",) if self.has_unknown else ()))
+        if self.kind == "list":
+            return "a list of " + ", ".join(self.allowed)
+        if self.kind == "bool":
+            return "true or false"
+        unit = " (whole number)" if self.kind == "int" else ""
+        return f"a number from {self.ge:g} to {self.le:g}{unit}"
+
+    @property
+    def has_unknown(self) -> bool:
+        return self.kind == "enum" and self.name in _FIELDS_WITH_UNKNOWN
+
+
+def _spec(name: str, info: Any) -> FieldSpec:
+    ann = typing.get_args(info.annotation)[0]  # Optional[X] -> X
+    while typing.get_origin(ann) is Annotated:
+        ann = typing.get_args(ann)[0]
+    ge = le = None
+    for m in info.metadata:
+        if isinstance(m, annotated_types.Ge):
+            ge = float(m.ge)
+        if isinstance(m, annotated_types.Le):
+            le = float(m.le)
+    desc = info.description or ""
+    if typing.get_origin(ann) is Literal:
+        return FieldSpec(name, "enum", tuple(a for a in typing.get_args(ann) if a != "unknown"),
+                         description=desc)
+    if typing.get_origin(ann) is list:
+        return FieldSpec(name, "list", typing.get_args(typing.get_args(ann)[0]), description=desc)
+    kind = {bool: "bool", int: "int", float: "float"}[ann]
+    return FieldSpec(name, kind, ge=ge, le=le, description=desc)
+
+
+_FIELDS_WITH_UNKNOWN = {
+    n for n, i in Case.model_fields.items()
+    if typing.get_origin(typing.get_args(i.annotation)[0]) is Literal
+    and "unknown" in typing.get_args(typing.get_args(i.annotation)[0])
+}
+
+#: Every case field, in the order of the contract.
+FIELDS: dict[str, FieldSpec] = {n: _spec(n, i) for n, i in Case.model_fields.items()}
+
+
+def suggest(name: str, choices: typing.Iterable[str]) -> str:
+    """``"; did you mean 'x'?"`` for the closest choice, or ``""``."""
+    close = difflib.get_close_matches(name, list(choices), n=1)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _error_fields(err: ValidationError) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(str(e["loc"][0]) for e in err.errors() if e["loc"]))
+
+
+def _describe(err: ValidationError) -> str:
+    """One line for all of a pydantic error's problems, in our words."""
+    parts = []
+    for e in err.errors():
+        loc = e["loc"]
+        if not loc:
+            parts.append(str(e.get("msg", "invalid case")).removeprefix("Value error, "))
+            continue
+        name = str(loc[0])
+        value = e.get("input")
+        if e["type"] == "extra_forbidden":
+            parts.append(f"unknown field '{name}'{suggest(name, FIELDS)}")
+            continue
+        spec = FIELDS[name]
+        where = f"{name}[{loc[1]}]" if len(loc) > 1 and isinstance(loc[1], int) else name
+        if spec.kind == "list" and len(loc) == 1 and e["type"] == "too_short":
+            parts.append(f"{name}=[] is not allowed: give at least one of {', '.join(spec.allowed)}, "
+                         "or leave it out if unknown")
+        elif spec.kind == "list" and len(loc) == 1:
+            parts.append(f"{name}={value!r} is not allowed; allowed: {spec.allowed_text()}")
+        elif spec.kind == "list":
+            parts.append(f"{where}={value!r} is not allowed; allowed: {', '.join(spec.allowed)}")
+        else:
+            parts.append(f"{name}={value!r} is not allowed; allowed: {spec.allowed_text()}")
+    return "; ".join(parts)
+
+
+def load_case(path: str | Path) -> Case:
+    """Read one case from a YAML or JSON file.
+
+    The file holds either the case fields at top level, or a teaching case whose fields sit
+    under ``case:`` (see ``data/cases/``).
+
+    Parameters
+    ----------
+    path : str or Path
+
+    Returns
+    -------
+    Case
+
+    Raises
+    ------
+    InvalidCaseError
+        The file cannot be read or parsed, or a field is invalid; the message starts with the
+        file name.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, json.JSONDecodeError) as err:
+        reason = getattr(err, "strerror", None) or str(err).splitlines()[0]
+        raise InvalidCaseError(f"{path}: cannot read case file: {reason}") from None
+    if isinstance(data, dict) and isinstance(data.get("case"), dict):
+        data = data["case"]
+    try:
+        return Case.model_validate(data if data is not None else {})
+    except InvalidCaseError as err:
+        raise InvalidCaseError(f"{path}: {err}", fields=err.fields) from None

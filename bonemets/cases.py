@@ -1,0 +1,72 @@
+"""The teaching case library shipped in ``data/cases/``.
+
+Each file is a YAML mapping::
+
+    id: hr_positive_postmenopausal        # the file name without .yaml
+    title: ...
+    narrative: ...                        # a short story for the class
+    teaching_points: [...]
+    questions: [...]
+    case: {primary: breast, ...}          # the Case fields
+    expected: {item_id: status, ...}      # reviewed statuses (golden); optional
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from .case import Case, load_case
+from .exceptions import InvalidCaseError
+from .knowledge import data_dir
+
+_KEYS = {"id", "title", "narrative", "teaching_points", "questions", "case", "expected"}
+
+
+@dataclass(frozen=True)
+class TeachingCase:
+    """A case from the library, with what an educator needs to present it."""
+
+    id: str
+    title: str
+    narrative: str
+    case: Case
+    teaching_points: tuple[str, ...] = ()
+    questions: tuple[str, ...] = ()
+    expected: dict[str, str] = field(default_factory=dict)
+    path: Path | None = None
+
+
+def cases_dir() -> Path:
+    """Where the library lives."""
+    return data_dir() / "cases"
+
+
+def load_teaching_case(path: str | Path) -> TeachingCase:
+    """Read one teaching case file; errors name the file and the field."""
+    path = Path(path)
+    case = load_case(path)
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    extra = set(raw) - _KEYS
+    if extra:
+        raise InvalidCaseError(f"{path}: unknown key(s) {sorted(extra)}; allowed: {', '.join(sorted(_KEYS))}")
+    if raw.get("id") != path.stem:
+        raise InvalidCaseError(f"{path}: id {raw.get('id')!r} must equal the file name {path.stem!r}")
+    return TeachingCase(
+        id=raw["id"], title=raw.get("title", raw["id"]), narrative=raw.get("narrative", ""), case=case,
+        teaching_points=tuple(raw.get("teaching_points", ())), questions=tuple(raw.get("questions", ())),
+        expected=dict(raw.get("expected") or {}), path=path)
+
+
+@cache
+def teaching_library() -> dict[str, TeachingCase]:
+    """Every teaching case with its title, narrative, teaching points and questions, by id."""
+    return {p.stem: load_teaching_case(p) for p in sorted(cases_dir().glob("*.yaml"))}
+
+
+def teaching_cases() -> dict[str, Case]:
+    """The curated case library as ``dict[str, Case]`` keyed by case id (contract)."""
+    return {k: v.case for k, v in teaching_library().items()}

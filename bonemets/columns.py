@@ -1,0 +1,342 @@
+"""Case fields as columns: validate a frame of cases and encode it for the engine.
+
+This is the single entry of both paths: :func:`bonemets.assess` makes a one-row frame of its
+case, :func:`bonemets.assess_cohort` passes its frame as it is. Work is done per distinct
+value of a column (``pandas.factorize``), so a million rows with a handful of distinct values
+cost little more than the handful.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from .case import FIELDS, FieldSpec
+from .logic import Tri
+from .scores import cockcroft_gault_ml_min, corrected_calcium_si, round_half_up
+
+
+@dataclass(frozen=True)
+class CellError:
+    """One invalid cell of a cohort.
+
+    Attributes
+    ----------
+    position : int
+        Row position in the frame (0-based).
+    column : str
+    value : object
+        The value as given.
+    allowed : str
+        The values allowed, as a user reads them.
+    """
+
+    position: int
+    column: str
+    value: Any
+    allowed: str
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A number the engine computes from case fields (a published formula).
+
+    Attributes
+    ----------
+    name : str
+    inputs : tuple of str
+        The case fields it is computed from; unknown if any of them is unknown.
+    description : str
+    """
+
+    name: str
+    inputs: tuple[str, ...]
+    description: str
+    compute: Callable[["Columns"], np.ndarray]
+
+
+def _crcl(cols: "Columns") -> np.ndarray:
+    sex = cols.enums["sex"]
+    female = sex == FIELDS["sex"].allowed.index("female")
+    crcl = cockcroft_gault_ml_min(
+        cols.numbers["age"], cols.numbers["weight_kg"], cols.numbers["creatinine_umol_l"], female
+    )
+    return np.where(sex >= 0, round_half_up(crcl), np.nan)
+
+
+#: Derived numbers that rules may compare like case fields.
+DERIVED: dict[str, Derived] = {
+    d.name: d
+    for d in (
+        Derived(
+            "corrected_calcium_mmol_l",
+            ("calcium_mmol_l", "albumin_g_l"),
+            "Albumin-corrected calcium, Ca + 0.02 × (40 − albumin g/L), rounded half up to 0.01 "
+            "mmol/L as labs report it (bonemets.scores.corrected_calcium).",
+            lambda c: round_half_up(corrected_calcium_si(c.numbers["calcium_mmol_l"], c.numbers["albumin_g_l"]), 2),
+        ),
+        Derived(
+            "creatinine_clearance_ml_min",
+            ("age", "weight_kg", "creatinine_umol_l", "sex"),
+            "Cockcroft–Gault creatinine clearance with actual body weight, rounded half up to whole "
+            "mL/min before any threshold (bonemets.scores.creatinine_clearance).",
+            _crcl,
+        ),
+    )
+}
+
+
+@dataclass
+class Columns:
+    """A frame of cases encoded for the engine.
+
+    Attributes
+    ----------
+    n : int
+        Number of rows.
+    enums : dict of str to ndarray
+        Per enum field, int8 codes into ``FIELDS[name].allowed``; -1 is unknown.
+    bools : dict of str to Tri
+    numbers : dict of str to ndarray
+        Per number field and derived number, float64 with NaN for unknown.
+    lists : dict of str to (ndarray, ndarray)
+        Per list field, a boolean mask of rows where the list is known, and a boolean
+        matrix (rows × allowed values) of membership.
+    errors : list of CellError
+        Invalid cells, in row order; their rows are encoded as unknown.
+    """
+
+    n: int
+    enums: dict[str, np.ndarray] = field(default_factory=dict)
+    bools: dict[str, Tri] = field(default_factory=dict)
+    numbers: dict[str, np.ndarray] = field(default_factory=dict)
+    lists: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    errors: list[CellError] = field(default_factory=list)
+
+    def unknown(self, name: str) -> np.ndarray:
+        """Rows where a field or derived number is unknown."""
+        spec = FIELDS.get(name)
+        kind = spec.kind if spec else "float"
+        if kind == "enum":
+            return self.enums[name] < 0
+        if kind == "bool":
+            return self.bools[name].unknown
+        if kind == "list":
+            return ~self.lists[name][0]
+        return np.isnan(self.numbers[name])
+
+    def value(self, name: str, row: int) -> Any:
+        """The value of a field on one row as a user reads it; None when unknown."""
+        spec = FIELDS.get(name)
+        kind = spec.kind if spec else "float"
+        if kind == "enum":
+            code = self.enums[name][row]
+            return None if code < 0 else spec.allowed[code]
+        if kind == "bool":
+            return self.bools[name].at(row)
+        if kind == "list":
+            known, member = self.lists[name]
+            return [v for v, m in zip(spec.allowed, member[row]) if m] if known[row] else None
+        x = self.numbers[name][row]
+        if np.isnan(x):
+            return None
+        return int(x) if kind == "int" else round(float(x), 2)
+
+
+_SMALL = 64  # below this many rows, plain Python beats pandas' per-call overhead
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, (list, np.ndarray)) else value
+
+
+def _factorize(column: pd.Series | np.ndarray) -> tuple[np.ndarray, list[Any]]:
+    """Codes (-1 for missing) and distinct values of a column."""
+    if isinstance(column, pd.Series) and isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy(), list(column.cat.categories)
+    values = column.to_numpy() if isinstance(column, pd.Series) else column
+    if values.dtype == object and len(values) <= _SMALL:
+        index: dict[Any, int] = {}
+        codes = [-1 if _is_missing(v) else index.setdefault(_hashable(v), len(index)) for v in values]
+        return np.array(codes, dtype=np.intp), list(index)
+    if values.dtype == object:
+        values = np.array([_hashable(v) for v in values] if any(isinstance(v, (list, np.ndarray)) for v in values)
+                          else values, dtype=object)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return codes, list(uniques)
+
+
+def _is_missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA
+
+
+def _encode_enum(spec: FieldSpec, uniques: list[Any]) -> list[Any]:
+    out = []
+    for u in uniques:
+        if _is_missing(u) or (u == "unknown" and spec.has_unknown):
+            out.append(-1)
+        elif isinstance(u, str) and u in spec.allowed:
+            out.append(spec.allowed.index(u))
+        else:
+            out.append(None)
+    return out
+
+
+def _encode_bool(spec: FieldSpec, uniques: list[Any]) -> list[Any]:
+    out = []
+    for u in uniques:
+        if _is_missing(u):
+            out.append(-1)
+        elif isinstance(u, (bool, np.bool_)):
+            out.append(int(u))
+        elif isinstance(u, str) and u.strip().lower() in ("true", "false"):
+            out.append(int(u.strip().lower() == "true"))
+        else:
+            out.append(None)
+    return out
+
+
+def _encode_list(spec: FieldSpec, uniques: list[Any]) -> list[Any]:
+    out = []
+    for u in uniques:
+        if _is_missing(u):
+            out.append(-1)
+            continue
+        if isinstance(u, str):
+            items = [] if u.strip() in ("", "[]") else [s.strip() for s in u.split(";")]
+        elif isinstance(u, tuple):
+            items = list(u)
+        else:
+            out.append(None)
+            continue
+        if any(i not in spec.allowed for i in items) or (not items and spec.name == "bone_sites"):
+            out.append(None)
+        else:
+            out.append(frozenset(items))
+    return out
+
+
+def _to_float(value: Any) -> float | None:
+    """A number from one distinct cell value; None if it is not a number."""
+    if isinstance(value, (bool, np.bool_)):
+        return None
+    if isinstance(value, (int, float, np.number)):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _number(spec: FieldSpec, column: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Float values and a mask of invalid cells."""
+    dtype = column.dtype
+    if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
+        values = (column.to_numpy(dtype=float, na_value=np.nan) if isinstance(column, pd.Series)
+                  else column.astype(float))
+        bad = np.zeros(len(values), dtype=bool)
+    else:
+        codes, uniques = _factorize(column)
+        lut = np.array([_to_float(u) for u in uniques] + [np.nan], dtype=float)
+        invalid = np.array([_to_float(u) is None for u in uniques] + [False])
+        values, bad = lut[codes], invalid[codes]
+    with np.errstate(invalid="ignore"):
+        bad |= (values < spec.ge) | (values > spec.le)
+        if spec.kind == "int":
+            bad |= ~np.isnan(values) & (values != np.floor(values))
+    return np.where(bad, np.nan, values), bad
+
+
+def one_row(record: Mapping[str, Any]) -> dict[str, np.ndarray]:
+    """One case's fields as one-row columns for :func:`encode` (lists stay single cells)."""
+    out = {}
+    for name, value in record.items():
+        cell = np.empty(1, dtype=object)
+        cell[0] = value
+        out[name] = cell
+    return out
+
+
+def encode(frame: pd.DataFrame | Mapping[str, np.ndarray], n: int | None = None) -> Columns:
+    """Validate and encode cases given as columns of case fields.
+
+    Missing columns are unknown on every row. Invalid cells are listed in ``errors`` (and
+    read as unknown); the caller decides whether to raise.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame or mapping of str to 1-D array
+        Columns named after :class:`~bonemets.Case` fields; other columns are not read.
+    n : int, optional
+        Number of rows, needed only for a mapping with no columns.
+
+    Returns
+    -------
+    Columns
+    """
+    n = len(frame) if isinstance(frame, pd.DataFrame) else (n if n is not None else
+                                                             len(next(iter(frame.values()))))
+    cols = Columns(n)
+    bad_cells: list[tuple[np.ndarray, str, Any, str]] = []
+    for name, spec in FIELDS.items():
+        if name not in frame:
+            _fill_unknown(cols, spec, n)
+            continue
+        series = frame[name]
+        if spec.kind in ("int", "float"):
+            cols.numbers[name], bad = _number(spec, series)
+            if bad.any():
+                bad_cells.append((bad, name, series, spec.allowed_text()))
+            continue
+        codes, uniques = _factorize(series)
+        encoder = {"enum": _encode_enum, "bool": _encode_bool, "list": _encode_list}[spec.kind]
+        encoded = encoder(spec, uniques)
+        invalid = [i for i, e in enumerate(encoded) if e is None]
+        if invalid:
+            bad = np.isin(codes, invalid)
+            bad_cells.append((bad, name, series, spec.allowed_text()))
+            codes = np.where(bad, -1, codes)
+        _store(cols, spec, codes, encoded)
+    for d in DERIVED.values():
+        cols.numbers[d.name] = d.compute(cols)
+    for bad, name, series, allowed in bad_cells:
+        for pos in np.flatnonzero(bad):
+            value = series.iloc[pos] if isinstance(series, pd.Series) else series[pos]
+            cols.errors.append(CellError(int(pos), name, value, allowed))
+    cols.errors.sort(key=lambda e: (e.position, list(FIELDS).index(e.column)))
+    return cols
+
+
+def _fill_unknown(cols: Columns, spec: FieldSpec, n: int) -> None:
+    if spec.kind == "enum":
+        cols.enums[spec.name] = np.full(n, -1, dtype=np.int8)
+    elif spec.kind == "bool":
+        cols.bools[spec.name] = Tri(np.zeros(n, bool), np.zeros(n, bool))
+    elif spec.kind == "list":
+        cols.lists[spec.name] = (np.zeros(n, bool), np.zeros((n, len(spec.allowed)), bool))
+    else:
+        cols.numbers[spec.name] = np.full(n, np.nan)
+
+
+def _store(cols: Columns, spec: FieldSpec, codes: np.ndarray, encoded: list[Any]) -> None:
+    """Turn per-distinct-value encodings into per-row arrays."""
+    if spec.kind == "enum":
+        lut = np.array([e if e is not None else -1 for e in encoded] + [-1], dtype=np.int8)
+        cols.enums[spec.name] = lut[codes]  # code -1 picks the trailing -1
+    elif spec.kind == "bool":
+        lut = np.array([e if e is not None else -1 for e in encoded] + [-1], dtype=np.int8)
+        value = lut[codes]
+        cols.bools[spec.name] = Tri(value == 1, value == 0)
+    else:
+        k = len(spec.allowed)
+        known_lut = np.array([isinstance(e, frozenset) for e in encoded] + [False])
+        member_lut = np.zeros((len(encoded) + 1, k), dtype=bool)
+        for i, e in enumerate(encoded):
+            if isinstance(e, frozenset):
+                member_lut[i] = [v in e for v in spec.allowed]
+        cols.lists[spec.name] = (known_lut[codes], member_lut[codes])

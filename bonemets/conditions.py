@@ -1,0 +1,297 @@
+"""The condition language of the knowledge base, compiled once when the knowledge is loaded.
+
+A condition is a YAML mapping, one of:
+
+``all: [c, ...]`` / ``any: [c, ...]`` / ``not: c``
+    Kleene conjunction, disjunction and negation.
+``ref: concept_id``
+    A named condition from ``concepts.yaml``.
+``always: true``
+    True on every case.
+``field: NAME`` with one or more tests
+    ``is: v`` and ``in: [v, ...]`` (enum and true/false fields); ``has: v``, ``has_any: [v, ...]``
+    and ``empty: true`` (list fields); ``lt``, ``le``, ``gt``, ``ge`` (numbers and derived
+    numbers such as ``creatinine_clearance_ml_min``); ``unknown: true|false`` (any field).
+    Several tests on one field must all hold.
+
+A test on an unknown field is *unknown*, not false, except ``unknown:`` itself, which is
+always known. Nothing is evaluated with ``eval``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from functools import reduce
+from typing import Any, Callable, Iterator
+
+import numpy as np
+
+from .case import FIELDS, suggest
+from .columns import DERIVED, Columns
+from .exceptions import KnowledgeError
+from .logic import Tri, all_of, any_of
+
+_OPS = {
+    "enum": ("is", "in"),
+    "bool": ("is",),
+    "list": ("has", "has_any", "empty"),
+    "int": ("lt", "le", "gt", "ge"),
+    "float": ("lt", "le", "gt", "ge"),
+}
+_COMPARE: dict[str, Callable[[np.ndarray, float], np.ndarray]] = {
+    "lt": np.less, "le": np.less_equal, "gt": np.greater, "ge": np.greater_equal,
+}
+_SYMBOL = {"lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
+
+
+class Node:
+    """A compiled condition."""
+
+    def evaluate(self, cols: Columns, cache: dict[str, Tri]) -> Tri:
+        """Kleene truth value on every row; atoms are cached by their key."""
+        raise NotImplementedError
+
+    def atoms(self) -> Iterator["Atom"]:
+        """Every field test inside this condition, depth first."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Atom(Node):
+    """A test on one field, e.g. ``her2 is positive``."""
+
+    field: str
+    kind: str
+    tests: tuple[tuple[str, Any], ...]
+    key: str = dataclasses.field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", f"{self.field}:{self.tests}")
+
+    def text(self) -> str:
+        """The test as a reader writes it, e.g. ``her2 in {low, negative}``."""
+        parts = []
+        for op, value in self.tests:
+            if op == "unknown":
+                parts.append(f"{self.field} is {'unknown' if value else 'known'}")
+            elif op in _SYMBOL:
+                parts.append(f"{self.field} {_SYMBOL[op]} {value:g}")
+            elif op in ("in", "has_any"):
+                word = "in" if op == "in" else "includes any of"
+                parts.append(f"{self.field} {word} {{{', '.join(map(str, value))}}}")
+            elif op == "has":
+                parts.append(f"{self.field} includes {value}")
+            elif op == "empty":
+                parts.append(f"{self.field} is {'empty' if value else 'not empty'}")
+            else:
+                parts.append(f"{self.field} is {str(value).lower()}")
+        return " and ".join(parts)
+
+    def evaluate(self, cols: Columns, cache: dict[str, Tri]) -> Tri:
+        hit = cache.get(self.key)
+        if hit is None:
+            hit = cache[self.key] = all_of([self._one(cols, op, v) for op, v in self.tests])
+        return hit
+
+    def _one(self, cols: Columns, op: str, value: Any) -> Tri:
+        if op == "unknown":
+            unknown = cols.unknown(self.field)
+            return Tri(unknown, ~unknown) if value else Tri(~unknown, unknown)
+        if self.kind == "enum":
+            codes = cols.enums[self.field]
+            allowed = FIELDS[self.field].allowed
+            wanted = [allowed.index(v) for v in (value if op == "in" else [value])]
+            return Tri.known(codes >= 0, any_equal(codes, wanted))
+        if self.kind == "bool":
+            tri = cols.bools[self.field]
+            return tri if value else ~tri
+        if self.kind == "list":
+            known, member = cols.lists[self.field]
+            allowed = FIELDS[self.field].allowed
+            if op == "empty":
+                empty = ~member.any(axis=1)
+                return Tri.known(known, empty if value else ~empty)
+            wanted = [allowed.index(v) for v in (value if op == "has_any" else [value])]
+            return Tri.known(known, member[:, wanted].any(axis=1))
+        x = cols.numbers[self.field]
+        with np.errstate(invalid="ignore"):
+            return Tri.known(~np.isnan(x), _COMPARE[op](x, value))
+
+    def atoms(self) -> Iterator["Atom"]:
+        yield self
+
+
+@dataclass(frozen=True)
+class AllOf(Node):
+    children: tuple[Node, ...]
+
+    def evaluate(self, cols: Columns, cache: dict[str, Tri]) -> Tri:
+        return all_of([c.evaluate(cols, cache) for c in self.children])
+
+    def atoms(self) -> Iterator[Atom]:
+        for c in self.children:
+            yield from c.atoms()
+
+
+@dataclass(frozen=True)
+class AnyOf(Node):
+    children: tuple[Node, ...]
+
+    def evaluate(self, cols: Columns, cache: dict[str, Tri]) -> Tri:
+        return any_of([c.evaluate(cols, cache) for c in self.children])
+
+    def atoms(self) -> Iterator[Atom]:
+        for c in self.children:
+            yield from c.atoms()
+
+
+@dataclass(frozen=True)
+class Negation(Node):
+    child: Node
+
+    def evaluate(self, cols: Columns, cache: dict[str, Tri]) -> Tri:
+        return ~self.child.evaluate(cols, cache)
+
+    def atoms(self) -> Iterator[Atom]:
+        yield from self.child.atoms()
+
+
+@dataclass(frozen=True)
+class Always(Node):
+    def evaluate(self, cols: Columns, cache: dict[str, Tri]) -> Tri:
+        return Tri.constant(cols.n, True)
+
+    def atoms(self) -> Iterator[Atom]:
+        return iter(())
+
+
+@dataclass(frozen=True)
+class Ref(Node):
+    """A named condition (concept); evaluated once per frame and cached under its name."""
+
+    name: str
+    target: Node
+
+    def evaluate(self, cols: Columns, cache: dict[str, Tri]) -> Tri:
+        key = f"ref:{self.name}"
+        hit = cache.get(key)
+        if hit is None:
+            hit = cache[key] = self.target.evaluate(cols, cache)
+        return hit
+
+    def atoms(self) -> Iterator[Atom]:
+        yield from self.target.atoms()
+
+
+def any_equal(codes: np.ndarray, wanted: list[int]) -> np.ndarray:
+    """Rows whose code is one of a few wanted codes (faster than ``np.isin`` for a few)."""
+    return reduce(np.logical_or, (codes == w for w in wanted))
+
+
+def field_kind(name: str) -> str | None:
+    """The kind of a case field or derived number, or None if there is no such name."""
+    if name in FIELDS:
+        return FIELDS[name].kind
+    return "float" if name in DERIVED else None
+
+
+def compile_condition(spec: Any, where: str, concepts: dict[str, Node]) -> Node:
+    """Compile one condition mapping.
+
+    Parameters
+    ----------
+    spec : object
+        The parsed YAML.
+    where : str
+        Where the condition stands, for error messages (file, entry and path).
+    concepts : dict
+        Concepts compiled so far, for ``ref:``.
+
+    Raises
+    ------
+    KnowledgeError
+        Naming ``where``, the problem and what is allowed.
+    """
+    if not isinstance(spec, dict) or not spec:
+        raise KnowledgeError(f"{where}: a condition must be a mapping such as "
+                             "{field: er, is: positive}, {all: [...]}, {any: [...]}, {not: ...}, "
+                             f"{{ref: concept}} or {{always: true}}; got {spec!r}")
+    keys = set(spec)
+    for word, node in (("all", AllOf), ("any", AnyOf)):
+        if word in spec:
+            _only(keys, {word}, where)
+            items = spec[word]
+            if not isinstance(items, list) or not items:
+                raise KnowledgeError(f"{where}.{word}: must be a non-empty list of conditions")
+            return node(tuple(compile_condition(c, f"{where}.{word}[{i}]", concepts)
+                              for i, c in enumerate(items)))
+    if "not" in spec:
+        _only(keys, {"not"}, where)
+        return Negation(compile_condition(spec["not"], f"{where}.not", concepts))
+    if "ref" in spec:
+        _only(keys, {"ref"}, where)
+        name = spec["ref"]
+        if name not in concepts:
+            raise KnowledgeError(f"{where}: ref '{name}' is not a concept defined before it"
+                                 f"{suggest(str(name), concepts)}; concepts: {', '.join(concepts) or 'none'}")
+        return Ref(name, concepts[name])
+    if "always" in spec:
+        _only(keys, {"always"}, where)
+        if spec["always"] is not True:
+            raise KnowledgeError(f"{where}: 'always' takes only true")
+        return Always()
+    if "field" in spec:
+        return _atom(spec, where)
+    raise KnowledgeError(f"{where}: unknown condition key(s) {sorted(keys)}; allowed: all, any, not, "
+                         "ref, always, field")
+
+
+def _only(keys: set[str], allowed: set[str], where: str) -> None:
+    extra = keys - allowed
+    if extra:
+        raise KnowledgeError(f"{where}: {sorted(allowed)[0]!r} cannot be combined with {sorted(extra)}")
+
+
+def _atom(spec: dict[str, Any], where: str) -> Atom:
+    name = spec["field"]
+    kind = field_kind(name)
+    if kind is None:
+        names = list(FIELDS) + list(DERIVED)
+        raise KnowledgeError(f"{where}: field '{name}' is not a case field or derived number"
+                             f"{suggest(str(name), names)}")
+    ops = [k for k in spec if k != "field"]
+    if not ops:
+        raise KnowledgeError(f"{where}: field '{name}' needs a test; allowed: "
+                             f"{', '.join(_OPS[kind] + ('unknown',))}")
+    tests = []
+    for op in ops:
+        value = spec[op]
+        if op != "unknown" and op not in _OPS[kind]:
+            raise KnowledgeError(f"{where}: test '{op}' does not apply to {kind} field '{name}'; "
+                                 f"allowed: {', '.join(_OPS[kind] + ('unknown',))}")
+        tests.append((op, _check_value(name, kind, op, value, where)))
+    return Atom(name, kind, tuple(tests))
+
+
+def _check_value(name: str, kind: str, op: str, value: Any, where: str) -> Any:
+    if op in ("unknown", "empty") or kind == "bool":
+        if not isinstance(value, bool):
+            raise KnowledgeError(f"{where}: '{op}' on '{name}' takes true or false, not {value!r}")
+        return value
+    if op in _COMPARE:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise KnowledgeError(f"{where}: '{op}' on '{name}' takes a number, not {value!r}")
+        return float(value)
+    allowed = FIELDS[name].allowed
+    values = value if op in ("in", "has_any") else [value]
+    if op in ("in", "has_any") and (not isinstance(value, list) or not value):
+        raise KnowledgeError(f"{where}: '{op}' on '{name}' takes a non-empty list")
+    for v in values:
+        if v == "unknown":
+            raise KnowledgeError(f"{where}: test {name} for unknown with 'unknown: true', "
+                                 "not as a value")
+        if v not in allowed:
+            raise KnowledgeError(f"{where}: '{v}' is not a value of '{name}'{suggest(str(v), allowed)}; "
+                                 f"allowed: {', '.join(allowed)}")
+    return tuple(values) if op in ("in", "has_any") else value

@@ -1,0 +1,75 @@
+"""The plain-text report of an assessment: alerts first, then tests and treatments by status."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import TYPE_CHECKING
+
+from .vocabulary import STATUSES
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .assessment import Assessment, Citation, Recommendation
+
+_WIDTH = 100
+_HEADINGS = {"recommended": "Recommended", "consider": "Consider", "undetermined":
+             "Undetermined (hangs on an unknown factor)", "not_indicated": "Not indicated",
+             "avoid": "Avoid"}
+
+
+def _wrap(text: str, indent: str) -> list[str]:
+    return textwrap.wrap(text, _WIDTH, initial_indent=indent, subsequent_indent=indent + "  ")
+
+
+def _sources(citations: "tuple[Citation, ...]", indent: str) -> list[str]:
+    return [line for c in citations for line in _wrap("source: " + c.text(), indent)]
+
+
+def _item(r: "Recommendation", detail: bool) -> list[str]:
+    urgency = f"  [{r.urgency.upper()}]" if r.urgency != "routine" else ""
+    lines = [f"  - {r.name} ({r.id}){urgency}"]
+    if detail:
+        for reason in r.reasons:
+            lines += _wrap("why: " + reason.line(), "      ")
+        lines += _sources(r.sources, "      ")
+    return lines
+
+
+def text_report(a: "Assessment", detail_not_indicated: bool = False) -> str:
+    """The report :command:`bonemets assess` prints.
+
+    Parameters
+    ----------
+    a : Assessment
+    detail_not_indicated : bool
+        Also give reasons and sources for items that are not indicated (by default they are
+        listed by name only, to keep the report short).
+    """
+    lines = [f"bonemets assessment (knowledge {a.knowledge_version})", "=" * 40]
+    lines += _wrap(a.disclaimer, "")
+    lines += ["", "Case: " + (", ".join(f"{k}={v}" for k, v in a.case.known().items()) or "(nothing known)")]
+    raised = [x for x in a.alerts if x.raised]
+    open_ = [x for x in a.alerts if not x.raised]
+    lines += ["", "ALERTS"]
+    if not raised:
+        lines.append("  none raised")
+    for x in raised:
+        lines.append(f"  !! {x.level.upper()}: {x.name}: {x.summary}")
+        lines += [line for act in x.actions for line in _wrap("action: " + act, "      ")]
+        lines += [line for r in x.reasons for line in _wrap("why: " + r.line(), "      ")]
+        lines += _sources(x.sources, "      ")
+    for x in open_:
+        lines.append(f"  ?? not ruled out: {x.name}")
+        lines += [line for r in x.reasons for line in _wrap("unknown: " + r.line(), "      ")]
+    for kind, title in (("test", "TESTS"), (None, "TREATMENTS")):
+        lines += ["", title]
+        groups = a.by_status()
+        for status in STATUSES:
+            chosen = [r for r in groups[status] if (r.kind == "test") == (kind == "test")]
+            if not chosen:
+                continue
+            lines.append(f" {_HEADINGS[status]}:")
+            detail = status != "not_indicated" or detail_not_indicated
+            for r in chosen:
+                lines += _item(r, detail)
+    lines += ["", a.disclaimer]
+    return "\n".join(lines)
