@@ -115,6 +115,10 @@ class Case(BaseModel):
         try:
             super().__init__(**data)
         except ValidationError as err:
+            inner = [e["ctx"]["error"] for e in err.errors()
+                     if isinstance(e.get("ctx", {}).get("error"), InvalidCaseError)]
+            if inner:  # a contradiction found by the model validator: keep its fields
+                raise inner[0] from None
             raise InvalidCaseError(_describe(err), fields=_error_fields(err)) from None
 
     @classmethod

@@ -28,7 +28,7 @@ import pandas as pd
 
 from .assessment import Alert, Assessment, Citation, Fact, Reason, Recommendation
 from .case import FIELDS, Case, suggest
-from .columns import Columns, encode, one_row
+from .columns import DERIVED, Columns, encode, one_row
 from .conditions import Node
 from .exceptions import InvalidCaseError
 from .knowledge import CompiledRule, KnowledgeBase, knowledge
@@ -211,6 +211,7 @@ def assess_cohort(frame, *, errors="raise", passthrough=(), urgency=False, kb=No
     if problems and errors == "raise":
         pos, column, value, allowed = problems[0]
         label = frame.index[pos]
+        label = label.item() if hasattr(label, "item") else label  # numpy scalar -> plain value
         if value is None and "contradict" in allowed:
             raise InvalidCaseError(f"row {label!r}: {allowed}", fields=tuple(column.split(",")), row=label)
         raise InvalidCaseError(f"row {label!r}: {column}={value!r} is not allowed; allowed: {allowed}",
@@ -278,13 +279,17 @@ def evaluate_condition(node: Node, case: Case | Mapping[str, Any]) -> bool | Non
 
 
 def _facts(ev: Evaluation, rule: CompiledRule, row: int, only_unknown: bool) -> tuple[Fact, ...]:
+    """The fields a rule reads on one row; an unknown derived number stands for its unknown inputs."""
     facts: dict[str, Fact] = {}
     for atom in rule.condition.atoms():
-        value = ev.cols.value(atom.field, row)
-        if atom.field in facts or (only_unknown and value is not None):
-            continue
-        settled = () if value is not None else tuple(ev.kb.settled_by(atom.field))
-        facts[atom.field] = Fact(atom.field, value, settled)
+        names = [atom.field]
+        if atom.field in DERIVED and ev.cols.value(atom.field, row) is None:
+            names = [f for f in DERIVED[atom.field].inputs if ev.cols.value(f, row) is None]
+        for name in names:
+            value = ev.cols.value(name, row)
+            if name in facts or (only_unknown and value is not None):
+                continue
+            facts[name] = Fact(name, value, () if value is not None else tuple(ev.kb.settled_by(name)))
     return tuple(facts.values())
 
 

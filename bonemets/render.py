@@ -21,7 +21,20 @@ def _wrap(text: str, indent: str) -> list[str]:
 
 
 def _sources(citations: "tuple[Citation, ...]", indent: str) -> list[str]:
-    return [line for c in citations for line in _wrap("source: " + c.text(), indent)]
+    """One line per source, its cited sections together."""
+    grouped: dict[str, list[str]] = {}
+    for c in citations:
+        grouped.setdefault(c.label + (f" {c.url}" if c.url else ""), []).append(c.section)
+    return [line for label, sections in grouped.items()
+            for line in _wrap(f"source: {label}: " + "; ".join(f"\u201c{s}\u201d" for s in sections), indent)]
+
+
+def _value(value: object) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, list):
+        return "[" + ", ".join(map(str, value)) + "]"
+    return str(value)
 
 
 def _item(r: "Recommendation", detail: bool) -> list[str]:
@@ -46,7 +59,8 @@ def text_report(a: "Assessment", detail_not_indicated: bool = False) -> str:
     """
     lines = [f"bonemets assessment (knowledge {a.knowledge_version})", "=" * 40]
     lines += _wrap(a.disclaimer, "")
-    lines += ["", "Case: " + (", ".join(f"{k}={v}" for k, v in a.case.known().items()) or "(nothing known)")]
+    known = ", ".join(f"{k}={_value(v)}" for k, v in a.case.known().items())
+    lines += [""] + _wrap("Case: " + (known or "(nothing known)"), "")
     raised = [x for x in a.alerts if x.raised]
     open_ = [x for x in a.alerts if not x.raised]
     lines += ["", "ALERTS"]

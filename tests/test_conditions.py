@@ -1,0 +1,108 @@
+"""The condition language: Kleene logic, each test on each kind of field, compile errors."""
+
+import itertools
+
+import numpy as np
+import pytest
+
+from bonemets.columns import encode, one_row
+from bonemets.conditions import compile_condition
+from bonemets.exceptions import KnowledgeError
+from bonemets.logic import Tri
+
+T, F, U = True, False, None
+# Kleene's strong three-valued logic (independently known truth tables).
+KLEENE_AND = {(T, T): T, (T, F): F, (T, U): U, (F, F): F, (F, U): F, (U, U): U}
+KLEENE_OR = {(T, T): T, (T, F): T, (T, U): T, (F, F): F, (F, U): U, (U, U): U}
+
+
+def tri(values):
+    v = np.array([x is True for x in values])
+    f = np.array([x is False for x in values])
+    return Tri(v, f)
+
+
+def as_list(t: Tri):
+    return [t.at(i) for i in range(len(t.true))]
+
+
+@pytest.mark.parametrize("a, b", list(itertools.product([T, F, U], repeat=2)))
+def test_kleene_tables(a, b):
+    key = (a, b) if (a, b) in KLEENE_AND else (b, a)
+    assert as_list(tri([a]) & tri([b])) == [KLEENE_AND[key]]
+    assert as_list(tri([a]) | tri([b])) == [KLEENE_OR[key]]
+    assert as_list(~tri([a])) == [{T: F, F: T, U: U}[a]]
+
+
+def value(spec, **fields):
+    node = compile_condition(spec, "test", {})
+    return node.evaluate(encode(one_row(fields), n=1), {}).at(0)
+
+
+@pytest.mark.parametrize("spec, fields, expected", [
+    ({"field": "er", "is": "positive"}, {"er": "positive"}, T),
+    ({"field": "er", "is": "positive"}, {"er": "negative"}, F),
+    ({"field": "er", "is": "positive"}, {}, U),
+    ({"field": "er", "is": "positive"}, {"er": "unknown"}, U),
+    ({"field": "her2", "in": ["low", "negative"]}, {"her2": "low"}, T),
+    ({"field": "back_pain", "is": False}, {"back_pain": False}, T),
+    ({"field": "back_pain", "is": True}, {}, U),
+    ({"field": "bone_sites", "has": "spine"}, {"bone_sites": ["ribs", "spine"]}, T),
+    ({"field": "bone_sites", "has": "spine"}, {"bone_sites": ["ribs"]}, F),
+    ({"field": "bone_sites", "has": "spine"}, {}, U),
+    ({"field": "bone_sites", "has_any": ["upper_leg", "upper_arm"]}, {"bone_sites": ["upper_arm"]}, T),
+    ({"field": "prior_endocrine_therapy", "empty": True}, {"prior_endocrine_therapy": []}, T),
+    ({"field": "prior_endocrine_therapy", "empty": True}, {"prior_endocrine_therapy": ["tamoxifen"]}, F),
+    ({"field": "prior_endocrine_therapy", "empty": True}, {}, U),
+    ({"field": "age", "ge": 50, "lt": 70}, {"age": 50}, T),
+    ({"field": "age", "ge": 50, "lt": 70}, {"age": 70}, F),
+    ({"field": "age", "ge": 50}, {}, U),
+    ({"field": "her2", "unknown": True}, {}, T),
+    ({"field": "her2", "unknown": True}, {"her2": "unknown"}, T),
+    ({"field": "her2", "unknown": True}, {"her2": "low"}, F),
+    ({"field": "her2", "unknown": False}, {}, F),
+    ({"all": [{"field": "er", "is": "negative"}, {"field": "pr", "is": "negative"}]}, {"er": "positive"}, F),
+    ({"all": [{"field": "er", "is": "negative"}, {"field": "pr", "is": "negative"}]}, {"er": "negative"}, U),
+    ({"any": [{"field": "er", "is": "positive"}, {"field": "pr", "is": "positive"}]}, {"pr": "positive"}, T),
+    ({"any": [{"field": "er", "is": "positive"}, {"field": "pr", "is": "positive"}]}, {"er": "negative"}, U),
+    ({"not": {"field": "visceral_metastases", "is": "crisis"}}, {"visceral_metastases": "present"}, T),
+    ({"not": {"field": "visceral_metastases", "is": "crisis"}}, {}, U),
+    ({"always": True}, {}, T),
+])
+def test_condition_values(spec, fields, expected):
+    assert value(spec, **fields) is expected
+
+
+def test_derived_creatinine_clearance_is_unknown_without_sex():
+    spec = {"field": "creatinine_clearance_ml_min", "lt": 30}
+    fields = {"age": 80, "weight_kg": 50, "creatinine_umol_l": 200}
+    assert value(spec, **fields) is None
+    # Cockcroft-Gault by hand: (140-80)*50 / (72*200/88.4) * 0.85 = 15.7 mL/min
+    assert value(spec, sex="female", **fields) is True
+
+
+def test_corrected_calcium_reveals_hypercalcaemia_hidden_by_low_albumin():
+    spec = {"field": "corrected_calcium_mmol_l", "gt": 2.6}
+    # 2.45 + 0.02*(40-22) = 2.81 mmol/L: measured looks normal, corrected is raised
+    assert value(spec, calcium_mmol_l=2.45, albumin_g_l=22) is True
+    assert value(spec, calcium_mmol_l=2.45, albumin_g_l=40) is False
+
+
+@pytest.mark.parametrize("spec, message", [
+    ({"field": "her_2", "is": "positive"}, "field 'her_2' is not a case field or derived number; did you mean 'her2'"),
+    ({"field": "her2", "is": "postive"}, "'postive' is not a value of 'her2'; did you mean 'positive'?; allowed: positive, low, negative"),
+    ({"field": "her2", "is": "unknown"}, "with 'unknown: true'"),
+    ({"field": "age", "is": 50}, "test 'is' does not apply to int field 'age'"),
+    ({"field": "age", "gt": "fifty"}, "takes a number"),
+    ({"all": []}, "non-empty list"),
+    ({"ref": "nothing"}, "ref 'nothing' is not a concept"),
+    ({"field": "er"}, "needs a test"),
+    ({"all": [{"field": "er", "is": "positive"}], "any": []}, "cannot be combined"),
+    ({"eval": "__import__('os')"}, "unknown condition key"),
+    ("er == positive", "must be a mapping"),
+])
+def test_compile_errors_say_what_is_allowed(spec, message):
+    with pytest.raises(KnowledgeError) as err:
+        compile_condition(spec, "rules/x.yaml: rule 'r': when", {})
+    assert message in str(err.value)
+    assert str(err.value).startswith("rules/x.yaml: rule 'r': when")

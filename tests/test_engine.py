@@ -1,0 +1,208 @@
+"""The engine and the Assessment contract, against answers known from the source texts."""
+
+import pandas as pd
+import pytest
+
+import bonemets
+from bonemets import InvalidCaseError, assess, assess_cohort
+
+HR_POS_POST = dict(primary="breast", sex="female", age=64, menopause="post", er="positive", pr="positive",
+                   her2="negative", visceral_metastases="none", prior_cdk46_inhibitor=False,
+                   bone_sites=["spine", "ribs"], bone_lesion_count=3)
+
+
+def test_her2_unknown_is_undetermined_and_names_the_retest():
+    """Contract §4: HER2 unknown -> her2_targeted undetermined, receptor_retest recommended."""
+    a = assess({"primary": "breast", "er": "positive", "her2": "unknown"})
+    assert a.status("her2_targeted") == "undetermined"
+    assert a.status("receptor_retest") == "recommended"
+    rec = a.recommendation("her2_targeted")
+    unknown = [f for r in rec.reasons if r.outcome == "unknown" for f in r.facts]
+    assert any(f.field == "her2" and "receptor_retest" in f.settled_by for f in unknown)
+
+
+def test_unknown_is_never_read_as_negative():
+    """Nothing known about receptors: hormone therapy is undetermined, not 'not indicated'."""
+    a = assess({"primary": "breast"})
+    for item in ("aromatase_inhibitor", "her2_targeted", "cdk46_inhibitor", "immunotherapy"):
+        assert a.status(item) == "undetermined", item
+
+
+def test_hr_positive_postmenopausal():
+    a = assess(HR_POS_POST)
+    assert a.status("aromatase_inhibitor") == "recommended"
+    assert a.status("cdk46_inhibitor") == "recommended"
+    assert a.status("ovarian_suppression") == "not_indicated"
+    assert a.status("her2_targeted") == "not_indicated"  # booklet: HER2 negative -> no benefit
+    assert a.status("endocrine_therapy") == "recommended"
+    assert a.status("bone_strengthening") in ("recommended", "undetermined")
+
+
+def test_premenopausal_gets_ovarian_suppression():
+    a = assess({**HR_POS_POST, "menopause": "pre", "age": 41})
+    assert a.status("ovarian_suppression") == "recommended"
+
+
+def test_hormone_receptor_negative_gets_no_hormone_therapy():
+    a = assess({**HR_POS_POST, "er": "negative", "pr": "negative"})
+    for item in ("aromatase_inhibitor", "tamoxifen", "fulvestrant", "ovarian_suppression", "cdk46_inhibitor"):
+        assert a.status(item) == "not_indicated", item
+    assert a.status("endocrine_therapy") == "not_indicated"
+    assert a.status("immunotherapy") == "consider"  # triple negative
+
+
+def test_visceral_crisis_puts_chemotherapy_first():
+    a = assess({**HR_POS_POST, "visceral_metastases": "crisis"})
+    assert a.status("chemotherapy") == "recommended"
+    assert a.status("aromatase_inhibitor") == "not_indicated"
+
+
+def test_severe_renal_impairment_avoids_iv_bisphosphonate_but_not_denosumab():
+    # Cockcroft-Gault by hand: (140-78)*52 / (72*210/88.4) * 0.85 = 16.0 mL/min (< 30)
+    a = assess({**HR_POS_POST, "age": 78, "weight_kg": 52, "creatinine_umol_l": 210})
+    assert a.status("bisphosphonate_iv") == "avoid"
+    assert a.status("denosumab") == "recommended"
+    assert a.status("bone_strengthening") == "recommended"
+    why = a.recommendation("bisphosphonate_iv").reasons
+    assert [r.rule for r in why] == ["low_clearance_avoid_iv_bisphosphonate"]
+    assert any(f.field == "creatinine_clearance_ml_min" and f.value == 16 for f in why[0].facts)
+
+
+def test_normal_kidneys_recommend_iv_bisphosphonate_and_unknown_kidneys_do_not_decide():
+    # (140-45)*60 / (72*79.56/88.4) * 0.85 = 74.8 mL/min
+    assert assess({**HR_POS_POST, "age": 45, "weight_kg": 60, "creatinine_umol_l": 79.56}).status("bisphosphonate_iv") == "recommended"
+    a = assess(HR_POS_POST)
+    assert a.status("bisphosphonate_iv") == "undetermined"
+    facts = [f.field for r in a.recommendation("bisphosphonate_iv").reasons for f in r.facts]
+    assert "creatinine_umol_l" in facts
+
+
+def test_spinal_cord_compression_is_an_emergency():
+    a = assess({**HR_POS_POST, "neurological_deficit": True, "back_pain": True})
+    alert = a.alerts[0]
+    assert (alert.id, alert.level) == ("spinal_cord_compression", "critical")
+    assert a.recommendation("mri").urgency == "emergency"
+    assert a.status("steroids") == "recommended"
+    assert a.recommendation("steroids").urgency == "emergency"
+
+
+def test_hypercalcaemia_hidden_by_low_albumin_is_caught():
+    # measured 2.55 looks normal; corrected 2.55 + 0.02*(40-20) = 2.95 mmol/L
+    a = assess({**HR_POS_POST, "calcium_mmol_l": 2.55, "albumin_g_l": 20, "hypercalcaemia_symptoms": True,
+                "on_bone_strengthening": False, "weight_kg": 70, "creatinine_umol_l": 80})
+    alert = a.alert("hypercalcaemia")
+    assert alert.raised and alert.level == "critical"
+    assert a.status("iv_fluids") == "recommended"
+    assert a.recommendation("bisphosphonate_iv").urgency == "soon"
+    normal_albumin = assess({**HR_POS_POST, "calcium_mmol_l": 2.55, "albumin_g_l": 40, "hypercalcaemia_symptoms": False})
+    assert normal_albumin.alert("hypercalcaemia") is None
+
+
+def test_alert_not_ruled_out_when_its_factors_are_unknown():
+    a = assess({"primary": "breast"})
+    alert = a.alert("hypercalcaemia")
+    assert alert is not None and not alert.raised and alert.level == "info"
+    assert any(f.field == "calcium_mmol_l" and "blood_calcium" in f.settled_by
+               for r in alert.reasons for f in r.facts)
+
+
+def test_family_status_is_most_favourable_of_its_options():
+    a = assess(HR_POS_POST)
+    order = bonemets.STATUSES
+    kb = bonemets.knowledge()
+    for fam in kb.families:
+        options = kb.options_of(fam)
+        if options:
+            best = min((a.status(o) for o in options), key=order.index)
+            assert a.status(fam) == best, fam
+
+
+def test_status_of_unknown_id_is_a_key_error_naming_it():
+    with pytest.raises(KeyError, match="'her2_targetted' is not a family, option or test id; did you mean 'her2_targeted'"):
+        assess(HR_POS_POST).status("her2_targetted")
+
+
+def test_assess_is_pure():
+    assert assess(HR_POS_POST) == assess(bonemets.Case(**HR_POS_POST))
+
+
+def test_recommendations_carry_reasons_and_sources():
+    for rec in assess(HR_POS_POST).recommendations:
+        assert rec.kind in ("family", "option", "test")
+        assert rec.status in bonemets.STATUSES and rec.urgency in bonemets.URGENCIES
+        assert rec.reasons and rec.sources
+
+
+def test_to_frame():
+    frame = assess(HR_POS_POST).to_frame()
+    assert list(frame.columns) == ["id", "kind", "name", "family", "status", "urgency", "reasons", "sources"]
+    assert frame.set_index("id").loc["aromatase_inhibitor", "status"] == "recommended"
+
+
+def test_cards_are_valid_cds_hooks_cards():
+    cards = assess({**HR_POS_POST, "neurological_deficit": True}).to_cards()
+    assert cards
+    for card in cards:
+        assert len(card["summary"]) < 140
+        assert card["indicator"] in ("info", "warning", "critical")
+        assert card["source"]["label"]
+        assert "Educational and research tool" in card["detail"]
+        assert "**Sources**" in card["detail"]
+    assert cards[0]["indicator"] == "critical"
+    assert len({c["uuid"] for c in cards}) == len(cards)
+    assert cards == assess({**HR_POS_POST, "neurological_deficit": True}).to_cards()  # stable uuids
+
+
+def test_every_text_output_carries_the_disclaimer():
+    a = assess(HR_POS_POST)
+    assert bonemets.DISCLAIMER in a.to_text()
+    assert a.to_dict()["disclaimer"] == bonemets.DISCLAIMER
+
+
+# ------------------------------------------------------------------ cohort
+
+
+def test_cohort_keeps_index_and_uses_categoricals():
+    frame = pd.DataFrame([HR_POS_POST, {"primary": "breast", "her2": "unknown"}], index=["p1", "p2"])
+    out = assess_cohort(frame)
+    assert list(out.index) == ["p1", "p2"]
+    assert out["her2_targeted"].dtype == bonemets.STATUS_DTYPE
+    assert out["alert:hypercalcaemia"].dtype == bonemets.ALERT_DTYPE
+    assert list(out["her2_targeted"]) == ["not_indicated", "undetermined"]
+
+
+def test_cohort_accepts_semicolon_lists_and_csv_booleans():
+    frame = pd.DataFrame({"primary": ["breast"], "bone_sites": ["spine; ribs"], "back_pain": ["True"]})
+    out = assess_cohort(frame)
+    case = assess({"primary": "breast", "bone_sites": ["spine", "ribs"], "back_pain": True})
+    assert out.loc[0, "mri"] == case.status("mri") == "recommended"
+
+
+def test_cohort_raises_on_the_first_bad_row_naming_row_column_value_allowed():
+    frame = pd.DataFrame({"her2": ["positive", "pos", "negative"], "age": [50, 60, 700]}, index=[10, 11, 12])
+    with pytest.raises(InvalidCaseError, match=r"row 11: her2='pos' is not allowed; allowed: positive, low, negative, unknown"):
+        assess_cohort(frame)
+
+
+def test_cohort_contradiction_names_row_and_fields():
+    frame = pd.DataFrame({"sex": ["female", "male"], "menopause": ["post", "pre"]})
+    with pytest.raises(InvalidCaseError, match=r"row 1: sex='male', menopause='pre' contradict"):
+        assess_cohort(frame)
+
+
+def test_cohort_report_lists_every_bad_row_and_assesses_every_good_one():
+    frame = pd.DataFrame({"her2": ["positive", "pos", "negative", "low"], "age": [50, 60, 700, 40],
+                          "sex": ["female", "female", "female", "male"],
+                          "menopause": ["post", "post", "post", "pre"]})
+    out, errors = assess_cohort(frame, errors="report")
+    assert list(out.index) == [0]
+    assert list(errors["row"]) == [1, 2, 3]
+    assert list(errors["column"]) == ["her2", "age", "sex,menopause"]
+
+
+def test_cohort_rejects_columns_that_are_not_fields_unless_passed_through():
+    frame = pd.DataFrame({"patient": ["a"], "her_2": ["positive"]})
+    with pytest.raises(InvalidCaseError, match="column 'patient' is not a case field"):
+        assess_cohort(frame)
+    out = assess_cohort(frame.rename(columns={"her_2": "her2"}), passthrough=["patient"])
+    assert out.loc[0, "patient"] == "a"
