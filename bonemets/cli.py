@@ -63,7 +63,7 @@ def _cases(args: argparse.Namespace) -> None:
     if args.format == "json":
         print(json.dumps([{"id": t.id, "title": t.title, "path": str(t.path)} for t in library.values()], indent=2))
         return
-    width = max(len(i) for i in library)
+    width = max((len(i) for i in library), default=0)
     for t in library.values():
         print(f"{t.id:<{width}}  {t.title}")
     print(f"\n{len(library)} teaching cases; assess one with: bonemets assess data/cases/<id>.yaml")

@@ -118,12 +118,59 @@ class Family(_Cited):
     default_status: Literal["recommended", "consider", "not_indicated"] = "not_indicated"
 
 
+class Schedule(_Entry):
+    """How often and how long an option is given, as its source says.
+
+    ``every_weeks`` is the usual interval (the lower end where a source gives a range, e.g.
+    every 3–4 weeks is 3 with ``every_weeks_max`` 4); ``de_escalate_to_weeks`` after
+    ``de_escalate_after_weeks`` is a longer interval once treatment is established.
+    """
+
+    text: str
+    every_days: Optional[float] = Field(None, gt=0)
+    every_weeks: Optional[float] = Field(None, gt=0)
+    every_weeks_max: Optional[float] = Field(None, gt=0)
+    duration_minutes: Optional[float] = Field(None, gt=0)
+    de_escalate_to_weeks: Optional[float] = Field(None, gt=0)
+    de_escalate_after_weeks: Optional[float] = Field(None, gt=0)
+    sources: list[Citation] = Field(min_length=1)
+
+
+class TimeToBenefit(_Entry):
+    """How long before benefit is expected, in weeks."""
+
+    min_weeks: float = Field(ge=0)
+    max_weeks: float = Field(ge=0)
+    text: str
+    sources: list[Citation] = Field(min_length=1)
+
+
+class SideEffect(_Entry):
+    """A side effect or caution, with its source."""
+
+    name: str
+    text: str
+    sources: list[Citation] = Field(min_length=1)
+
+
 class Option(_Cited):
-    """A treatment option, in exactly one family."""
+    """A treatment option, in exactly one family, with its drug detail where the sources give it."""
 
     family: str
     drugs: list[str] = []
+    route: Optional[Literal["intravenous", "oral", "subcutaneous", "injection", "external_beam", "surgery",
+                            "procedure", "mixed", "supportive"]] = None
+    schedule: Optional[Schedule] = None
+    time_to_benefit: Optional[TimeToBenefit] = None
+    monitoring: list[str] = Field([], description="Test ids to do before and during treatment.")
+    side_effects: list[SideEffect] = []
     default_status: Literal["recommended", "consider", "not_indicated"] = "not_indicated"
+
+    def citations(self) -> list[Citation]:
+        """Every citation of this option, its detail included."""
+        nested = [c for part in (self.schedule, self.time_to_benefit, *self.side_effects) if part
+                  for c in part.sources]
+        return [*self.sources, *nested]
 
 
 class Test(_Cited):
@@ -433,7 +480,8 @@ def _collect(kb: KnowledgeBase, file: Path, schema: type[_Lifecycled], table: di
             raise KnowledgeError(f"{where}: {_schema_problem(err)}") from None
         if entry.id in table or entry.id in found:
             raise KnowledgeError(f"{where}: id '{entry.id}' is used twice")
-        for cit in getattr(entry, "sources", []):
+        cited = entry.citations() if hasattr(entry, "citations") else getattr(entry, "sources", [])
+        for cit in cited:
             if schema is not Source and cit.source not in kb.sources:
                 raise KnowledgeError(f"{where}: source '{cit.source}' is not in sources/"
                                      f"{suggest(cit.source, kb.sources)}")
@@ -469,6 +517,11 @@ def _check_items(kb: KnowledgeBase, path: Path) -> None:
         if o.family not in kb.families:
             raise KnowledgeError(f"{path / 'options.yaml'}: entry '{o.id}': family '{o.family}' is not a family"
                                  f"{suggest(o.family, kb.families)}; families: {', '.join(kb.families)}")
+    for o in kb.options.values():
+        for test_id in o.monitoring:
+            if test_id not in kb.tests:
+                raise KnowledgeError(f"{path / 'options.yaml'}: entry '{o.id}': monitoring '{test_id}' is not a test"
+                                     f"{suggest(test_id, kb.tests)}")
     names = list(FIELDS) + list(DERIVED)
     for t in kb.tests.values():
         for f in t.settles:
