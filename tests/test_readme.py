@@ -1,0 +1,23 @@
+"""The README's promises: its Python quick start runs, its two commands exist."""
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text()
+
+
+def test_quick_start_runs(capsys):
+    block = re.search(r"```python\n(.*?)```", README, re.S).group(1)
+    assert len([line for line in block.splitlines() if line.strip()]) <= 11  # "a ten-line quick start"
+    exec(compile(block, "README quick start", "exec"), {})
+    out = capsys.readouterr().out
+    assert "undetermined recommended" in out
+
+
+def test_the_two_commands_are_make_targets():
+    makefile = (ROOT / "Makefile").read_text()
+    for target in ("run", "test"):
+        assert f"make {target}" in README
+        assert re.search(rf"^{target}:", makefile, re.M)
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
