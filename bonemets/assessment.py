@@ -97,6 +97,7 @@ class Recommendation:
     urgency: str
     reasons: tuple[Reason, ...]
     sources: tuple[Citation, ...]
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,16 @@ Visceral = Literal["none", "present", "crisis", "unknown"]
 PainLevel = Literal["none", "mild", "moderate", "severe"]
 EndocrineTherapy = Literal["aromatase_inhibitor", "tamoxifen", "fulvestrant", "ovarian_suppression"]
 EndocrineResistance = Literal["none", "primary", "secondary", "unknown"]
+# Extensions for the scores (bonemets.scores); values as in their point tables.
+LongBoneSite = Literal["upper_limb", "lower_limb", "trochanteric"]
+LesionType = Literal["lytic", "mixed", "blastic"]
+LesionSize = Literal["lt_one_third", "one_third_to_two_thirds", "gt_two_thirds"]
+MirelsPain = Literal["mild", "moderate", "functional"]
+SpinalLocation = Literal["junctional", "mobile", "semi_rigid", "rigid"]
+SpinalPain = Literal["mechanical", "occasional", "none"]
+SpinalAlignment = Literal["subluxation", "de_novo_deformity", "normal"]
+VertebralCollapse = Literal["gt_50", "lt_50", "none_gt_50_involved", "none"]
+Posterolateral = Literal["bilateral", "unilateral", "none"]
 
 
 def _strict_bool(value: Any) -> Any:
@@ -90,6 +100,22 @@ class Case(BaseModel):
     )
     bladder_bowel_dysfunction: Optional[Bool] = None
     hypercalcaemia_symptoms: Optional[Bool] = None
+    blood_clot_symptoms: Optional[Bool] = Field(
+        None, description="Calf or thigh pain and swelling, breathlessness, chest pain or coughing blood.")
+    # The most threatening long-bone lesion (Mirels' score)
+    long_bone_lesion_site: Optional[LongBoneSite] = None
+    long_bone_lesion_type: Optional[LesionType] = None
+    long_bone_lesion_size: Optional[LesionSize] = Field(
+        None, description="Fraction of the bone's diameter the lesion takes up.")
+    long_bone_pain: Optional[MirelsPain] = Field(
+        None, description="`functional`: severe, or worse when the limb is used.")
+    # The most threatening spinal lesion (SINS); bonemets.scores.spinal_location maps a level
+    spinal_location: Optional[SpinalLocation] = None
+    spinal_pain: Optional[SpinalPain] = Field(None, description="`mechanical`: worse on movement or loading.")
+    spinal_lesion_type: Optional[LesionType] = None
+    spinal_alignment: Optional[SpinalAlignment] = None
+    vertebral_collapse: Optional[VertebralCollapse] = None
+    posterolateral_involvement: Optional[Posterolateral] = None
     # Labs
     calcium_mmol_l: Optional[float] = Field(None, ge=0.5, le=6.0, description="Total serum calcium.")
     albumin_g_l: Optional[float] = Field(None, ge=5, le=70)

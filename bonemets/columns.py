@@ -17,6 +17,9 @@ import pandas as pd
 from .case import FIELDS, FieldSpec
 from .logic import Tri
 from .scores import cockcroft_gault_ml_min, corrected_calcium_si, round_half_up
+from .scores.mirels import LESION_POINTS, PAIN_POINTS, SITE_POINTS, SIZE_POINTS
+from .scores.spine import (SINS_ALIGNMENT, SINS_COLLAPSE, SINS_LESION, SINS_LOCATION, SINS_PAIN,
+                           SINS_POSTEROLATERAL)
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,26 @@ def _crcl(cols: "Columns") -> np.ndarray:
     return np.where(sex >= 0, round_half_up(crcl), np.nan)
 
 
+def _points(tables: dict[str, dict[str, int]]) -> Callable[["Columns"], np.ndarray]:
+    """A score summed from enum fields' point tables; unknown if any field is unknown."""
+
+    def total(cols: "Columns") -> np.ndarray:
+        out = np.zeros(cols.n)
+        for name, table in tables.items():
+            codes = cols.enums[name]
+            lut = np.array([table[v] for v in FIELDS[name].allowed] + [np.nan], dtype=float)
+            out = out + lut[codes]  # code -1 picks the trailing NaN
+        return out
+
+    return total
+
+
+MIRELS_FIELDS = {"long_bone_lesion_site": SITE_POINTS, "long_bone_lesion_type": LESION_POINTS,
+                 "long_bone_lesion_size": SIZE_POINTS, "long_bone_pain": PAIN_POINTS}
+SINS_FIELDS = {"spinal_location": SINS_LOCATION, "spinal_pain": SINS_PAIN, "spinal_lesion_type": SINS_LESION,
+               "spinal_alignment": SINS_ALIGNMENT, "vertebral_collapse": SINS_COLLAPSE,
+               "posterolateral_involvement": SINS_POSTEROLATERAL}
+
 #: Derived numbers that rules may compare like case fields.
 DERIVED: dict[str, Derived] = {
     d.name: d
@@ -85,6 +108,11 @@ DERIVED: dict[str, Derived] = {
             "mL/min before any threshold (bonemets.scores.creatinine_clearance).",
             _crcl,
         ),
+        Derived("mirels_score", tuple(MIRELS_FIELDS),
+                "Mirels' score of the long-bone lesion, 4-12 (bonemets.scores.mirels).", _points(MIRELS_FIELDS)),
+        Derived("sins_score", tuple(SINS_FIELDS),
+                "Spinal Instability Neoplastic Score of the spinal lesion, 0-18 (bonemets.scores.sins).",
+                _points(SINS_FIELDS)),
     )
 }
 

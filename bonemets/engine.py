@@ -33,6 +33,7 @@ from .conditions import Node
 from .exceptions import InvalidCaseError
 from .knowledge import CompiledRule, KnowledgeBase, knowledge
 from .logic import Tri
+from .scores import zoledronic_acid_dose
 from .vocabulary import ALERT_STATES, STATUSES, URGENCIES
 
 _NONE = np.int8(len(STATUSES))  # "no rule is true"
@@ -342,7 +343,19 @@ def _recommendation(ev: Evaluation, item_id: str, row: int) -> Recommendation:
     return Recommendation(
         id=item_id, kind=kind, name=item.name, family=getattr(item, "family", None),
         status=STATUSES[ev.status[item_id][row]], urgency=URGENCIES[ev.urgency[item_id][row]],
-        reasons=reasons, sources=sources)
+        reasons=reasons, sources=sources, notes=_dosing(ev, item, row))
+
+
+def _dosing(ev: Evaluation, item: Any, row: int) -> tuple[str, ...]:
+    """The option's dosing rule applied to this case, as a note (or why it cannot be)."""
+    if getattr(item, "dosing", None) != "zoledronic_acid_dose":
+        return ()
+    crcl = ev.cols.value("creatinine_clearance_ml_min", row)
+    if crcl is None:
+        return ("Zoledronic acid dose depends on creatinine clearance, which is unknown "
+                "(settle with: kidney_function).",)
+    result = zoledronic_acid_dose(crcl)
+    return (f"Creatinine clearance {crcl:g} mL/min (Cockcroft–Gault): {result.interpretation}",)
 
 
 def _alert(ev: Evaluation, alert_id: str, row: int) -> Alert:

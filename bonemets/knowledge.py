@@ -164,6 +164,8 @@ class Option(_Cited):
     time_to_benefit: Optional[TimeToBenefit] = None
     monitoring: list[str] = Field([], description="Test ids to do before and during treatment.")
     side_effects: list[SideEffect] = []
+    dosing: Optional[Literal["zoledronic_acid_dose"]] = Field(
+        None, description="A dosing rule of bonemets.scores applied to the case (e.g. by creatinine clearance).")
     default_status: Literal["recommended", "consider", "not_indicated"] = "not_indicated"
 
     def citations(self) -> list[Citation]:

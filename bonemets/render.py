@@ -41,6 +41,8 @@ def _item(r: "Recommendation", detail: bool) -> list[str]:
     urgency = f"  [{r.urgency.upper()}]" if r.urgency != "routine" else ""
     lines = [f"  - {r.name} ({r.id}){urgency}"]
     if detail:
+        for note in r.notes:
+            lines += _wrap("note: " + note, "      ")
         for reason in r.reasons:
             lines += _wrap("why: " + reason.line(), "      ")
         lines += _sources(r.sources, "      ")
