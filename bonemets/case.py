@@ -132,6 +132,8 @@ class Case(BaseModel):
         None, description="Already on a bisphosphonate or denosumab."
     )
     # History
+    first_metastasis: Optional[Bool] = Field(
+        None, description="This is the first time spread (metastasis) has been found.")
     years_since_primary_diagnosis: Optional[float] = Field(None, ge=0, le=80)
     other_invasive_cancer: Optional[Bool] = None
     dental_check_done: Optional[Bool] = None
