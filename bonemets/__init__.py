@@ -14,8 +14,9 @@ from __future__ import annotations
 from . import scores
 from .assessment import Alert, Assessment, Citation, Fact, Reason, Recommendation
 from .case import FIELDS, Case, load_case
+from .columns import cases_frame
 from .cases import TeachingCase, load_teaching_case, teaching_cases, teaching_library
-from .engine import ALERT_DTYPE, STATUS_DTYPE, assess, assess_cohort
+from .engine import ALERT_DTYPE, STATUS_DTYPE, assess, assess_cohort, cohort_errors
 from .exceptions import BonemetsError, InvalidCaseError, KnowledgeError
 from .knowledge import KnowledgeBase, knowledge, load_knowledge
 from .vocabulary import ALERT_STATES, DISCLAIMER, STATUSES, URGENCIES
@@ -26,6 +27,6 @@ __all__ = [
     "ALERT_DTYPE", "ALERT_STATES", "Alert", "Assessment", "BonemetsError", "Case", "Citation",
     "DISCLAIMER", "FIELDS", "Fact", "InvalidCaseError", "KnowledgeBase", "KnowledgeError", "Reason",
     "Recommendation", "STATUSES", "STATUS_DTYPE", "TeachingCase", "URGENCIES", "assess",
-    "assess_cohort", "knowledge", "load_case", "load_knowledge", "load_teaching_case", "scores",
+    "assess_cohort", "cases_frame", "cohort_errors", "knowledge", "load_case", "load_knowledge", "load_teaching_case", "scores",
     "teaching_cases", "teaching_library",
 ]

@@ -21,6 +21,7 @@ the most severe level of its true rules; if none is true and one is unknown it i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import reduce
 from typing import Any, Iterable, Literal, Mapping, overload
 
 import numpy as np
@@ -89,41 +90,83 @@ def evaluate(cols: Columns, kb: KnowledgeBase) -> Evaluation:
     for fam in kb.families:
         options = kb.options_of(fam)
         if fam in items and options:
-            ev.status[fam] = np.min([ev.status[o] for o in options], axis=0).astype(np.int8)
-            ev.urgency[fam] = np.max([np.where(ev.status[o] == ev.status[fam], ev.urgency[o], 0)
-                                      for o in options], axis=0).astype(np.int8)
+            status = reduce(np.minimum, (ev.status[o] for o in options))
+            ev.status[fam] = status
+            ev.urgency[fam] = reduce(np.maximum, (np.where(ev.status[o] == status, ev.urgency[o], 0)
+                                                  for o in options)).astype(np.int8)
     for alert_id, alert in kb.alerts.items():
         if alert.active:
             ev.alerts[alert_id] = _alert_state(kb.rules_for(alert_id), values, cols.n)
     return ev
 
 
+def decide(true: Iterable[int], unknown: Iterable[int], default: int) -> int:
+    """The status of one item on one case, from the status codes its rules give.
+
+    This is the decision rule of the module docstring, written once for one case.
+
+    Parameters
+    ----------
+    true, unknown : iterable of int
+        Codes (indices into ``STATUSES``) given by the rules that hold, and by those that
+        are unknown, on this case.
+    default : int
+        The item's default status code.
+
+    Returns
+    -------
+    int
+        The status code.
+    """
+    true, unknown = set(true), set(unknown)
+    if _AVOID in true:
+        return int(_AVOID)
+    best = min(true, default=None)
+    result = default if best is None else best
+    for code in unknown:
+        if code == _AVOID:
+            changes = result < _UNDETERMINED
+        elif best is None:
+            changes = code != default
+        else:
+            changes = code < best
+        if changes:
+            return int(_UNDETERMINED)
+    return result
+
+
+#: The statuses a rule can give, each with a bit of its own (``undetermined`` is never given).
+_GIVEN = [STATUSES.index(s) for s in ("recommended", "consider", "not_indicated", "avoid")]
+_SHIFT = {code: i for i, code in enumerate(_GIVEN)}
+
+
+def _decision_table(default: int) -> np.ndarray:
+    """``decide`` for every byte ``true_bits << 4 | unknown_bits`` (bit i: a rule giving
+    ``_GIVEN[i]`` holds / is unknown)."""
+    codes = lambda mask: [c for i, c in enumerate(_GIVEN) if mask >> i & 1]
+    return np.array([decide(codes(b >> 4), codes(b & 15), default) for b in range(256)], dtype=np.int8)
+
+
+_DECISION_TABLES = {d: _decision_table(d) for d in range(len(STATUSES))}
+
+
 def _resolve(rules: list[CompiledRule], values: dict[str, Tri], n: int,
              default: np.int8) -> tuple[np.ndarray, np.ndarray]:
-    best = np.full(n, _NONE, dtype=np.int8)
-    avoid = np.zeros(n, dtype=bool)
+    """Status and urgency codes of one item on every row, through ``decide``'s table."""
+    true_bits = np.zeros(n, dtype=np.uint8)
+    unknown_bits = np.zeros(n, dtype=np.uint8)
     for r in rules:
-        tri = values[r.rule.id]
-        if r.rule.gives == "avoid":
-            avoid |= tri.true
-        else:
-            best = np.where(tri.true, np.minimum(best, STATUSES.index(r.rule.gives)), best)
-    any_true = best != _NONE
-    result = np.where(any_true, best, default).astype(np.int8)
-    change = np.zeros(n, dtype=bool)
-    for r in rules:
-        unknown = values[r.rule.id].unknown
-        code = STATUSES.index(r.rule.gives)
-        if r.rule.gives == "avoid":
-            change |= unknown & (result < _UNDETERMINED)
-        else:
-            change |= unknown & np.where(any_true, code < best, code != default)
-    status = np.where(avoid, _AVOID, np.where(change, _UNDETERMINED, result)).astype(np.int8)
+        shift, tri = _SHIFT[STATUSES.index(r.rule.gives)], values[r.rule.id]
+        true_bits |= tri.true.view(np.uint8) << shift  # a bool array viewed as 0/1 bytes
+        unknown_bits |= tri.unknown.view(np.uint8) << shift
+    true_bits <<= 4
+    status = _DECISION_TABLES[int(default)].take(np.bitwise_or(true_bits, unknown_bits, out=true_bits))
     urgency = np.zeros(n, dtype=np.int8)
     for r in rules:
-        decisive = values[r.rule.id].true & (status == STATUSES.index(r.rule.gives))
-        urgency = np.where(decisive, np.maximum(urgency, URGENCIES.index(r.rule.urgency)), urgency)
-    return status, urgency.astype(np.int8)
+        if r.rule.urgency != "routine":
+            decisive = values[r.rule.id].true & (status == STATUSES.index(r.rule.gives))
+            urgency[decisive] = np.maximum(urgency[decisive], URGENCIES.index(r.rule.urgency))
+    return status, urgency
 
 
 def _alert_state(rules: list[CompiledRule], values: dict[str, Tri], n: int) -> np.ndarray:
@@ -199,20 +242,16 @@ def assess_cohort(frame, *, errors="raise", passthrough=(), urgency=False, kb=No
     """
     if errors not in ("raise", "report"):
         raise ValueError(f"errors={errors!r} is not allowed; allowed: raise, report")
-    kb = kb or knowledge()
     passthrough = list(passthrough)
-    for col in frame.columns:
-        if col not in FIELDS and col not in passthrough:
-            raise InvalidCaseError(f"column '{col}' is not a case field{suggest(str(col), FIELDS)}; "
-                                   "pass it in passthrough=[...] to keep it", fields=(str(col),))
+    _check_columns(frame.columns, passthrough)
+    if _is_dask(frame):
+        return _assess_dask(frame, errors=errors, passthrough=passthrough, urgency=urgency, kb=kb)
+    kb = kb or knowledge()
     cols = encode(frame)
-    problems = [(e.position, e.column, e.value, e.allowed) for e in cols.errors]
-    problems += [(pos, ",".join(fields), None, message) for pos, message, fields in _contradictions(cols, kb)]
-    problems.sort(key=lambda p: p[0])
+    problems = _problems(cols, kb)
     if problems and errors == "raise":
         pos, column, value, allowed = problems[0]
-        label = frame.index[pos]
-        label = label.item() if hasattr(label, "item") else label  # numpy scalar -> plain value
+        label = _plain(frame.index[pos])
         if value is None and "contradict" in allowed:
             raise InvalidCaseError(f"row {label!r}: {allowed}", fields=tuple(column.split(",")), row=label)
         raise InvalidCaseError(f"row {label!r}: {column}={value!r} is not allowed; allowed: {allowed}",
@@ -222,11 +261,76 @@ def assess_cohort(frame, *, errors="raise", passthrough=(), urgency=False, kb=No
         out[col] = frame[col].to_numpy()
     if errors == "raise":
         return out
-    table = pd.DataFrame(
-        [{"row": frame.index[p], "column": c, "value": v, "allowed": a} for p, c, v, a in problems],
-        columns=["row", "column", "value", "allowed"])
-    bad = sorted({p for p, *_ in problems})
-    return out.drop(index=frame.index[bad]) if bad else out, table
+    valid = np.ones(len(frame), dtype=bool)
+    valid[[p for p, *_ in problems]] = False
+    return out[valid], _error_table(frame.index, problems)
+
+
+#: Columns of the error table of ``assess_cohort(..., errors="report")`` and :func:`cohort_errors`.
+ERROR_COLUMNS = ["row", "column", "value", "allowed"]
+
+
+def cohort_errors(frame: pd.DataFrame, kb: KnowledgeBase | None = None) -> pd.DataFrame:
+    """Every invalid cell and contradiction of a frame of cases, without assessing it.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+    kb : KnowledgeBase, optional
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``row`` (the index label), ``column`` (for a contradiction, the fields joined
+        by commas), ``value`` (None for a contradiction) and ``allowed`` (the values allowed,
+        or the contradiction's message); empty when every row is valid.
+    """
+    return _error_table(frame.index, _problems(encode(frame), kb or knowledge()))
+
+
+def _problems(cols: Columns, kb: KnowledgeBase) -> list[tuple[int, str, Any, str]]:
+    problems = [(e.position, e.column, e.value, e.allowed) for e in cols.errors]
+    problems += [(pos, ",".join(fields), None, message) for pos, message, fields in _contradictions(cols, kb)]
+    return sorted(problems, key=lambda p: p[0])
+
+
+def _error_table(index: pd.Index, problems: list[tuple[int, str, Any, str]]) -> pd.DataFrame:
+    rows = [{"row": _plain(index[p]), "column": c, "value": v, "allowed": a} for p, c, v, a in problems]
+    return pd.DataFrame(rows, columns=ERROR_COLUMNS).astype({"column": object, "value": object, "allowed": object})
+
+
+def _plain(label: Any) -> Any:
+    """A numpy scalar index label as a plain Python value (for messages and tables)."""
+    return label.item() if hasattr(label, "item") else label
+
+
+def _check_columns(columns: Iterable[Any], passthrough: list[str]) -> None:
+    for col in columns:
+        if col not in FIELDS and col not in passthrough:
+            raise InvalidCaseError(f"column '{col}' is not a case field{suggest(str(col), FIELDS)}; "
+                                   "pass it in passthrough=[...] to keep it", fields=(str(col),))
+
+
+def _is_dask(frame: Any) -> bool:
+    return type(frame).__module__.split(".")[0] in ("dask", "dask_expr")
+
+
+def _assess_dask(frame: Any, *, errors: str, passthrough: list[str], urgency: bool,
+                 kb: KnowledgeBase | None) -> Any:
+    """Each partition through the pandas path. Errors surface when the result is computed."""
+    # Workers load the shipped knowledge themselves (cached per process); a custom one travels.
+    ship = None if kb is None or kb is knowledge() else kb
+    options = dict(passthrough=passthrough, urgency=urgency, kb=ship)
+    meta = assess_cohort(frame._meta, **options)
+    if errors == "raise":
+        return frame.map_partitions(assess_cohort, **options, meta=meta)
+    valid = frame.map_partitions(_valid_rows, **options, meta=meta)
+    table = frame.map_partitions(cohort_errors, kb=ship, meta=_error_table(pd.Index([]), []))
+    return valid, table
+
+
+def _valid_rows(frame: pd.DataFrame, **options: Any) -> pd.DataFrame:
+    return assess_cohort(frame, errors="report", **options)[0]
 
 
 def _frame(ev: Evaluation, index: pd.Index, urgency: bool) -> pd.DataFrame:

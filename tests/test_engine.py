@@ -206,3 +206,11 @@ def test_cohort_rejects_columns_that_are_not_fields_unless_passed_through():
         assess_cohort(frame)
     out = assess_cohort(frame.rename(columns={"her_2": "her2"}), passthrough=["patient"])
     assert out.loc[0, "patient"] == "a"
+
+
+def test_cohort_with_many_rows_of_equal_length_lists():
+    """Regression: >64 rows whose lists all have the same length once built a 2-D array."""
+    frame = pd.DataFrame({"primary": ["breast"] * 100, "bone_sites": [["spine", "ribs"]] * 100,
+                          "back_pain": [True] * 100})
+    out = assess_cohort(frame)
+    assert (out["mri"] == "recommended").all()

@@ -1,0 +1,458 @@
+"""Synthetic cohorts of bone-metastasis cases, for benchmarks, tests and teaching notebooks.
+
+:func:`synthetic` draws a frame of coherent but **made-up** cases in the lean column encoding
+that :func:`bonemets.assess_cohort` reads fastest (categoricals, nullable booleans, float64).
+The cases are not real patients and their prevalences are mostly illustrative: the frame is for
+exercising and demonstrating the engine, never for estimating anything about a population.
+:func:`row_record` turns one row back into the plain field mapping that :func:`bonemets.assess`
+takes, so a row can be checked against its one-case assessment.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .case import FIELDS
+
+__all__ = ["synthetic", "row_record"]
+
+# --------------------------------------------------------------------------- distributions
+# Every number below is ILLUSTRATIVE unless its comment names a source; see synthetic().
+
+_PRIMARY_P = {"breast": 0.45, "prostate": 0.25, "lung": 0.12, "kidney": 0.06, "thyroid": 0.03,
+              "other": 0.09}
+_FEMALE_P = {"breast": 0.99, "prostate": 0.0, "lung": 0.45, "kidney": 0.35, "thyroid": 0.70,
+             "other": 0.50}
+_AGE_MEAN = {"breast": 61.0, "prostate": 72.0, "lung": 67.0, "kidney": 65.0, "thyroid": 60.0,
+             "other": 65.0}
+_AGE_SD, _AGE_MIN, _AGE_MAX = 11.0, 28.0, 95.0
+_MENOPAUSE_AGES = (45.0, 55.0)  # P(post) rises linearly from 0 at 45 to 1 at 55 (~50: half)
+
+# Breast receptors as first recorded (on the primary tumour).
+_ER_POS = 0.75
+_PR_POS_GIVEN_ER = (0.05, 0.75)  # P(PR positive | ER negative), P(PR positive | ER positive)
+_HER2_P = {"positive": 0.15, "low": 0.45, "negative": 0.40}
+_REBIOPSY = 0.5  # share of breast cases whose recorded receptors come from a metastasis biopsy
+# Primary-to-metastasis discordance, Amir et al. (clinical-facts.md §2, [S42]).
+_DISCORDANCE = {"er": 0.16, "pr": 0.40, "her2": 0.10}
+
+# Bone-site combinations. The sites are those the Breast Cancer Now booklet lists as most
+# commonly affected ("What is secondary breast cancer in the bone?": spine, ribs, skull, pelvis,
+# upper bones of the arms and legs); the weights of the combinations are illustrative.
+_BONE_SITES: tuple[tuple[tuple[str, ...], float], ...] = (
+    (("spine",), 0.22), (("pelvis",), 0.06), (("ribs",), 0.05), (("upper_leg",), 0.04),
+    (("skull",), 0.02), (("upper_arm",), 0.02), (("other",), 0.02),
+    (("spine", "ribs"), 0.08), (("spine", "pelvis"), 0.12), (("ribs", "pelvis"), 0.04),
+    (("spine", "pelvis", "upper_leg"), 0.07), (("spine", "ribs", "pelvis"), 0.10),
+    (("skull", "spine", "ribs", "pelvis"), 0.05), (("spine", "ribs", "pelvis", "upper_leg"), 0.05),
+    (("spine", "pelvis", "upper_arm", "upper_leg"), 0.03),
+    (("skull", "spine", "ribs", "pelvis", "upper_arm", "upper_leg"), 0.03),
+)
+_EXTRA_LESIONS_P = 0.2  # lesions = number of sites - 1 + Geometric(0.2): mean sites + 4
+_VISCERAL_P = {"none": 0.55, "present": 0.40, "crisis": 0.05}
+_PAIN_P = {"none": 0.20, "mild": 0.30, "moderate": 0.30, "severe": 0.20}
+_FRACTURE_BY_PAIN = (0.03, 0.05, 0.10, 0.20)
+_BACK_PAIN = (0.15, 0.55)  # without, with spine among the sites
+_DEFICIT = (0.01, 0.10)  # without, with spine and back pain
+_BLADDER = (0.01, 0.30)  # without, with a neurological deficit
+_MARROW = 0.04
+_HYPERCALCAEMIC = 0.08  # share drawn from the raised-calcium component
+_CTCAE_G2_MMOL_L = 2.9  # corrected Ca above CTCAE grade 1 (clinical-facts.md §1, [S17])
+_HYPERCALCAEMIA_SYMPTOMS = (0.03, 0.60)  # corrected Ca <= 2.9, > 2.9
+_CREATININE_MEDIAN = (85.0, 70.0)  # men, women (umol/L); log-normal sigma 0.3
+_RENAL_IMPAIRED = 0.05  # creatinine x 2.5
+_WEIGHT = ((82.0, 14.0), (70.0, 14.0))  # men, women: mean, sd (kg)
+
+# Prior endocrine therapy (drugs in the order of FIELDS), by group of hormone-receptor-positive
+# breast cases; every other case has the known empty list "".
+_ENDOCRINE_BY_GROUP: dict[str, dict[tuple[str, ...], float]] = {
+    "post": {(): 0.25, ("aromatase_inhibitor",): 0.30, ("tamoxifen",): 0.10,
+             ("aromatase_inhibitor", "tamoxifen"): 0.15, ("aromatase_inhibitor", "fulvestrant"): 0.10,
+             ("aromatase_inhibitor", "tamoxifen", "fulvestrant"): 0.10},
+    "pre": {(): 0.25, ("tamoxifen",): 0.30, ("aromatase_inhibitor", "ovarian_suppression"): 0.20,
+            ("tamoxifen", "ovarian_suppression"): 0.15, ("aromatase_inhibitor", "tamoxifen"): 0.10},
+    "male": {(): 0.30, ("tamoxifen",): 0.50, ("aromatase_inhibitor",): 0.20},
+}
+_RESISTANCE_P = {"none": 0.55, "primary": 0.15, "secondary": 0.30}  # after endocrine therapy
+_CDK46 = 0.35  # HR-positive breast cases with prior endocrine therapy
+_CHEMO = (0.30, 0.35, 0.75)  # not breast, breast HR-positive, breast HR-negative
+_CHEMO_MONTHS_MEAN = 20.0  # exponential, capped by the years since diagnosis
+_RADIOTHERAPY_P = (0.60, 0.30, 0.10)  # none, the main site (spine if involved), every site
+_DE_NOVO = (0.30, 0.10)  # not breast, breast: metastatic at diagnosis (years = 0)
+_YEARS_GAMMA = ((1.5, 2.0), (2.0, 3.0))  # not breast, breast: shape, scale
+_ON_BONE_STRENGTHENING = 0.45
+_OTHER_CANCER = 0.04
+_DENTAL_CHECK = 0.50
+_COULD_BECOME_PREGNANT = 0.30  # premenopausal women only
+
+
+def synthetic(n: int, seed: int = 0, unknown_rate: float = 0.1) -> pd.DataFrame:
+    """Draw ``n`` coherent synthetic cases as a frame that :func:`bonemets.assess_cohort` reads.
+
+    Vectorised numpy (``numpy.random.default_rng(seed)``): a million rows take well under two
+    seconds and ten million fit in memory (about 1 GB for the frame).
+
+    Parameters
+    ----------
+    n : int
+        Number of rows (>= 0).
+    seed : int, default 0
+        The same seed gives the same frame; the values before blanking do not depend on
+        ``unknown_rate``.
+    unknown_rate : float, default 0.1
+        Probability, independently for every cell of every field, that the cell is blanked to
+        unknown (0 to 1). Blanking never creates a contradiction, since an unknown value
+        never contradicts another.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A ``RangeIndex``; one column per field of :data:`bonemets.FIELDS`, in that order:
+
+        - enum fields: ``pandas.Categorical`` whose categories are exactly
+          ``FIELDS[name].allowed``, NaN for unknown;
+        - list fields (``bone_sites``, ``prior_endocrine_therapy``,
+          ``prior_radiotherapy_sites``): categoricals of ``;``-joined values drawn from a small
+          set of combinations; ``""`` is the known empty list (never for ``bone_sites``);
+        - bool fields: nullable ``"boolean"``;
+        - number fields, whole-number fields included: float64 within the field's bounds,
+          NaN for unknown.
+
+    Notes
+    -----
+    **The cases are made up.** The site list and the receptor discordance rates are cited;
+    every other probability is ILLUSTRATIVE: chosen to look plausible and to exercise every
+    rule, not taken from any source. Do not read prevalences off this frame.
+
+    ============================== ======================================================= ======================
+    field                          distribution                                            source
+    ============================== ======================================================= ======================
+    primary                        breast .45, prostate .25, lung .12, kidney .06,         set of primaries: care-notes
+                                   thyroid .03, other .09                                  page "Bone Metastasis"
+                                                                                           (seed 003); weights
+                                                                                           illustrative
+    sex                            P(female): breast .99, prostate 0, lung .45,            illustrative
+                                   kidney .35, thyroid .70, other .50
+    age                            Normal(mean by primary 60-72, sd 11), whole years,      illustrative
+                                   clipped to 28-95
+    menopause                      men: not_applicable; women: P(post) rises linearly      illustrative
+                                   from 0 at age 45 to 1 at 55
+    er, pr, her2                   breast only (NaN otherwise): ER+ .75; PR+ .75 if ER+,   illustrative
+                                   .05 if ER-; HER2 positive .15, low .45, negative .40
+    (receptor re-test)             half the breast cases show the metastasis status:       rates: Amir et al. via
+                                   ER flipped with p .16, PR .40, HER2 positive/not        clinical-facts.md §2
+                                   positive .10                                            [S42]; the half:
+                                                                                           illustrative
+    triple_negative                always unknown (NaN)                                    by design
+    bone_sites                     16 combinations; spine in 75%                           sites: Breast Cancer
+                                                                                           Now booklet, "What is
+                                                                                           secondary breast cancer
+                                                                                           in the bone?"; weights
+                                                                                           illustrative
+    bone_lesion_count              number of sites - 1 + Geometric(.2)                     illustrative
+    visceral_metastases            none .55, present .40, crisis .05                       illustrative
+    bone_marrow_involvement        .04                                                     illustrative
+    bone_pain                      none .2, mild .3, moderate .3, severe .2                illustrative
+    pathological_fracture          .03 / .05 / .10 / .20 by pain none ... severe           illustrative
+    back_pain                      .55 with spine among the sites, else .15                illustrative
+    neurological_deficit           .10 with spine and back pain, else .01                  illustrative
+    bladder_bowel_dysfunction      .30 with a neurological deficit, else .01               illustrative
+    calcium_mmol_l                 Normal(2.35, .12), 8% Uniform(2.75, 3.6); 2 decimals    illustrative
+    albumin_g_l                    Normal(36, 5) clipped 18-52, whole                      illustrative
+    hypercalcaemia_symptoms        .60 if corrected Ca > 2.9 mmol/L, else .03              threshold: CTCAE via
+                                                                                           clinical-facts.md §1
+                                                                                           [S17]; rates
+                                                                                           illustrative
+    creatinine_umol_l              log-normal, median 85 men / 70 women, sigma .3;         illustrative
+                                   5% x 2.5; clipped 30-900
+    weight_kg                      Normal(82, 14) men / (70, 14) women, clipped 38-160     illustrative
+    prior_endocrine_therapy        HR+ breast: combinations by group (post / pre /         illustrative
+                                   men), none in 25-30%; everyone else ""
+    endocrine_resistance           after endocrine therapy: none .55, primary .15,         illustrative
+                                   secondary .30; otherwise none
+    prior_cdk46_inhibitor          .35 of HR+ breast with endocrine therapy, else False    illustrative
+    prior_chemotherapy             .30 not breast, .35 HR+ breast, .75 HR- breast          illustrative
+    months_since_chemotherapy      only where prior_chemotherapy: Exponential(mean 20),    illustrative
+                                   whole, capped at the months since diagnosis
+    prior_radiotherapy_sites       "" .60, the main involved site .30 (spine if            illustrative
+                                   involved), every involved site .10
+    on_bone_strengthening          .45                                                     illustrative
+    years_since_primary_diagnosis  0 (de novo) .10 breast / .30 others; else Gamma(2, 3)   illustrative
+                                   breast / (1.5, 2) others; capped at age - 18 and 40
+    other_invasive_cancer          .04                                                     illustrative
+    dental_check_done              .50                                                     illustrative
+    could_become_pregnant          .30 of premenopausal women; False for everyone else     illustrative
+    ============================== ======================================================= ======================
+
+    A field of :data:`bonemets.FIELDS` not in this table (one added to :class:`~bonemets.Case`
+    after this module) is present and unknown on every row, in the dtype of its kind.
+
+    Coherence kept: men have menopause ``not_applicable`` and never ``could_become_pregnant``;
+    ``months_since_chemotherapy`` only with ``prior_chemotherapy`` true; ``endocrine_resistance``
+    primary/secondary only with a non-empty ``prior_endocrine_therapy``; radiotherapy sites are
+    involved sites; ``bone_lesion_count`` is at least the number of sites. Receptors, endocrine
+    therapy and CDK4/6 inhibitors are breast-only (receptors unknown, lists empty elsewhere).
+
+    Examples
+    --------
+    >>> import bonemets
+    >>> from bonemets.cohort import synthetic
+    >>> df = synthetic(1000, seed=1)
+    >>> result = bonemets.assess_cohort(df)
+    >>> len(result) == 1000
+    True
+    """
+    if isinstance(n, bool) or int(n) != n or n < 0:
+        raise ValueError(f"n={n!r} is not allowed; allowed: a whole number >= 0")
+    if not 0.0 <= unknown_rate <= 1.0:
+        raise ValueError(f"unknown_rate={unknown_rate!r} is not allowed; allowed: a number from 0 to 1")
+    n = int(n)
+    rng = np.random.default_rng(seed)
+    cols: dict[str, Any] = {}  # enum: int8 codes; list: (codes, categories); bool: bool array
+
+    def chance(p: float | np.ndarray) -> np.ndarray:
+        return rng.random(n, dtype=np.float32) < p
+
+    # Cancer
+    primary = _pick(rng, n, _PRIMARY_P, "primary")
+    cols["primary"] = primary
+    breast = primary == _code("primary", "breast")
+    female = chance(_by_code("primary", _FEMALE_P)[primary])
+    cols["sex"] = np.where(female, _code("sex", "female"), _code("sex", "male")).astype(np.int8)
+    age = rng.normal(_by_code("primary", _AGE_MEAN)[primary], _AGE_SD)
+    age = np.clip(np.round(age), _AGE_MIN, _AGE_MAX)
+    cols["age"] = age
+    lo, hi = _MENOPAUSE_AGES
+    post = chance(np.clip((age - lo) / (hi - lo), 0.0, 1.0))
+    cols["menopause"] = np.select(
+        [~female, post], [_code("menopause", "not_applicable"), _code("menopause", "post")],
+        _code("menopause", "pre")).astype(np.int8)
+    er_pos = chance(_ER_POS)
+    pr_pos = chance(np.where(er_pos, _PR_POS_GIVEN_ER[1], _PR_POS_GIVEN_ER[0]))
+    her2 = _pick(rng, n, _HER2_P, "her2")
+    rebiopsied = chance(_REBIOPSY)
+    er_pos ^= rebiopsied & chance(_DISCORDANCE["er"])
+    pr_pos ^= rebiopsied & chance(_DISCORDANCE["pr"])
+    her2_pos = her2 == _code("her2", "positive")
+    flip = rebiopsied & chance(_DISCORDANCE["her2"])
+    low_or_negative = np.where(chance(0.5), _code("her2", "low"), _code("her2", "negative"))
+    her2 = np.where(flip & her2_pos, low_or_negative,
+                    np.where(flip & ~her2_pos, _code("her2", "positive"), her2)).astype(np.int8)
+    for name, positive in (("er", er_pos), ("pr", pr_pos)):
+        codes = np.where(positive, _code(name, "positive"), _code(name, "negative"))
+        cols[name] = np.where(breast, codes, -1).astype(np.int8)
+    cols["her2"] = np.where(breast, her2, -1).astype(np.int8)
+    cols["triple_negative"] = None  # always unknown
+    hr_pos = breast & (er_pos | pr_pos)
+
+    # Extent
+    combos = [c for c, _ in _BONE_SITES]
+    site_codes = _pick_index(rng, n, [p for _, p in _BONE_SITES])
+    cols["bone_sites"] = (site_codes, [_join("bone_sites", c) for c in combos])
+    n_sites = np.array([len(c) for c in combos])[site_codes]
+    has_spine = np.array(["spine" in c for c in combos])[site_codes]
+    lesions = n_sites - 1 + rng.geometric(_EXTRA_LESIONS_P, n)
+    cols["bone_lesion_count"] = np.minimum(lesions, FIELDS["bone_lesion_count"].le).astype(float)
+    cols["visceral_metastases"] = _pick(rng, n, _VISCERAL_P, "visceral_metastases")
+    cols["bone_marrow_involvement"] = chance(_MARROW)
+
+    # Symptoms
+    pain = _pick(rng, n, _PAIN_P, "bone_pain")
+    cols["bone_pain"] = pain
+    cols["pathological_fracture"] = chance(np.array(_FRACTURE_BY_PAIN)[pain])
+    back = chance(np.where(has_spine, _BACK_PAIN[1], _BACK_PAIN[0]))
+    cols["back_pain"] = back
+    deficit = chance(np.where(has_spine & back, _DEFICIT[1], _DEFICIT[0]))
+    cols["neurological_deficit"] = deficit
+    cols["bladder_bowel_dysfunction"] = chance(np.where(deficit, _BLADDER[1], _BLADDER[0]))
+
+    # Labs
+    calcium = np.where(chance(_HYPERCALCAEMIC), rng.uniform(2.75, 3.6, n), rng.normal(2.35, 0.12, n))
+    calcium = np.round(np.clip(calcium, 1.6, 4.5), 2)
+    albumin = np.round(np.clip(rng.normal(36.0, 5.0, n), 18.0, 52.0))
+    cols["calcium_mmol_l"], cols["albumin_g_l"] = calcium, albumin
+    corrected = calcium + 0.02 * (40.0 - albumin)
+    cols["hypercalcaemia_symptoms"] = chance(
+        np.where(corrected > _CTCAE_G2_MMOL_L, _HYPERCALCAEMIA_SYMPTOMS[1], _HYPERCALCAEMIA_SYMPTOMS[0]))
+    creatinine = np.exp(rng.normal(np.log(np.where(female, *_CREATININE_MEDIAN[::-1])), 0.3))
+    creatinine = np.where(chance(_RENAL_IMPAIRED), creatinine * 2.5, creatinine)
+    cols["creatinine_umol_l"] = np.round(np.clip(creatinine, 30.0, 900.0))
+    (m_mean, m_sd), (f_mean, f_sd) = _WEIGHT
+    weight = rng.normal(np.where(female, f_mean, m_mean), np.where(female, f_sd, m_sd))
+    cols["weight_kg"] = np.round(np.clip(weight, 38.0, 160.0), 1)
+
+    # History (drawn before treatment: the chemotherapy timing is capped by it)
+    de_novo = chance(np.where(breast, _DE_NOVO[1], _DE_NOVO[0]))
+    (o_shape, o_scale), (b_shape, b_scale) = _YEARS_GAMMA
+    years = rng.gamma(np.where(breast, b_shape, o_shape), np.where(breast, b_scale, o_scale))
+    years = np.where(de_novo, 0.0, np.round(np.minimum(years, np.minimum(age - 18.0, 40.0)), 1))
+
+    # Prior treatment
+    endo_combos: list[tuple[str, ...]] = [()]
+    for table in _ENDOCRINE_BY_GROUP.values():
+        endo_combos += [c for c in table if c not in endo_combos]
+    endo = np.zeros(n, dtype=np.int8)  # "" unless HR-positive breast
+    groups = {"post": hr_pos & female & post, "pre": hr_pos & female & ~post, "male": hr_pos & ~female}
+    for group, rows in groups.items():
+        table = _ENDOCRINE_BY_GROUP[group]
+        picked = _pick_index(rng, n, list(table.values()))
+        lut = np.array([endo_combos.index(c) for c in table], dtype=np.int8)
+        endo = np.where(rows, lut[picked], endo)
+    cols["prior_endocrine_therapy"] = (endo, [_join("prior_endocrine_therapy", c) for c in endo_combos])
+    had_endocrine = endo != 0
+    resistance = _pick(rng, n, _RESISTANCE_P, "endocrine_resistance")
+    cols["endocrine_resistance"] = np.where(
+        had_endocrine, resistance, _code("endocrine_resistance", "none")).astype(np.int8)
+    cols["prior_cdk46_inhibitor"] = hr_pos & had_endocrine & chance(_CDK46)
+    chemo = chance(np.select([hr_pos, breast], [_CHEMO[1], _CHEMO[2]], _CHEMO[0]))
+    cols["prior_chemotherapy"] = chemo
+    months = np.minimum(np.floor(rng.exponential(_CHEMO_MONTHS_MEAN, n)), np.floor(years * 12.0))
+    cols["months_since_chemotherapy"] = np.where(chemo, months, np.nan)
+    rt_combos = [()] + sorted({(_main_site(c),) for c in combos}) + [c for c in combos if len(c) > 1]
+    main_lut = np.array([rt_combos.index((_main_site(c),)) for c in combos], dtype=np.int8)
+    all_lut = np.array([rt_combos.index(c) for c in combos], dtype=np.int8)
+    rt_choice = _pick_index(rng, n, list(_RADIOTHERAPY_P))
+    rt = np.select([rt_choice == 1, rt_choice == 2], [main_lut[site_codes], all_lut[site_codes]], 0)
+    cols["prior_radiotherapy_sites"] = (rt.astype(np.int8), [_join("prior_radiotherapy_sites", c) for c in rt_combos])
+    cols["on_bone_strengthening"] = chance(_ON_BONE_STRENGTHENING)
+
+    # History
+    cols["years_since_primary_diagnosis"] = years
+    cols["other_invasive_cancer"] = chance(_OTHER_CANCER)
+    cols["dental_check_done"] = chance(_DENTAL_CHECK)
+    cols["could_become_pregnant"] = female & ~post & chance(_COULD_BECOME_PREGNANT)
+
+    # Unknowns last, so the values drawn above do not depend on unknown_rate.
+    data: dict[str, Any] = {}
+    for name, spec in FIELDS.items():
+        if name not in cols:  # a field this module does not model: unknown on every row
+            data[name] = _unknown_column(spec, n)
+            continue
+        value = cols[name]
+        blank = chance(unknown_rate) if unknown_rate > 0 else None
+        if spec.kind == "enum":
+            codes = value if blank is None else np.where(blank, np.int8(-1), value)
+            data[name] = pd.Categorical.from_codes(codes, categories=list(spec.allowed))
+        elif spec.kind == "list":
+            codes, categories = value
+            codes = codes if blank is None else np.where(blank, np.int8(-1), codes)
+            data[name] = pd.Categorical.from_codes(codes, categories=categories)
+        elif spec.kind == "bool":
+            if value is None:
+                data[name] = pd.arrays.BooleanArray(np.zeros(n, bool), np.ones(n, bool))
+            else:
+                mask = np.zeros(n, bool) if blank is None else blank
+                data[name] = pd.arrays.BooleanArray(value, mask)
+        else:
+            data[name] = value if blank is None else np.where(blank, np.nan, value)
+    return pd.DataFrame(data, index=pd.RangeIndex(n), copy=False)
+
+
+def row_record(frame: pd.DataFrame, position: int) -> dict[str, Any]:
+    """One row of a cohort frame as the plain field mapping :func:`bonemets.assess` takes.
+
+    Unknown cells are left out; list fields held as ``;``-joined strings become lists
+    (``""`` the empty list); booleans become ``bool``, whole-number fields ``int`` and number
+    fields ``float``; categorical values become ``str``. Columns that are not case fields are
+    ignored.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Columns named after case fields, encoded as :func:`synthetic` makes them (lists may
+        also be Python lists).
+    position : int
+        Row position (0-based), as for ``frame.iloc``.
+
+    Returns
+    -------
+    dict of str to object
+
+    Examples
+    --------
+    >>> import bonemets
+    >>> from bonemets.cohort import row_record, synthetic
+    >>> record = row_record(synthetic(5, seed=2), 0)
+    >>> isinstance(record["bone_sites"], list)
+    True
+    >>> bonemets.assess(record).knowledge_version == bonemets.knowledge().version
+    True
+    """
+    out: dict[str, Any] = {}
+    for name, value in frame.iloc[position].dropna().items():
+        spec = FIELDS.get(str(name))
+        if spec is None:
+            continue
+        if spec.kind == "list" and isinstance(value, str):
+            text = value.strip()
+            out[spec.name] = [] if text in ("", "[]") else [s.strip() for s in text.split(";")]
+        elif spec.kind == "list":
+            out[spec.name] = [str(v) for v in value]
+        elif spec.kind == "bool":
+            out[spec.name] = bool(value)
+        elif spec.kind == "int":
+            out[spec.name] = int(value)
+        elif spec.kind == "float":
+            out[spec.name] = float(value)
+        else:
+            out[spec.name] = str(value)
+    return out
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _unknown_column(spec: Any, n: int) -> Any:
+    """A column of ``n`` unknown cells in the dtype :func:`synthetic` gives the field's kind."""
+    if spec.kind == "enum":
+        return pd.Categorical.from_codes(np.full(n, -1, dtype=np.int8), categories=list(spec.allowed))
+    if spec.kind == "list":
+        return pd.Categorical.from_codes(np.full(n, -1, dtype=np.int8), categories=pd.Index([], dtype=object))
+    if spec.kind == "bool":
+        return pd.arrays.BooleanArray(np.zeros(n, bool), np.ones(n, bool))
+    return np.full(n, np.nan)
+
+
+def _code(name: str, value: str) -> int:
+    """The categorical code of an allowed value of an enum field."""
+    return FIELDS[name].allowed.index(value)
+
+
+def _by_code(name: str, table: dict[str, float]) -> np.ndarray:
+    """A per-code lookup array for a table keyed by the allowed values of an enum field.
+
+    A value the table does not name gets 0; it is never drawn (see :func:`_pick`).
+    """
+    return np.array([table.get(v, 0.0) for v in FIELDS[name].allowed])
+
+
+def _pick_index(rng: np.random.Generator, n: int, probs: Sequence[float]) -> np.ndarray:
+    """``n`` draws of indices 0..k-1 with the given probabilities, as int8."""
+    cum = np.cumsum(probs, dtype=np.float64)
+    u = rng.random(n, dtype=np.float32) * np.float32(cum[-1])
+    codes = np.zeros(n, dtype=np.int8)
+    for edge in cum[:-1].astype(np.float32):  # k is small: k comparisons beat a binary search
+        codes += u >= edge
+    return codes
+
+
+def _pick(rng: np.random.Generator, n: int, table: dict[str, float], name: str) -> np.ndarray:
+    """``n`` draws of an enum field's codes from a table of probabilities by value."""
+    values = list(table)
+    lut = np.array([_code(name, v) for v in values], dtype=np.int8)
+    return lut[_pick_index(rng, n, list(table.values()))]
+
+
+def _join(name: str, items: tuple[str, ...]) -> str:
+    """A list value as a ``;``-joined string, in the order of ``FIELDS[name].allowed``."""
+    allowed = FIELDS[name].allowed
+    assert all(i in allowed for i in items), (name, items)
+    return ";".join(sorted(items, key=allowed.index))
+
+
+def _main_site(sites: tuple[str, ...]) -> str:
+    """The site most likely to have been irradiated: the spine if involved, else the first."""
+    return "spine" if "spine" in sites else sites[0]
