@@ -1,0 +1,30 @@
+"""Figures of an assessment and of a cohort: thin functions that return plotly figures.
+
+Every function takes data (a case, an assessment, cases or a cohort) and options, and returns a
+:class:`plotly.graph_objects.Figure`; nothing is drawn or saved as a side effect, and no rule is
+evaluated here (statuses and reasons come from :func:`bonemets.assess` and
+:func:`bonemets.assess_cohort`). Every figure's subtitle says it is an educational tool, not a
+medical device. Colours per status are :data:`STATUS_COLOURS` (colour-blind safe, in the order
+of :data:`bonemets.STATUSES`).
+
+>>> import bonemets
+>>> from bonemets.figures import skeleton_map
+>>> fig = skeleton_map(bonemets.teaching_cases()["her2_positive"])
+>>> sorted(fig.data[0].customdata)
+['pelvis', 'ribs', 'spine']
+"""
+
+from __future__ import annotations
+
+from ._common import NOTE, STATUS_COLOURS, STATUS_MARKS, status_legend
+from .cohort import SUBTYPES, breast_subtype, cohort_summary, status_counts
+from .matrix import applicability_matrix
+from .sankey import decision_sankey
+from .skeleton import BONE_SITES, SITE_COLOURS, skeleton_map
+from .timeline import NO_SCHEDULE, dose_weeks, schedule_timeline
+
+__all__ = [
+    "BONE_SITES", "NO_SCHEDULE", "NOTE", "SITE_COLOURS", "STATUS_COLOURS", "STATUS_MARKS", "SUBTYPES",
+    "applicability_matrix", "breast_subtype", "cohort_summary", "decision_sankey", "dose_weeks",
+    "schedule_timeline", "skeleton_map", "status_counts", "status_legend",
+]

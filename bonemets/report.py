@@ -1,0 +1,222 @@
+"""A self-contained HTML handout of one assessment: opens offline, prints cleanly.
+
+The page holds, in order: the title and the disclaimer; the case's known and unknown factors;
+the alerts (level, summary, actions, reasons); a card per family, option and test grouped by
+status (name, urgency, reasons, numbered citations); the skeleton map, the decision Sankey and
+the schedule timeline (plotly.js inlined once, no CDN); a numbered reference list with every
+citation of the assessment; and the disclaimer again. All text is escaped with
+:func:`html.escape`.
+
+>>> import bonemets
+>>> from bonemets.report import report_html
+>>> page = report_html(bonemets.assess(bonemets.teaching_cases()["her2_positive"]))
+>>> bonemets.DISCLAIMER in page and "<script src=" not in page
+True
+"""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+from typing import Any, Mapping
+
+import plotly.graph_objects as go
+
+from .assessment import Alert, Assessment, Citation, Reason, Recommendation
+from .case import FIELDS, Case
+from .engine import assess
+from .figures import STATUS_COLOURS, STATUS_MARKS, decision_sankey, schedule_timeline, skeleton_map
+from .vocabulary import STATUSES
+
+__all__ = ["report_html", "write_report", "citations"]
+
+_HEADINGS = {"recommended": "Recommended", "consider": "Consider",
+             "undetermined": "Undetermined: hangs on an unknown factor", "not_indicated": "Not indicated",
+             "avoid": "Avoid"}
+_ALERT_COLOURS = {"critical": "#D55E00", "warning": "#E69F00", "info": "#56B4E9"}
+
+_CSS = """
+:root { --ink: #1f2933; --muted: #52606d; --line: #d9e2ec; }
+* { box-sizing: border-box; }
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+       color: var(--ink); max-width: 1100px; margin: 0 auto; padding: 1.5rem; line-height: 1.45; }
+h1 { font-size: 1.6rem; margin: 0 0 .5rem; } h2 { font-size: 1.25rem; margin: 2rem 0 .6rem;
+     border-bottom: 2px solid var(--line); padding-bottom: .2rem; } h3 { font-size: 1.05rem; margin: 1.2rem 0 .4rem; }
+.disclaimer { border: 2px solid #D55E00; background: #fff6ef; padding: .7rem 1rem; border-radius: 6px;
+              font-weight: 600; }
+.meta, .muted { color: var(--muted); font-size: .9rem; }
+dl.factors { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 0 1.5rem;
+             font-size: .92rem; margin: 0; }
+dl.factors div { display: flex; justify-content: space-between; gap: 1rem; border-bottom: 1px solid var(--line);
+                 padding: .2rem 0; break-inside: avoid; }
+dl.factors dt { font-weight: 600; } dl.factors dd { margin: 0; text-align: right; }
+.unknown-list { display: flex; flex-wrap: wrap; gap: .3rem; padding: 0; list-style: none; }
+.unknown-list li { background: #fffbd6; border: 1px solid #e6d96a; border-radius: 4px; padding: .05rem .4rem;
+                   font-size: .88rem; }
+.card { border: 1px solid var(--line); border-left: 8px solid #999; border-radius: 6px; padding: .6rem .9rem;
+        margin: .6rem 0; break-inside: avoid; page-break-inside: avoid; }
+.card h4 { margin: 0 0 .3rem; font-size: 1rem; }
+.card ul { margin: .2rem 0 .2rem 1.1rem; padding: 0; }
+.badge { display: inline-block; font-size: .78rem; font-weight: 600; padding: .05rem .45rem; border-radius: 999px;
+         border: 1px solid #888; margin-left: .35rem; vertical-align: middle; background: #fff; }
+.badge.emergency, .badge.critical { background: #D55E00; color: #fff; border-color: #D55E00; }
+.badge.soon, .badge.warning { background: #E69F00; color: #000; border-color: #E69F00; }
+.refs { font-size: .88rem; } .refs li { margin-bottom: .35rem; } .cite { font-size: .8rem; color: var(--muted); }
+.excerpt { font-style: italic; }
+.figure { margin: 1rem 0; break-inside: avoid; page-break-inside: avoid; overflow-x: auto; }
+a { color: #0b5cad; }
+@media print {
+  body { max-width: none; padding: 0; font-size: 10.5pt; }
+  h2 { break-after: avoid; page-break-after: avoid; }
+  .refs a::after { content: " (" attr(href) ")"; font-size: .8em; }
+  .refs a { text-decoration: none; color: inherit; }
+}
+"""
+
+
+def citations(assessment: Assessment) -> list[Citation]:
+    """Every distinct citation of an assessment, alerts first, in order of first appearance."""
+    seen: dict[Citation, None] = {}
+    for part in (*assessment.alerts, *assessment.recommendations):
+        for c in part.sources:
+            seen.setdefault(c, None)
+    return list(seen)
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, list):
+        return ", ".join(map(str, value)) if value else "none"
+    return str(value)
+
+
+def _factors(case: Case) -> str:
+    known = case.known()
+    rows = "".join(f"<div><dt>{escape(k)}</dt><dd>{escape(_value(v))}</dd></div>" for k, v in known.items())
+    unknown = [f for f in FIELDS if f not in known]
+    items = "".join(f"<li>{escape(f)}</li>" for f in unknown)
+    return (
+        "<h2 id='factors'>Case factors</h2>"
+        f"<h3>Known ({len(known)})</h3><dl class='factors'>{rows}</dl>"
+        f"<h3>Unknown ({len(unknown)})</h3>"
+        "<p class='muted'>An unknown factor is never read as &ldquo;no&rdquo;: where a decision hangs on one, "
+        "the item is <em>undetermined</em> and its reasons name the test that would settle it.</p>"
+        f"<ul class='unknown-list'>{items or '<li>none</li>'}</ul>")
+
+
+def _refs(sources: tuple[Citation, ...], numbers: dict[Citation, int]) -> str:
+    if not sources:
+        return ""
+    links = ", ".join(f"<a href='#ref-{numbers[c]}'>[{numbers[c]}]</a>" for c in sources)
+    return f"<div class='cite'>Sources: {links}</div>"
+
+
+def _reasons(reasons: tuple[Reason, ...]) -> str:
+    return "<ul>" + "".join(f"<li>{escape(r.line())}</li>" for r in reasons) + "</ul>" if reasons else ""
+
+
+def _alert(alert: Alert, numbers: dict[Citation, int]) -> str:
+    colour = _ALERT_COLOURS.get(alert.level, "#999")
+    actions = "".join(f"<li>{escape(x)}</li>" for x in alert.actions)
+    state = "" if alert.raised else " <span class='muted'>(not ruled out: a factor is unknown)</span>"
+    return (f"<div class='card alert' style='border-left-color:{colour}'>"
+            f"<h4>{escape(alert.name)}<span class='badge {escape(alert.level)}'>{escape(alert.level.upper())}</span>"
+            f"{state}</h4><p>{escape(alert.summary)}</p>"
+            f"<strong>Actions</strong><ul>{actions}</ul>"
+            f"<strong>Why</strong>{_reasons(alert.reasons)}{_refs(alert.sources, numbers)}</div>")
+
+
+def _card(rec: Recommendation, numbers: dict[Citation, int]) -> str:
+    urgency = (f"<span class='badge {escape(rec.urgency)}'>{escape(rec.urgency.upper())}</span>"
+               if rec.urgency != "routine" else "")
+    return (f"<div class='card' style='border-left-color:{STATUS_COLOURS[rec.status]}'>"
+            f"<h4>{escape(STATUS_MARKS[rec.status])} {escape(rec.name)} "
+            f"<span class='muted'>({escape(rec.kind)}: {escape(rec.id)})</span>"
+            f"<span class='badge'>{escape(rec.status)}</span>{urgency}</h4>"
+            f"{_reasons(rec.reasons)}{_refs(rec.sources, numbers)}</div>")
+
+
+def _figures(a: Assessment) -> str:
+    figs: list[tuple[str, str, go.Figure]] = [
+        ("skeleton", "Bone sites", skeleton_map(a)),
+        ("sankey", "How the assessment was reached", decision_sankey(a)),
+        ("timeline", "Schedules and time to benefit", schedule_timeline(a)),
+    ]
+    parts = []
+    for i, (key, heading, fig) in enumerate(figs):
+        if key != "skeleton":  # fill the page's width (the body outline keeps its proportions)
+            fig.update_layout(width=None, autosize=True)
+        div = fig.to_html(full_html=False, include_plotlyjs=i == 0, div_id=f"figure-{key}",
+                          config={"displaylogo": False, "responsive": True})
+        parts.append(f"<h3>{escape(heading)}</h3><div class='figure'>{div}</div>")
+    return "<h2 id='figures'>Figures</h2>" + "".join(parts)
+
+
+def _reference(c: Citation, n: int) -> str:
+    excerpt = f" <span class='excerpt'>&ldquo;{escape(c.excerpt)}&rdquo;</span>" if c.excerpt else ""
+    url = f" <a href='{escape(c.url, quote=True)}'>{escape(c.url)}</a>" if c.url else ""
+    return (f"<li id='ref-{n}'>{escape(c.label)}, section &ldquo;{escape(c.section)}&rdquo;.{excerpt}{url} "
+            f"<span class='muted'>[{escape(c.source)}]</span></li>")
+
+
+def report_html(assessment: Assessment | Case | Mapping[str, Any], title: str | None = None) -> str:
+    """The handout of one assessment as one self-contained HTML page.
+
+    Parameters
+    ----------
+    assessment : Assessment, Case or dict of case fields
+    title : str, optional
+        Default: "Bone metastases: educational assessment".
+
+    Returns
+    -------
+    str
+        A complete HTML document; plotly.js is inlined once (no CDN, no external fonts or
+        icons), so it opens offline.
+    """
+    a = assessment if isinstance(assessment, Assessment) else assess(assessment)
+    title = title or "Bone metastases: educational assessment"
+    refs = citations(a)
+    numbers = {c: i for i, c in enumerate(refs, start=1)}
+    alerts = "".join(_alert(x, numbers) for x in a.alerts) or "<p>No alert is raised or left open.</p>"
+    groups = a.by_status()
+    cards = "".join(
+        f"<h3 id='status-{s}'>{escape(_HEADINGS[s])} ({len(groups[s])})</h3>"
+        + "".join(_card(r, numbers) for r in groups[s])
+        for s in STATUSES if groups[s])
+    disclaimer = f"<p class='disclaimer' role='note'>{escape(a.disclaimer)}</p>"
+    return (
+        "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>"
+        f"<header><h1>{escape(title)}</h1>{disclaimer}"
+        f"<p class='meta'>bonemets knowledge version {escape(a.knowledge_version)}. Every statement below "
+        "cites its source; check them before relying on any of it.</p></header><main>"
+        f"{_factors(a.case)}"
+        f"<h2 id='alerts'>Alerts</h2>{alerts}"
+        f"<h2 id='items'>Treatment families, options and tests</h2>{cards}"
+        f"{_figures(a)}"
+        f"<h2 id='references'>References ({len(refs)})</h2><ol class='refs'>"
+        + "".join(_reference(c, n) for c, n in numbers.items())
+        + f"</ol></main><footer>{disclaimer}</footer></body></html>\n")
+
+
+def write_report(assessment: Assessment | Case | Mapping[str, Any], path: str | Path,
+                 title: str | None = None) -> Path:
+    """Write :func:`report_html` to ``path`` (UTF-8) and return the path.
+
+    Parameters
+    ----------
+    assessment : Assessment, Case or dict of case fields
+    path : str or Path
+        The HTML file to write; its folder must exist.
+    title : str, optional
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    path = Path(path)
+    path.write_text(report_html(assessment, title=title), encoding="utf-8")
+    return path
