@@ -166,6 +166,24 @@ class Assessment:
         """The alert with this id if raised or not ruled out, else None."""
         return next((a for a in self.alerts if a.id == alert_id), None)
 
+    def alert_state(self, alert_id: str) -> str:
+        """``critical``, ``warning``, ``info``, ``undetermined`` (not ruled out) or ``not_raised``,
+        as in the ``alert:<id>`` columns of :func:`bonemets.assess_cohort`.
+
+        Raises
+        ------
+        KeyError
+            Naming the id, if it is not an alert of the knowledge base.
+        """
+        if self.knowledge is not None and alert_id not in self.knowledge.alerts:
+            from .case import suggest
+
+            raise KeyError(f"'{alert_id}' is not an alert id{suggest(alert_id, self.knowledge.alerts)}")
+        alert = self.alert(alert_id)
+        if alert is None:
+            return "not_raised"
+        return alert.level if alert.raised else "undetermined"
+
     def by_status(self, kind: str | None = None) -> dict[str, list[Recommendation]]:
         """Recommendations grouped by status (most favourable first), optionally of one kind."""
         groups: dict[str, list[Recommendation]] = {s: [] for s in STATUSES}

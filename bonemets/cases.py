@@ -8,7 +8,7 @@ Each file is a YAML mapping::
     teaching_points: [...]
     questions: [...]
     case: {primary: breast, ...}          # the Case fields
-    expected: {item_id: status, ...}      # reviewed statuses (golden); optional
+    expected: {item_id: status, ...}      # reviewed statuses (golden); "alert:<id>": state for alerts
 """
 
 from __future__ import annotations
