@@ -1,6 +1,7 @@
 """The ``bonemets`` command line.
 
-``bonemets assess CASE.yaml [...] [--format text|json|cards]``, ``bonemets cases`` and
+``bonemets assess CASE.yaml [...] [--format text|json|cards]``, ``bonemets report CASE -o
+OUT.html``, ``bonemets cohort IN OUT [--dask] [--errors report]``, ``bonemets cases`` and
 ``bonemets knowledge [--check DIR]``. Bad input prints one line on stderr and exits 2.
 """
 
@@ -36,6 +37,23 @@ def _parser() -> argparse.ArgumentParser:
                    help="also give reasons and sources for items that are not indicated")
     c = sub.add_parser("cases", help="list the teaching case library")
     c.add_argument("--format", choices=("text", "json"), default="text")
+    r = sub.add_parser("report", help="write a self-contained HTML handout for a case (opens offline)")
+    r.add_argument("case", metavar="CASE", help="a case file (YAML or JSON)")
+    r.add_argument("-o", "--output", metavar="OUT.html", help="where to write it (default: CASE with .html)")
+    h = sub.add_parser("cohort", help="assess every row of a CSV or Parquet cohort (file or directory)")
+    h.add_argument("source", metavar="IN", help="CSV or Parquet file, or a directory of partitions")
+    h.add_argument("target", metavar="OUT", help="output .parquet (file or directory) or .csv")
+    engine = h.add_mutually_exclusive_group()
+    engine.add_argument("--dask", dest="dask", action="store_true", default=None,
+                        help="use Dask (default: only when the input is too large for memory)")
+    engine.add_argument("--no-dask", dest="dask", action="store_false", help="never use Dask")
+    h.add_argument("--errors", choices=("raise", "report"), default="raise",
+                   help="stop at the first invalid row (raise), or assess the valid rows and write every "
+                        "invalid cell to OUT.errors.csv (report)")
+    h.add_argument("--keep", action="append", default=[], metavar="COLUMN",
+                   help="a column that is not a case field (e.g. an id) to copy to the output; repeatable")
+    h.add_argument("--chunk-rows", type=int, default=250_000, metavar="N", help="rows per chunk (pandas)")
+    h.add_argument("--no-progress", action="store_true", help="no progress bar")
     k = sub.add_parser("knowledge", help="summarise or check a knowledge base")
     k.add_argument("--check", metavar="DIR", help="validate this knowledge directory instead of the shipped one")
     k.add_argument("--format", choices=("text", "json"), default="text")
@@ -69,6 +87,31 @@ def _cases(args: argparse.Namespace) -> None:
     print(f"\n{len(library)} teaching cases; assess one with: bonemets assess data/cases/<id>.yaml")
 
 
+def _report(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from .report import write_report
+
+    target = Path(args.output) if args.output else Path(args.case).with_suffix(".html")
+    path = write_report(assess(load_case(args.case)), target)
+    print(f"wrote {path} (self-contained; opens offline). {DISCLAIMER}")
+
+
+def _cohort(args: argparse.Namespace) -> None:
+    from .batch import run_cohort
+
+    if args.chunk_rows < 1:
+        raise BonemetsError(f"--chunk-rows={args.chunk_rows} is not allowed; allowed: a whole number of 1 or more")
+    run = run_cohort(args.source, args.target, use_dask=args.dask, errors=args.errors, keep=args.keep,
+                     chunk_rows=args.chunk_rows, progress=not args.no_progress)
+    for note in run.notes:
+        print(f"note: {note}", file=sys.stderr)
+    print(f"assessed {run.assessed:,} of {run.rows:,} rows with {run.engine}; wrote {run.output}")
+    if run.error_file is not None:
+        print(f"{run.errors:,} invalid cells or contradictions listed in {run.error_file}")
+    print(DISCLAIMER)
+
+
 def _knowledge(args: argparse.Namespace) -> None:
     kb = load_knowledge(args.check) if args.check else knowledge()
     summary = {"path": str(kb.path), "version": kb.version, "families": len(kb.families),
@@ -86,7 +129,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = _parser().parse_args(argv)
     try:
-        {"assess": _assess, "cases": _cases, "knowledge": _knowledge}[args.command](args)
+        {"assess": _assess, "cases": _cases, "knowledge": _knowledge, "report": _report,
+         "cohort": _cohort}[args.command](args)
     except BonemetsError as err:
         print(f"bonemets: error: {err}", file=sys.stderr)
         return 2

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .case import FIELDS
+from .columns import EMPTY_LIST
 
 __all__ = ["synthetic", "row_record"]
 
@@ -67,7 +68,7 @@ _RENAL_IMPAIRED = 0.05  # creatinine x 2.5
 _WEIGHT = ((82.0, 14.0), (70.0, 14.0))  # men, women: mean, sd (kg)
 
 # Prior endocrine therapy (drugs in the order of FIELDS), by group of hormone-receptor-positive
-# breast cases; every other case has the known empty list "".
+# breast cases; every other case has the known empty list "[]".
 _ENDOCRINE_BY_GROUP: dict[str, dict[tuple[str, ...], float]] = {
     "post": {(): 0.25, ("aromatase_inhibitor",): 0.30, ("tamoxifen",): 0.10,
              ("aromatase_inhibitor", "tamoxifen"): 0.15, ("aromatase_inhibitor", "fulvestrant"): 0.10,
@@ -116,7 +117,7 @@ def synthetic(n: int, seed: int = 0, unknown_rate: float = 0.1) -> pd.DataFrame:
           ``FIELDS[name].allowed``, NaN for unknown;
         - list fields (``bone_sites``, ``prior_endocrine_therapy``,
           ``prior_radiotherapy_sites``): categoricals of ``;``-joined values drawn from a small
-          set of combinations; ``""`` is the known empty list (never for ``bone_sites``);
+          set of combinations; ``"[]"`` is the known empty list (never for ``bone_sites``);
         - bool fields: nullable ``"boolean"``;
         - number fields, whole-number fields included: float64 within the field's bounds,
           NaN for unknown.
@@ -170,14 +171,14 @@ def synthetic(n: int, seed: int = 0, unknown_rate: float = 0.1) -> pd.DataFrame:
                                    5% x 2.5; clipped 30-900
     weight_kg                      Normal(82, 14) men / (70, 14) women, clipped 38-160     illustrative
     prior_endocrine_therapy        HR+ breast: combinations by group (post / pre /         illustrative
-                                   men), none in 25-30%; everyone else ""
+                                   men), none in 25-30%; everyone else "[]"
     endocrine_resistance           after endocrine therapy: none .55, primary .15,         illustrative
                                    secondary .30; otherwise none
     prior_cdk46_inhibitor          .35 of HR+ breast with endocrine therapy, else False    illustrative
     prior_chemotherapy             .30 not breast, .35 HR+ breast, .75 HR- breast          illustrative
     months_since_chemotherapy      only where prior_chemotherapy: Exponential(mean 20),    illustrative
                                    whole, capped at the months since diagnosis
-    prior_radiotherapy_sites       "" .60, the main involved site .30 (spine if            illustrative
+    prior_radiotherapy_sites     "[]" .60, the main involved site .30 (spine if            illustrative
                                    involved), every involved site .10
     on_bone_strengthening          .45                                                     illustrative
     years_since_primary_diagnosis  0 (de novo) .10 breast / .30 others; else Gamma(2, 3)   illustrative
@@ -294,7 +295,7 @@ def synthetic(n: int, seed: int = 0, unknown_rate: float = 0.1) -> pd.DataFrame:
     endo_combos: list[tuple[str, ...]] = [()]
     for table in _ENDOCRINE_BY_GROUP.values():
         endo_combos += [c for c in table if c not in endo_combos]
-    endo = np.zeros(n, dtype=np.int8)  # "" unless HR-positive breast
+    endo = np.zeros(n, dtype=np.int8)  # "[]" unless HR-positive breast
     groups = {"post": hr_pos & female & post, "pre": hr_pos & female & ~post, "male": hr_pos & ~female}
     for group, rows in groups.items():
         table = _ENDOCRINE_BY_GROUP[group]
@@ -355,7 +356,7 @@ def row_record(frame: pd.DataFrame, position: int) -> dict[str, Any]:
     """One row of a cohort frame as the plain field mapping :func:`bonemets.assess` takes.
 
     Unknown cells are left out; list fields held as ``;``-joined strings become lists
-    (``""`` the empty list); booleans become ``bool``, whole-number fields ``int`` and number
+    (``"[]"`` or ``""`` the empty list); booleans become ``bool``, whole-number fields ``int`` and number
     fields ``float``; categorical values become ``str``. Columns that are not case fields are
     ignored.
 
@@ -450,7 +451,7 @@ def _join(name: str, items: tuple[str, ...]) -> str:
     """A list value as a ``;``-joined string, in the order of ``FIELDS[name].allowed``."""
     allowed = FIELDS[name].allowed
     assert all(i in allowed for i in items), (name, items)
-    return ";".join(sorted(items, key=allowed.index))
+    return ";".join(sorted(items, key=allowed.index)) or EMPTY_LIST
 
 
 def _main_site(sites: tuple[str, ...]) -> str:

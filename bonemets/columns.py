@@ -174,6 +174,9 @@ class Columns:
         return int(x) if kind == "int" else round(float(x), 2)
 
 
+#: How a known empty list is written in a cohort column (a blank CSV cell would read as unknown).
+EMPTY_LIST = "[]"
+
 _SMALL = 64  # below this many rows, plain Python beats pandas' per-call overhead
 
 
@@ -286,7 +289,8 @@ def cases_frame(cases: Iterable[Any], index: Iterable[Any] | None = None) -> pd.
 
     Enum fields become categoricals (categories = the allowed values), true/false fields
     pandas' nullable ``boolean``, numbers ``float64``, and list fields ``;``-joined strings
-    (``""`` for a known empty list) held as categoricals, which survive CSV, Parquet and Dask.
+    (``"[]"`` for a known empty list, which a CSV keeps, unlike an empty cell) held as
+    categoricals, which survive CSV, Parquet and Dask.
     Unknown stays missing.
 
     Parameters
@@ -310,7 +314,7 @@ def cases_frame(cases: Iterable[Any], index: Iterable[Any] | None = None) -> pd.
         if spec.kind == "enum":
             data[name] = pd.Categorical(values, categories=spec.allowed)
         elif spec.kind == "list":
-            joined = [None if v is None else ";".join(v) for v in values]
+            joined = [None if v is None else (";".join(v) or EMPTY_LIST) for v in values]
             data[name] = pd.Categorical(joined)
         elif spec.kind == "bool":
             data[name] = pd.array(values, dtype="boolean")

@@ -307,8 +307,9 @@ def _plain(label: Any) -> Any:
 def _check_columns(columns: Iterable[Any], passthrough: list[str]) -> None:
     for col in columns:
         if col not in FIELDS and col not in passthrough:
-            raise InvalidCaseError(f"column '{col}' is not a case field{suggest(str(col), FIELDS)}; "
-                                   "pass it in passthrough=[...] to keep it", fields=(str(col),))
+            raise InvalidCaseError(f"column '{col}' is not a case field{suggest(str(col), FIELDS)}; to keep "
+                                   f"it, pass passthrough=['{col}'] (command line: --keep {col})",
+                                   fields=(str(col),))
 
 
 def _is_dask(frame: Any) -> bool:

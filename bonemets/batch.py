@@ -1,0 +1,231 @@
+"""Assess a cohort file: CSV or Parquet in (a file or a directory of partitions), Parquet or
+CSV out, in chunks with a progress bar, or through Dask when asked or when the input is too
+large for memory. This is what ``bonemets cohort IN OUT`` runs.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator, Literal
+
+import pandas as pd
+
+from .case import FIELDS
+from .engine import ERROR_COLUMNS, assess_cohort
+from .exceptions import BonemetsError
+
+#: Column types to read case fields with, so that every chunk or partition agrees.
+READ_DTYPES = {name: ("float64" if spec.kind in ("int", "float") else "object") for name, spec in FIELDS.items()}
+#: Share of available memory an in-memory run may use before Dask is chosen automatically.
+MEMORY_SHARE = 0.5
+#: How many times its size on disk a file takes in memory, roughly (text is bigger to parse).
+EXPANSION = {"csv": 8, "parquet": 10}
+
+
+@dataclass
+class CohortRun:
+    """What a cohort run did: rows read and assessed, errors, where the output went."""
+
+    rows: int = 0
+    assessed: int = 0
+    errors: int = 0
+    engine: str = "pandas"
+    output: Path | None = None
+    error_file: Path | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def input_files(path: Path) -> tuple[list[Path], str]:
+    """The files of an input path and their format (``csv`` or ``parquet``)."""
+    if not path.exists():
+        raise BonemetsError(f"{path}: no such file or directory")
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    kinds = {p.suffix.lower().lstrip(".") for p in files if p.suffix.lower() in (".csv", ".parquet", ".pq")}
+    kinds = {"parquet" if k == "pq" else k for k in kinds}
+    if len(kinds) != 1:
+        found = ", ".join(sorted(kinds)) or "none"
+        raise BonemetsError(f"{path}: expected CSV or Parquet files (.csv, .parquet), found {found}")
+    kind = kinds.pop()
+    return [p for p in files if p.suffix.lower() in ((".csv",) if kind == "csv" else (".parquet", ".pq"))], kind
+
+
+def output_format(path: Path) -> str:
+    """``parquet`` or ``csv`` from the output's suffix (a suffix-less path is a Parquet directory)."""
+    suffix = path.suffix.lower()
+    if suffix in (".parquet", ".pq", ""):
+        return "parquet"
+    if suffix == ".csv":
+        return "csv"
+    raise BonemetsError(f"{path}: output must end in .parquet or .csv (or be a directory for Parquet)")
+
+
+def too_large_for_memory(files: list[Path], kind: str) -> bool:
+    """Whether reading the files whole would take more than ``MEMORY_SHARE`` of available memory."""
+    size = sum(p.stat().st_size for p in files)
+    try:
+        available = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - not on Linux
+        return False
+    return size * EXPANSION[kind] > MEMORY_SHARE * available
+
+
+def _chunks(files: list[Path], kind: str, chunk_rows: int) -> Iterator[pd.DataFrame]:
+    """The input in chunks, indexed by row number in the whole input."""
+    start = 0
+    for path in files:
+        if kind == "csv":
+            reader = pd.read_csv(path, chunksize=chunk_rows, dtype=READ_DTYPES, keep_default_na=True)
+        else:
+            import pyarrow.parquet as pq
+
+            reader = (b.to_pandas() for b in pq.ParquetFile(path).iter_batches(batch_size=chunk_rows))
+        for chunk in reader:
+            chunk.index = pd.RangeIndex(start, start + len(chunk))
+            start += len(chunk)
+            yield chunk
+
+
+def _count_rows(files: list[Path], kind: str) -> int | None:
+    if kind == "parquet":
+        import pyarrow.parquet as pq
+
+        return sum(pq.ParquetFile(p).metadata.num_rows for p in files)
+    return None  # CSV: counting would read the file twice; the bar counts rows as it goes
+
+
+def run_cohort(source: str | Path, target: str | Path, *, use_dask: bool | None = None,
+               errors: Literal["raise", "report"] = "raise", keep: list[str] | None = None,
+               chunk_rows: int = 250_000, progress: bool = True) -> CohortRun:
+    """Assess every row of a cohort file and write the statuses.
+
+    Parameters
+    ----------
+    source : path
+        A CSV or Parquet file, or a directory of them (partitions).
+    target : path
+        ``.parquet`` (or a directory) or ``.csv``. Row ``i`` of the output is row ``i`` of the
+        input; columns as :func:`bonemets.assess_cohort`, plus the kept columns.
+    use_dask : bool, optional
+        Force Dask (True) or pandas (False); by default Dask only when the input looks too
+        large for memory.
+    errors : {'raise', 'report'}
+        ``raise`` stops at the first invalid row; ``report`` assesses the valid rows and writes
+        every invalid cell to ``<target>.errors.csv``.
+    keep : list of str, optional
+        Columns that are not case fields (ids, outcomes) to copy to the output; any other
+        unknown column is an error, so that a misspelt field is never silently ignored.
+    chunk_rows : int
+        Rows per chunk on the pandas path.
+    progress : bool
+        Show a progress bar on standard error.
+
+    Returns
+    -------
+    CohortRun
+    """
+    source, target = Path(source), Path(target)
+    files, kind = input_files(source)
+    out_kind = output_format(target)
+    run = CohortRun(output=target)
+    if use_dask is None and too_large_for_memory(files, kind):
+        use_dask = True
+        run.notes.append("input larger than memory allows: using Dask")
+    if use_dask:
+        run.engine = "dask"
+        return _run_dask(source, kind, target, out_kind, errors, keep or [], progress, run)
+    return _run_pandas(files, kind, target, out_kind, errors, keep or [], chunk_rows, progress, run)
+
+
+def _error_path(target: Path) -> Path:
+    return target.with_name(target.name + ".errors.csv")
+
+
+def _run_pandas(files: list[Path], kind: str, target: Path, out_kind: str, errors: str, keep: list[str],
+                chunk_rows: int, progress: bool, run: CohortRun) -> CohortRun:
+    from tqdm.auto import tqdm
+
+    writer = None
+    error_tables: list[pd.DataFrame] = []
+    target.parent.mkdir(parents=True, exist_ok=True)
+    bar = tqdm(total=_count_rows(files, kind), unit=" rows", unit_scale=True, disable=not progress,
+               file=sys.stderr, desc="assessing")
+    try:
+        for i, chunk in enumerate(_chunks(files, kind, chunk_rows)):
+            if errors == "report":
+                result, table = assess_cohort(chunk, errors="report", passthrough=keep)
+                error_tables.append(table)
+            else:
+                result = assess_cohort(chunk, passthrough=keep)
+            writer = _write_chunk(result, target, out_kind, writer, first=(i == 0))
+            run.rows += len(chunk)
+            run.assessed += len(result)
+            bar.update(len(chunk))
+    finally:
+        bar.close()
+        if writer is not None and out_kind == "parquet":
+            writer.close()
+    if writer is None:  # an empty input still gives an output with the right columns
+        _write_chunk(assess_cohort(pd.DataFrame(columns=list(FIELDS))), target, out_kind, None, first=True)
+    return _finish_errors(run, error_tables, target, errors)
+
+
+def _write_chunk(result: pd.DataFrame, target: Path, out_kind: str, writer, first: bool):
+    frame = result.reset_index(names="row")
+    if out_kind == "csv":
+        frame.to_csv(target, mode="w" if first else "a", header=first, index=False)
+        return True
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    if writer is None:
+        path = target / "part-0.parquet" if target.suffix == "" else target
+        if target.suffix == "":
+            target.mkdir(parents=True, exist_ok=True)
+        writer = pq.ParquetWriter(path, table.schema)
+    writer.write_table(table.cast(writer.schema))
+    return writer
+
+
+def _finish_errors(run: CohortRun, tables: list[pd.DataFrame], target: Path, errors: str) -> CohortRun:
+    if errors != "report":
+        return run
+    table = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=ERROR_COLUMNS)
+    run.errors = len(table)
+    run.error_file = _error_path(target)
+    table.to_csv(run.error_file, index=False)
+    return run
+
+
+def _run_dask(source: Path, kind: str, target: Path, out_kind: str, errors: str, keep: list[str],
+              progress: bool, run: CohortRun) -> CohortRun:
+    import dask.dataframe as dd
+    from dask.diagnostics import ProgressBar
+
+    # Dask labels rows within each partition; error messages then name the partition's row.
+    if kind == "csv":
+        pattern = str(source / "**" / "*.csv") if source.is_dir() else str(source)
+        ddf = dd.read_csv(pattern, dtype=READ_DTYPES, blocksize="64MB")
+    else:
+        ddf = dd.read_parquet(str(source))
+    if errors == "report":
+        result, table = assess_cohort(ddf, errors="report", passthrough=keep)
+    else:
+        result, table = assess_cohort(ddf, passthrough=keep), None
+    with ProgressBar(out=sys.stderr) if progress else nullcontext():
+        if out_kind == "csv":
+            result.to_csv(str(target), single_file=True, index=True, index_label="row")
+        else:
+            result.to_parquet(str(target), write_index=True)
+        errors_frame = table.compute() if table is not None else None
+    run.assessed = len(dd.read_parquet(str(target))) if out_kind == "parquet" else sum(
+        1 for _ in open(target, encoding="utf-8")) - 1
+    if errors_frame is not None:
+        run = _finish_errors(run, [errors_frame], target, errors)
+    run.rows = run.assessed + len({r for r in (errors_frame["row"] if errors_frame is not None else [])})
+    return run
+

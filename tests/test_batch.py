@@ -1,0 +1,96 @@
+"""`bonemets cohort IN OUT` and `bonemets report`: files in, files out, bad rows listed."""
+
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+import bonemets
+from bonemets.batch import run_cohort
+from bonemets.cohort import synthetic
+
+
+@pytest.fixture
+def cohort():
+    return synthetic(2_000, seed=7)
+
+
+def cli(*args):
+    return subprocess.run([sys.executable, "-m", "bonemets.cli", *args], capture_output=True, text=True)
+
+
+def test_csv_with_injected_bad_rows_lists_every_one_and_assesses_every_good_row(tmp_path, cohort):
+    frame = cohort.astype(object)
+    bad = {11: ("her2", "pos"), 250: ("age", 300), 1999: ("bone_sites", "spine;femur"), 640: ("er", "yes")}
+    for row, (column, value) in bad.items():
+        frame.loc[row, column] = value
+    frame["patient"] = [f"id{i}" for i in range(len(frame))]
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    frame.to_csv(source, index=False)
+    r = cli("cohort", str(source), str(target), "--errors", "report", "--keep", "patient", "--no-progress",
+            "--chunk-rows", "300")
+    assert r.returncode == 0, r.stderr
+    errors = pd.read_csv(tmp_path / "out.csv.errors.csv")
+    assert sorted(errors["row"]) == sorted(bad)
+    assert {(row, col) for row, col in zip(errors["row"], errors["column"])} == {(k, v[0]) for k, v in bad.items()}
+    out = pd.read_csv(target)
+    assert len(out) == len(frame) - len(bad)
+    assert set(out["row"]) == set(range(len(frame))) - set(bad)
+    good = out.set_index("row")
+    expected = bonemets.assess_cohort(cohort.drop(index=list(bad)))
+    assert (good["aromatase_inhibitor"] == expected["aromatase_inhibitor"].astype(str)).all()
+    assert (good["patient"] == [f"id{i}" for i in good.index]).all()
+
+
+def test_first_bad_row_stops_with_one_line_and_exit_2(tmp_path, cohort):
+    frame = cohort.astype(object)
+    frame.loc[42, "menopause"] = "peri"
+    frame.to_csv(tmp_path / "in.csv", index=False)
+    r = cli("cohort", str(tmp_path / "in.csv"), str(tmp_path / "out.parquet"), "--no-progress")
+    assert r.returncode == 2
+    assert r.stderr.strip() == ("bonemets: error: row 42: menopause='peri' is not allowed; "
+                                "allowed: pre, post, not_applicable, unknown")
+
+
+def test_unknown_column_names_the_option_to_keep_it(tmp_path, cohort):
+    cohort.assign(patient=1).to_csv(tmp_path / "in.csv", index=False)
+    r = cli("cohort", str(tmp_path / "in.csv"), str(tmp_path / "out.csv"), "--no-progress")
+    assert r.returncode == 2 and "--keep patient" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_parquet_in_parquet_out_equals_assess_cohort_and_shows_progress(tmp_path, cohort):
+    cohort.to_parquet(tmp_path / "in.parquet")
+    r = cli("cohort", str(tmp_path / "in.parquet"), str(tmp_path / "out.parquet"), "--chunk-rows", "500")
+    assert r.returncode == 0, r.stderr
+    assert "assessing" in r.stderr and "2.00k/2.00k" in r.stderr  # the progress bar
+    out = pd.read_parquet(tmp_path / "out.parquet").set_index("row")
+    expected = bonemets.assess_cohort(cohort)
+    pd.testing.assert_frame_equal(out.astype(str), expected.astype(str), check_names=False)
+
+
+def test_dask_on_a_directory_of_partitions_equals_pandas(tmp_path, cohort):
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    for i, start in enumerate(range(0, len(cohort), 500)):
+        cohort.iloc[start:start + 500].to_parquet(parts / f"part-{i}.parquet")
+    pandas_run = run_cohort(parts, tmp_path / "pandas.parquet", use_dask=False, progress=False)
+    dask_run = run_cohort(parts, tmp_path / "dask", use_dask=True, progress=False)
+    assert (pandas_run.engine, dask_run.engine) == ("pandas", "dask")
+    a = pd.read_parquet(tmp_path / "pandas.parquet").drop(columns="row")
+    b = pd.read_parquet(tmp_path / "dask").reset_index(drop=True)
+    pd.testing.assert_frame_equal(a.astype(str), b[a.columns].astype(str))
+
+
+def test_wrong_input_kind_is_one_line(tmp_path):
+    (tmp_path / "x.txt").write_text("a")
+    r = cli("cohort", str(tmp_path / "x.txt"), str(tmp_path / "o.csv"))
+    assert r.returncode == 2 and "expected CSV or Parquet" in r.stderr
+
+
+def test_report_command_writes_an_offline_handout(tmp_path):
+    out = tmp_path / "handout.html"
+    r = cli("report", "data/cases/spinal_cord_compression.yaml", "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    html = out.read_text()
+    assert "Spinal cord compression" in html and "<script src=" not in html
