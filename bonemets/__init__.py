@@ -23,10 +23,21 @@ from .vocabulary import ALERT_STATES, DISCLAIMER, STATUSES, URGENCIES
 
 __version__ = "0.1.0"
 
+#: Submodules imported on first use (they pull in plotly, ipywidgets, dask or lifelines).
+_LAZY = ("batch", "cohort", "datasets", "explorer", "figures", "report")
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'bonemets' has no attribute '{name}'")
+
 __all__ = [
     "ALERT_DTYPE", "ALERT_STATES", "Alert", "Assessment", "BonemetsError", "Case", "Citation",
     "DISCLAIMER", "FIELDS", "Fact", "InvalidCaseError", "KnowledgeBase", "KnowledgeError", "Reason",
     "Recommendation", "STATUSES", "STATUS_DTYPE", "TeachingCase", "URGENCIES", "assess",
     "assess_cohort", "cases_frame", "cohort_errors", "knowledge", "load_case", "load_knowledge", "load_teaching_case", "scores",
-    "teaching_cases", "teaching_library",
+    "teaching_cases", "teaching_library", *_LAZY,
 ]
