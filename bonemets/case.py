@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Optional
 
 import annotated_types
+import numpy as np
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
@@ -46,8 +47,8 @@ def _strict_bool(value: Any) -> Any:
     """Accept ``true``/``false`` (bool or string, any case); leave anything else to fail."""
     if isinstance(value, str) and value.strip().lower() in ("true", "false"):
         return value.strip().lower() == "true"
-    if isinstance(value, bool) or value is None:
-        return value
+    if isinstance(value, (bool, np.bool_)) or value is None:
+        return bool(value) if value is not None else None
     raise ValueError("not true or false")
 
 

@@ -91,9 +91,12 @@ def test_unknown_string_and_absence_are_the_same_to_the_engine():
     assert [r.status for r in a.recommendations] == [r.status for r in b.recommendations]
 
 
-def test_boolean_strings_true_false_are_accepted():
+def test_boolean_strings_true_false_and_numpy_booleans_are_accepted():
+    import numpy as np
+
     assert Case(back_pain="true").back_pain is True
     assert Case(back_pain="False").back_pain is False
+    assert Case(back_pain=np.True_).back_pain is True  # e.g. a value taken from a frame
 
 
 def test_load_case_yaml_and_json(tmp_path):
