@@ -10,19 +10,23 @@ EXTRAS   := notebooks,cohort,dev
 # Touched after a successful install; reinstall only when pyproject.toml is newer.
 STAMP    := $(VENV)/.installed
 
-# What `make run` does (will become the Voila explorer later).
-RUN_CMD ?= $(VENV)/bin/bonemets assess data/cases/*.yaml
+# What `make run` does: Voila serves the explorer notebook on 127.0.0.1:$(PORT) (PORT=... to change).
+PORT    ?= 8866
+RUN_CMD ?= echo "bonemets explorer: http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)" && \
+  $(VENV)/bin/voila notebooks/02_explorer.ipynb --no-browser --port=$(PORT) --Voila.ip=127.0.0.1 \
+  '--VoilaConfiguration.extension_denylist=["@jupyter-notebook/lab-extension"]'
 
 # Tests: unit tests first, then the notebooks (only if notebooks/ holds any .ipynb,
 # since pytest exits 5 when it collects nothing).
 PYTEST            ?= $(VENV_PY) -m pytest
 NOTEBOOK_DIR      ?= notebooks
 UNIT_TEST_CMD     ?= $(PYTEST) tests
-NOTEBOOK_TEST_CMD ?= $(PYTEST) --nbval-lax --nbval-current-env $(NOTEBOOK_DIR)/
+NOTEBOOK_TEST_CMD ?= $(PYTEST) --nbval-lax --nbval-current-env \
+  --nbval-sanitize-with $(NOTEBOOK_DIR)/nbval_sanitize.cfg $(NOTEBOOK_DIR)/
 
 BENCH_DIR ?= benchmarks
 
-.PHONY: help venv run test bench clean
+.PHONY: help venv run test bench clean notebooks
 
 help: ## list the targets
 	@echo "bonemets make targets:"
@@ -54,6 +58,15 @@ bench: venv ## run every benchmarks/*.py with the venv python
 	@set -e; shopt -s nullglob; files=($(BENCH_DIR)/*.py); \
 	if [ $${#files[@]} -eq 0 ]; then echo "no $(BENCH_DIR)/*.py to run"; fi; \
 	for f in "$${files[@]}"; do echo "== $(VENV_PY) $$f"; $(VENV_PY) "$$f"; done
+
+# `make notebooks` re-executes these (NOTEBOOKS=notebooks/03_what_if.ipynb for one).
+NOTEBOOKS ?= $(sort $(wildcard $(NOTEBOOK_DIR)/[0-9]*.ipynb))
+notebooks: venv ## re-execute the notebooks in place, keep outputs, strip widget state (after a knowledge change)
+	@set -e; for nb in $(NOTEBOOKS); do \
+	  echo "== $$nb"; \
+	  $(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace "$$nb"; \
+	  $(VENV)/bin/nbstripout --keep-output --keep-count "$$nb"; \
+	done
 
 clean: ## remove .venv, caches and build outputs
 	rm -rf $(VENV) .pytest_cache .hypothesis build dist *.egg-info
