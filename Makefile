@@ -42,7 +42,7 @@ $(STAMP): pyproject.toml | $(VENV_PY)
 	$(VENV_PIP) install -e ".[$(EXTRAS)]"
 	touch $(STAMP)
 
-run: venv ## assess the teaching cases (RUN_CMD)
+run: venv ## serve the explorer with Voila on http://127.0.0.1:$(PORT)/ (RUN_CMD)
 	$(RUN_CMD)
 
 test: venv ## unit tests, then notebooks with nbval (if any)
