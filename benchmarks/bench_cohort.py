@@ -26,10 +26,8 @@ The figures are recorded in ``docs/cohorts.md``. Not a test: nothing fails, it p
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
-import platform
 import resource
 import statistics
 import subprocess
@@ -37,6 +35,7 @@ import sys
 import threading
 import time
 from typing import Any
+from machine import describe  # benchmarks/machine.py
 
 TARGET_PANDAS_S = 1.0  # assess_cohort on 1M rows
 TARGET_DASK_GB = 3.0  # peak memory of the 10M-row Dask run
@@ -49,33 +48,7 @@ GB = 1e9
 
 def machine() -> list[str]:
     """Lines describing the machine and the versions."""
-    import dask
-    import distributed
-    import numpy as np
-    import pandas as pd
-    import psutil
-    import pyarrow
-
-    import bonemets
-
-    cpu = "unknown"
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
-            cpu = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), cpu)
-    except OSError:
-        pass
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return [
-        f"date:    {dt.datetime.now().astimezone().isoformat(timespec='seconds')}",
-        f"cpu:     {cpu}",
-        f"cores:   {os.cpu_count()} ({usable} usable)",
-        f"ram:     {psutil.virtual_memory().total / 1024**3:.1f} GiB "
-        f"({psutil.virtual_memory().available / 1024**3:.1f} GiB available at start)",
-        f"python:  {platform.python_version()} ({platform.python_implementation()}, {platform.machine()})",
-        f"numpy {np.__version__}, pandas {pd.__version__}, dask {dask.__version__}, "
-        f"distributed {distributed.__version__}, pyarrow {pyarrow.__version__}",
-        f"bonemets {bonemets.__version__}, knowledge {bonemets.knowledge().version}",
-    ]
+    return describe("numpy", "pandas", "dask", "distributed", "pyarrow", "psutil")
 
 
 # --------------------------------------------------------------------------- children
@@ -165,7 +138,6 @@ def _dask_counts(rows: int, partition_rows: int) -> tuple[Any, int]:
 
     import bonemets
     from bonemets.cohort import synthetic
-    from bonemets.vocabulary import STATUSES
 
     sizes = [partition_rows] * (rows // partition_rows) + ([rows % partition_rows] if rows % partition_rows else [])
     cases = dd.from_map(synthetic, sizes, list(range(len(sizes))), meta=synthetic(0))

@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import datetime as dt
 import io
 import os
-import platform
 import pstats
 import statistics
 import sys
@@ -31,6 +29,7 @@ import pandas as pd
 import bonemets
 from bonemets import Case, assess, assess_cohort
 from bonemets.cohort import row_record, synthetic
+from machine import describe  # benchmarks/machine.py
 
 TARGET_CASE_MS = 5.0
 TARGET_1M_S = 1.0
@@ -39,32 +38,7 @@ TARGET_SPEEDUP = 100.0
 
 def machine() -> list[str]:
     """Lines describing the machine and the versions."""
-    cpu = "unknown"
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
-            cpu = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), cpu)
-    except OSError:
-        pass
-    ram = "unknown"
-    try:
-        with open("/proc/meminfo", encoding="utf-8") as f:
-            kib = next(int(line.split()[1]) for line in f if line.startswith("MemTotal"))
-            ram = f"{kib / 1024**2:.1f} GiB"
-    except (OSError, StopIteration):
-        pass
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    blas = {k: os.environ[k] for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE") if k in os.environ}
-    return [
-        f"date:    {dt.datetime.now().astimezone().isoformat(timespec='seconds')}",
-        f"cpu:     {cpu}",
-        f"cores:   {os.cpu_count()} ({usable} usable)",
-        f"ram:     {ram}",
-        f"python:  {platform.python_version()} ({platform.python_implementation()}, {platform.machine()})",
-        f"numpy:   {np.__version__}",
-        f"pandas:  {pd.__version__}",
-        f"bonemets {bonemets.__version__}, knowledge {bonemets.knowledge().version}",
-        f"env:     {blas or 'OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE not set'}",
-    ]
+    return describe("numpy", "pandas")
 
 
 def teaching_case() -> Case:

@@ -20,10 +20,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import datetime as dt
 import io
-import os
-import platform
 import pstats
 import statistics
 import sys
@@ -34,6 +31,7 @@ import numpy as np
 
 import bonemets
 from bonemets.explorer import Explorer, assessment_figures, figure_output, render
+from machine import describe  # benchmarks/machine.py
 
 TARGET_MS = 100.0
 
@@ -68,21 +66,8 @@ CHANGES: list[tuple[str | None, str, Any]] = [
 
 
 def machine() -> list[str]:
-    cpu = "unknown"
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
-            cpu = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), cpu)
-    except OSError:
-        pass
-    import ipywidgets
-    import plotly
-
-    return [
-        f"date:    {dt.datetime.now().astimezone().isoformat(timespec='seconds')}",
-        f"cpu:     {cpu}, {os.cpu_count()} cores",
-        f"python:  {platform.python_version()}; ipywidgets {ipywidgets.__version__}; plotly {plotly.__version__}",
-        f"bonemets {bonemets.__version__}, knowledge {bonemets.knowledge().version}",
-    ]
+    """Lines describing the machine and the versions."""
+    return describe("ipywidgets", "plotly", "pandas")
 
 
 def apply(ex: Explorer, change: tuple[str | None, str, Any]) -> float:

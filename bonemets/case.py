@@ -75,7 +75,8 @@ class Case(BaseModel):
     # Cancer
     primary: Optional[Primary] = Field(None, description="Where the cancer started.")
     sex: Optional[Sex] = None
-    age: Optional[int] = Field(None, ge=0, le=120, description="Age in years.")
+    age: Optional[int] = Field(
+        None, ge=18, le=120, description="Age in years; adults only (the sources and formulas are for adults).")
     menopause: Optional[Menopause] = Field(None, description="`not_applicable` for men.")
     er: Optional[Receptor] = Field(None, description="Oestrogen receptor status.")
     pr: Optional[Receptor] = Field(None, description="Progesterone receptor status.")

@@ -30,7 +30,8 @@ def test_contract_fields_exist():
     ("primary", "colon", "breast, prostate"),
     ("bone_pain", "extreme", "none, mild, moderate, severe"),
     ("calcium_mmol_l", 10.3, "0.5 to 6"),  # mg/dL given where mmol/L is expected
-    ("age", 150, "0 to 120"),
+    ("age", 150, "18 to 120"),
+    ("age", 12, "18 to 120"),  # adults only: the sources and formulas are for adults
     ("pathological_fracture", "yes", "true or false"),
 ])
 def test_invalid_value_names_field_value_and_allowed(field, value, allowed_word):

@@ -8,7 +8,8 @@ from bonemets import InvalidCaseError, assess, assess_cohort
 
 HR_POS_POST = dict(primary="breast", sex="female", age=64, menopause="post", er="positive", pr="positive",
                    her2="negative", visceral_metastases="none", prior_cdk46_inhibitor=False,
-                   bone_sites=["spine", "ribs"], bone_lesion_count=3, prior_endocrine_therapy=[])
+                   bone_sites=["spine", "ribs"], bone_lesion_count=3, prior_endocrine_therapy=[],
+                   calcium_mmol_l=2.35, albumin_g_l=40)
 
 
 def test_her2_unknown_is_undetermined_and_names_the_retest():

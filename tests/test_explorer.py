@@ -120,7 +120,7 @@ def test_three_way_boolean_and_list_unknown(fresh):
 @pytest.mark.parametrize("text, expected", [
     ("abc", "age: 'abc' is not a number"),
     ("64.5", "age: '64.5' is not a whole number"),
-    ("130", "age=130 is not allowed; allowed: a number from 0 to 120"),
+    ("130", "age=130 is not allowed; allowed: a number from 18 to 120"),
 ])
 def test_invalid_number_shows_a_message_and_does_not_raise(fresh, text, expected):
     before = fresh.case

@@ -207,7 +207,8 @@ def test_sankey_known_factors_carry_their_value():
 
 # --------------------------------------------------------------------------- schedule timeline
 
-NORMAL_KIDNEYS = dict(primary="breast", sex="female", age=45, weight_kg=60, creatinine_umol_l=79.56, menopause="post",
+NORMAL_KIDNEYS = dict(primary="breast", sex="female", age=45, weight_kg=60, creatinine_umol_l=79.56,
+                      calcium_mmol_l=2.35, albumin_g_l=40, menopause="post",
                       er="positive", pr="positive", her2="negative", visceral_metastases="none",
                       bone_sites=["spine"], prior_endocrine_therapy=[], prior_cdk46_inhibitor=False)
 

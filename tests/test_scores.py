@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 
 from bonemets import scores
 from bonemets.scores import (
-    ScoreResult,
     cockcroft_gault_ml_min,
     corrected_calcium,
     corrected_calcium_conventional,
