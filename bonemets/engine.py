@@ -21,7 +21,7 @@ the most severe level of its true rules; if none is true and one is unknown it i
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import reduce
+from functools import lru_cache, reduce
 from typing import Any, Iterable, Literal, Mapping, overload
 
 import numpy as np
@@ -32,7 +32,7 @@ from .case import FIELDS, Case, suggest
 from .columns import DERIVED, Columns, encode, one_row
 from .conditions import Node
 from .exceptions import InvalidCaseError
-from .knowledge import CompiledRule, KnowledgeBase, knowledge
+from .knowledge import CompiledRule, KnowledgeBase, Option, knowledge
 from .logic import Tri
 from .scores import zoledronic_acid_dose
 from .vocabulary import ALERT_STATES, STATUSES, URGENCIES
@@ -155,18 +155,26 @@ def _resolve(rules: list[CompiledRule], values: dict[str, Tri], n: int,
     """Status and urgency codes of one item on every row, through ``decide``'s table."""
     true_bits = np.zeros(n, dtype=np.uint8)
     unknown_bits = np.zeros(n, dtype=np.uint8)
-    for r in rules:
-        shift, tri = _SHIFT[STATUSES.index(r.rule.gives)], values[r.rule.id]
+    plan = _plan(tuple(rules))
+    for rule_id, shift, _, _ in plan:
+        tri = values[rule_id]
         true_bits |= tri.true.view(np.uint8) << shift  # a bool array viewed as 0/1 bytes
         unknown_bits |= tri.unknown.view(np.uint8) << shift
     true_bits <<= 4
     status = _DECISION_TABLES[int(default)].take(np.bitwise_or(true_bits, unknown_bits, out=true_bits))
     urgency = np.zeros(n, dtype=np.int8)
-    for r in rules:
-        if r.rule.urgency != "routine":
-            decisive = values[r.rule.id].true & (status == STATUSES.index(r.rule.gives))
-            urgency[decisive] = np.maximum(urgency[decisive], URGENCIES.index(r.rule.urgency))
+    for rule_id, _, gives, urgent in plan:
+        if urgent:
+            decisive = values[rule_id].true & (status == gives)
+            urgency[decisive] = np.maximum(urgency[decisive], urgent)
     return status, urgency
+
+
+@lru_cache(maxsize=1024)
+def _plan(rules: tuple[CompiledRule, ...]) -> tuple[tuple[str, int, int, int], ...]:
+    """Per rule of an item: its id, its bit, the status code it gives, its urgency code."""
+    return tuple((r.rule.id, _SHIFT[STATUSES.index(r.rule.gives)], STATUSES.index(r.rule.gives),
+                  URGENCIES.index(r.rule.urgency)) for r in rules)
 
 
 def _alert_state(rules: list[CompiledRule], values: dict[str, Tri], n: int) -> np.ndarray:
@@ -400,11 +408,18 @@ def _facts(ev: Evaluation, rule: CompiledRule, row: int, only_unknown: bool) -> 
 
 
 def _citations(ev: Evaluation, cited: Iterable[Any]) -> tuple[Citation, ...]:
+    """Knowledge-base citations as the assessment shows them, each source and section once."""
     out: dict[tuple[str, str], Citation] = {}
     for c in cited:
-        src = ev.kb.sources[c.source]
-        out.setdefault((c.source, c.section), Citation(c.source, src.label(), c.section, c.excerpt, src.url))
+        if (c.source, c.section) not in out:
+            out[c.source, c.section] = _cited(ev.kb, c.source, c.section, c.excerpt)
     return tuple(out.values())
+
+
+@lru_cache(maxsize=4096)
+def _cited(kb: KnowledgeBase, source: str, section: str, excerpt: str | None) -> Citation:
+    src = kb.sources[source]
+    return Citation(source, src.label(), section, excerpt, src.url)
 
 
 def _reasons(ev: Evaluation, item_id: str, row: int) -> tuple[list[Reason], list[CompiledRule]]:
@@ -446,14 +461,14 @@ def _recommendation(ev: Evaluation, item_id: str, row: int) -> Recommendation:
         reasons = tuple(reason_list)
         sources = _citations(ev, [c for r in rules for c in r.rule.sources] + list(item.sources))
     return Recommendation(
-        id=item_id, kind=kind, name=item.name, family=getattr(item, "family", None),
+        id=item_id, kind=kind, name=item.name, family=item.family if isinstance(item, Option) else None,
         status=STATUSES[ev.status[item_id][row]], urgency=URGENCIES[ev.urgency[item_id][row]],
         reasons=reasons, sources=sources, notes=_dosing(ev, item, row))
 
 
 def _dosing(ev: Evaluation, item: Any, row: int) -> tuple[str, ...]:
     """The option's dosing rule applied to this case, as a note (or why it cannot be)."""
-    if getattr(item, "dosing", None) != "zoledronic_acid_dose":
+    if not isinstance(item, Option) or item.dosing != "zoledronic_acid_dose":
         return ()
     crcl = ev.cols.value("creatinine_clearance_ml_min", row)
     if crcl is None:

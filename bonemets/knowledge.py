@@ -239,7 +239,7 @@ class Rule(_Lifecycled):
         return (self.target,) if isinstance(self.target, str) else tuple(self.target)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one object per loaded rule
 class CompiledRule:
     """A rule with its condition compiled."""
 
