@@ -37,9 +37,7 @@ from .logic import Tri
 from .scores import zoledronic_acid_dose
 from .vocabulary import ALERT_STATES, STATUSES, URGENCIES
 
-_NONE = np.int8(len(STATUSES))  # "no rule is true"
 _UNDETERMINED = np.int8(STATUSES.index("undetermined"))
-_NOT_INDICATED = np.int8(STATUSES.index("not_indicated"))
 _AVOID = np.int8(STATUSES.index("avoid"))
 
 #: The dtype of every status column of :func:`assess_cohort` (ordered, most favourable first).

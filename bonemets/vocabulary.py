@@ -5,28 +5,18 @@ Each tuple is ordered; the engine works with the index of a value in its tuple.
 
 from __future__ import annotations
 
-from typing import Literal
 
 #: Statuses, most to least favourable (contract §4).
 STATUSES: tuple[str, ...] = ("recommended", "consider", "undetermined", "not_indicated", "avoid")
-Status = Literal["recommended", "consider", "undetermined", "not_indicated", "avoid"]
 
 #: Urgency, least to most urgent.
 URGENCIES: tuple[str, ...] = ("routine", "soon", "emergency")
-Urgency = Literal["routine", "soon", "emergency"]
 
 #: Alert levels as they appear in an assessment, most to least severe; ``undetermined`` means
 #: that the alert could not be ruled out because a factor it depends on is unknown.
 ALERT_STATES: tuple[str, ...] = ("critical", "warning", "info", "undetermined", "not_raised")
 #: The levels a rule may raise an alert at.
 ALERT_LEVELS: tuple[str, ...] = ("critical", "warning", "info")
-
-#: Kinds of evaluated item.
-KINDS: tuple[str, ...] = ("family", "option", "test")
-
-#: Lifecycle of a knowledge-base entry (as in Sigma rules and CPIC): only ``active`` and
-#: ``draft`` entries are evaluated; ``retired`` entries are kept with a date and a reason.
-LIFECYCLE: tuple[str, ...] = ("active", "draft", "retired")
 
 #: Said by every output of the toolkit.
 DISCLAIMER = (
