@@ -26,7 +26,15 @@ NOTEBOOK_TEST_CMD ?= $(PYTEST) --nbval-lax --nbval-current-env \
 
 BENCH_DIR ?= benchmarks
 
-.PHONY: help venv run test bench clean notebooks
+# The core package alone (no extras) resolves to a newer pandas than the extras allow (lifelines
+# requires pandas<3): test-core checks the core there, in its own venv.
+CORE_VENV  := .venv-core
+CORE_TESTS ?= tests/test_case.py tests/test_conditions.py tests/test_engine.py tests/test_rules.py \
+  tests/test_knowledge.py tests/test_teaching_cases.py tests/test_decide.py tests/test_cli.py \
+  tests/test_readme.py tests/test_content_coverage.py tests/test_scores.py tests/test_safety.py \
+  tests/test_cohort.py
+
+.PHONY: help venv run test test-core bench clean notebooks
 
 help: ## list the targets
 	@echo "bonemets make targets:"
@@ -54,6 +62,12 @@ test: venv ## unit tests, then notebooks with nbval (if any)
 	  echo "no .ipynb in $(NOTEBOOK_DIR)/: notebook tests skipped"; \
 	fi
 
+test-core: ## the core tests with only the core dependencies installed (newest pandas), in .venv-core
+	@[ -x $(CORE_VENV)/bin/python ] || $(PYTHON) -m venv $(CORE_VENV)
+	$(CORE_VENV)/bin/pip install -q -e . pytest hypothesis
+	@$(CORE_VENV)/bin/python -c "import numpy, pandas; print('core:', 'pandas', pandas.__version__, 'numpy', numpy.__version__)"
+	$(CORE_VENV)/bin/python -m pytest -p no:cacheprovider $(CORE_TESTS)
+
 bench: venv ## run every benchmarks/*.py with the venv python
 	@set -e; shopt -s nullglob; files=($(BENCH_DIR)/*.py); \
 	if [ $${#files[@]} -eq 0 ]; then echo "no $(BENCH_DIR)/*.py to run"; fi; \
@@ -69,5 +83,5 @@ notebooks: venv ## re-execute the notebooks in place, keep outputs, strip widget
 	done
 
 clean: ## remove .venv, caches and build outputs
-	rm -rf $(VENV) .pytest_cache .hypothesis build dist *.egg-info
+	rm -rf $(VENV) $(CORE_VENV) .pytest_cache .hypothesis build dist *.egg-info
 	find . -path ./.git -prune -o \( -name __pycache__ -o -name .ipynb_checkpoints \) -type d -prune -exec rm -rf {} +
