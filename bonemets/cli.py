@@ -26,9 +26,16 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
+def _version() -> str:
+    from . import __version__
+
+    return f"bonemets {__version__} (knowledge {knowledge().version})"
+
+
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="bonemets", description="Which treatment families and tests apply to a case of "
                 "bone metastases, why, and on what source. " + DISCLAIMER)
+    p.add_argument("--version", action="version", version=_version())
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     a = sub.add_parser("assess", help="assess one or more case files (YAML or JSON)")
     a.add_argument("cases", nargs="+", metavar="CASE", help="a case file, e.g. data/cases/*.yaml")

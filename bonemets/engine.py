@@ -484,7 +484,7 @@ def _alert(ev: Evaluation, alert_id: str, row: int) -> Alert:
         used = [r for r in rules if ev.values[r.rule.id].unknown[row]]
         reasons = tuple(Reason(r.rule.id, r.rule.because, "unknown", _facts(ev, r, row, True), r.rule.level)
                         for r in used)
-        level_out, summary = "info", f"Not ruled out: {alert.name.lower()}; factors it depends on are unknown."
+        level_out, summary = "info", f"Not ruled out: {alert.name[0].lower() + alert.name[1:]}; factors it depends on are unknown."
     else:
         used = [r for r in rules if ev.values[r.rule.id].true[row] and r.rule.level == level]
         reasons = tuple(Reason(r.rule.id, r.rule.because, "applies", _facts(ev, r, row, False), r.rule.level)

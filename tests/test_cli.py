@@ -65,6 +65,11 @@ def test_bad_arguments_are_one_line_exit_2():
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
 
 
+def test_version_names_the_knowledge():
+    r = run("--version")
+    assert r.returncode == 0 and r.stdout.strip() == f"bonemets {bonemets.__version__} (knowledge {bonemets.knowledge().version})"
+
+
 def test_cases_lists_the_library():
     r = run("cases")
     assert r.returncode == 0
