@@ -34,7 +34,7 @@ from .conditions import Node
 from .exceptions import InvalidCaseError
 from .knowledge import CompiledRule, KnowledgeBase, Option, knowledge
 from .logic import Tri
-from .scores import zoledronic_acid_dose
+from .scores import ScoreInputError, zoledronic_acid_dose
 from .vocabulary import ALERT_STATES, STATUSES, URGENCIES
 
 _UNDETERMINED = np.int8(STATUSES.index("undetermined"))
@@ -472,7 +472,11 @@ def _dosing(ev: Evaluation, item: Any, row: int) -> tuple[str, ...]:
     if crcl is None:
         return ("Zoledronic acid dose depends on creatinine clearance, which is unknown "
                 "(settle with: kidney_function).",)
-    result = zoledronic_acid_dose(crcl)
+    try:
+        result = zoledronic_acid_dose(crcl)
+    except ScoreInputError as err:  # e.g. an implausible clearance from extreme weight or creatinine
+        return (f"Creatinine clearance {crcl:g} mL/min (Cockcroft–Gault) gives no dose: {err}; "
+                "check weight and creatinine.",)
     return (f"Creatinine clearance {crcl:g} mL/min (Cockcroft–Gault): {result.interpretation}",)
 
 

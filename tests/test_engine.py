@@ -69,6 +69,14 @@ def test_severe_renal_impairment_avoids_iv_bisphosphonate_but_not_denosumab():
     assert any(f.field == "creatinine_clearance_ml_min" and f.value == 16 for f in why[0].facts)
 
 
+def test_an_implausible_clearance_is_reported_not_raised():
+    """Found by the property tests: 362 kg and creatinine 10 µmol/L give 3,589 mL/min, beyond the
+    dosing table; the assessment says so instead of failing."""
+    a = assess({**HR_POS_POST, "weight_kg": 362, "creatinine_umol_l": 10})
+    (note,) = a.recommendation("bisphosphonate_iv").notes
+    assert "gives no dose" in note and "check weight and creatinine" in note
+
+
 def test_normal_kidneys_recommend_iv_bisphosphonate_and_unknown_kidneys_do_not_decide():
     # (140-45)*60 / (72*79.56/88.4) * 0.85 = 74.8 mL/min
     assert assess({**HR_POS_POST, "age": 45, "weight_kg": 60, "creatinine_umol_l": 79.56}).status("bisphosphonate_iv") == "recommended"
