@@ -104,6 +104,11 @@ class Case(BaseModel):
     hypercalcaemia_symptoms: Optional[Bool] = None
     blood_clot_symptoms: Optional[Bool] = Field(
         None, description="Calf or thigh pain and swelling, breathlessness, chest pain or coughing blood.")
+    # Other primaries
+    castration_resistant: Optional[Bool] = Field(
+        None, description="Prostate cancer progressing despite androgen deprivation (castrate testosterone).")
+    iodine_avid: Optional[Bool] = Field(
+        None, description="Thyroid cancer whose lesions take up radioactive iodine on a diagnostic scan.")
     # The most threatening long-bone lesion (Mirels' score)
     long_bone_lesion_site: Optional[LongBoneSite] = None
     long_bone_lesion_type: Optional[LesionType] = None
