@@ -16,7 +16,7 @@ from .assessment import Alert, Assessment, Citation, Fact, Reason, Recommendatio
 from .case import FIELDS, Case, load_case
 from .columns import cases_frame
 from .cases import TeachingCase, load_teaching_case, teaching_cases, teaching_library
-from .engine import ALERT_DTYPE, STATUS_DTYPE, assess, assess_cohort, cohort_errors
+from .pipeline import ALERT_DTYPE, STATUS_DTYPE, assess, assess_cohort, cohort_errors
 from .exceptions import BonemetsError, InvalidCaseError, KnowledgeError
 from .knowledge import KnowledgeBase, knowledge, load_knowledge
 from .vocabulary import ALERT_STATES, DISCLAIMER, STATUSES, URGENCIES

@@ -15,7 +15,7 @@ from typing import Iterator, Literal
 import pandas as pd
 
 from .case import FIELDS
-from .engine import ERROR_COLUMNS, assess_cohort
+from .pipeline import ERROR_COLUMNS, assess_cohort
 from .exceptions import BonemetsError
 
 #: Column types to read case fields with, so that every chunk or partition agrees.

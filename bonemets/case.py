@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal, Optional
 import annotated_types
 import numpy as np
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from .exceptions import InvalidCaseError
 
@@ -59,9 +59,11 @@ class Case(BaseModel):
     """One patient's factors (contract §2). Every field is optional; absent means unknown.
 
     Build with ``Case(**fields)`` or ``Case.model_validate(mapping)``. A value that is not
-    allowed, an unknown field name, or two fields that contradict each other raise
-    :class:`~bonemets.InvalidCaseError` with a one-line message naming the field(s), the value
-    and the values allowed.
+    allowed or an unknown field name raise :class:`~bonemets.InvalidCaseError` with a one-line
+    message naming the field, the value and the values allowed. Fields that contradict each
+    other (``sex: male`` with ``menopause: pre``) are found by :func:`~bonemets.assess` and
+    :func:`~bonemets.assess_cohort`, against the knowledge base they are given, and raise the
+    same error naming both fields.
 
     Examples
     --------
@@ -150,10 +152,6 @@ class Case(BaseModel):
         try:
             super().__init__(**data)
         except ValidationError as err:
-            inner = [e["ctx"]["error"] for e in err.errors()
-                     if isinstance(e.get("ctx", {}).get("error"), InvalidCaseError)]
-            if inner:  # a contradiction found by the model validator: keep its fields
-                raise inner[0] from None
             raise InvalidCaseError(_describe(err), fields=_error_fields(err)) from None
 
     @classmethod
@@ -162,13 +160,6 @@ class Case(BaseModel):
         if not isinstance(obj, dict):
             raise InvalidCaseError(f"a case must be a mapping of fields, not {type(obj).__name__}")
         return cls(**obj)
-
-    @model_validator(mode="after")
-    def _consistent(self) -> "Case":
-        from .engine import check_consistency  # the engine checks contradictions for cohorts too
-
-        check_consistency(self.engine_record())
-        return self
 
     def engine_record(self) -> dict[str, Any]:
         """The fields as the engine reads them: ``"unknown"`` becomes ``None``."""

@@ -15,7 +15,7 @@ from typing import Sequence
 from .assessment import Assessment
 from .case import load_case
 from .cases import teaching_library
-from .engine import assess
+from .pipeline import assess
 from .exceptions import BonemetsError
 from .knowledge import knowledge, load_knowledge
 from .vocabulary import DISCLAIMER

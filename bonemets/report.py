@@ -24,7 +24,7 @@ import plotly.graph_objects as go
 
 from .assessment import Alert, Assessment, Citation, Reason, Recommendation
 from .case import FIELDS, Case
-from .engine import assess
+from .pipeline import assess
 from .figures import STATUS_COLOURS, STATUS_MARKS, decision_sankey, schedule_timeline, skeleton_map
 from .vocabulary import STATUSES
 

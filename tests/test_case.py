@@ -69,8 +69,9 @@ def test_invalid_case_error_is_a_value_error():
     ({"sex": "male", "could_become_pregnant": True}, ("sex", "could_become_pregnant")),
 ])
 def test_contradictions_name_both_fields(fields, named):
+    Case(**fields)  # each value is allowed on its own: the knowledge base's checks find the contradiction
     with pytest.raises(InvalidCaseError) as err:
-        Case(**fields)
+        bonemets.assess(fields)
     for name in named:
         assert name in str(err.value)
         assert name in err.value.fields
@@ -83,7 +84,7 @@ def test_contradictions_name_both_fields(fields, named):
     {"prior_chemotherapy": True, "months_since_chemotherapy": 6},
 ])
 def test_consistent_cases_are_accepted(fields):
-    Case(**fields)
+    bonemets.assess(fields)
 
 
 def test_unknown_string_and_absence_are_the_same_to_the_engine():
@@ -127,3 +128,21 @@ def test_load_case_uses_safe_load(tmp_path):
     f.write_text("primary: !!python/object/apply:os.system ['echo hi']\n")
     with pytest.raises(InvalidCaseError, match="cannot read case file"):
         load_case(f)
+
+
+def test_contradictions_are_checked_against_the_knowledge_base_in_use(tmp_path):
+    """A copy of the knowledge without the sex/menopause check accepts what the shipped one rejects."""
+    import shutil
+
+    import yaml
+
+    copy = tmp_path / "knowledge"
+    shutil.copytree(bonemets.knowledge().path, copy)
+    checks = yaml.safe_load((copy / "consistency.yaml").read_text())
+    kept = [c for c in checks if "menopause" not in c.get("fields", [])]
+    assert len(kept) < len(checks)
+    (copy / "consistency.yaml").write_text(yaml.safe_dump(kept))
+    case = {"sex": "male", "menopause": "pre"}
+    with pytest.raises(InvalidCaseError):
+        bonemets.assess(case)
+    assert bonemets.assess(case, kb=bonemets.load_knowledge(copy)).knowledge_version

@@ -1,16 +1,15 @@
-"""The decision rule, on hand-written scenarios from docs/knowledge-and-engine.md, and its table
-(which both paths use) against the rule itself for every combination."""
+"""The decision rule, on hand-written scenarios from docs/knowledge-and-engine.md: for one case
+(``decide``), for every row at once (``decide_columns``, which both paths use), and the reasons it
+gives (``open_statuses``: the unknown rules that made an item undetermined)."""
 
-import itertools
-
+import numpy as np
 import pytest
 
-from bonemets.engine import _DECISION_TABLES, _GIVEN, decide
+from bonemets.decision import BIT, decide, decide_columns, open_statuses
 
 R, C, U, N, A = range(5)  # recommended, consider, undetermined, not_indicated, avoid
 
-
-@pytest.mark.parametrize("true, unknown, default, expected, why", [
+SCENARIOS = [
     ([], [], N, N, "no rule holds: the default"),
     ([], [], C, C, "no rule holds: another default"),
     ([R], [], N, R, "one rule holds"),
@@ -25,14 +24,30 @@ R, C, U, N, A = range(5)  # recommended, consider, undetermined, not_indicated, 
     ([N], [C], R, U, "a true 'not indicated' under an unknown 'consider'"),
     ([C], [R], N, U, "an unknown, more favourable rule could change 'consider'"),
     ([A], [R], N, A, "avoid holds whatever is unknown"),
-])
+]
+
+
+@pytest.mark.parametrize("true, unknown, default, expected, why", SCENARIOS)
 def test_scenarios(true, unknown, default, expected, why):
     assert decide(true, unknown, default) == expected, why
 
 
-def test_the_table_is_the_rule_for_every_combination():
+def test_every_row_at_once_gives_the_scenarios():
+    bits = lambda codes: sum(1 << BIT[c] for c in set(codes))  # noqa: E731
+    true = np.array([[bits(t) for t, *_ in SCENARIOS]], dtype=np.uint8)
+    unknown = np.array([[bits(u) for _, u, *_ in SCENARIOS]], dtype=np.uint8)
     for default in (R, C, N):
-        for t_bits, u_bits in itertools.product(range(16), repeat=2):
-            true = [c for i, c in enumerate(_GIVEN) if t_bits >> i & 1]
-            unknown = [c for i, c in enumerate(_GIVEN) if u_bits >> i & 1]
-            assert _DECISION_TABLES[default][t_bits << 4 | u_bits] == decide(true, unknown, default)
+        rows = [i for i, s in enumerate(SCENARIOS) if s[2] == default]
+        got = decide_columns(true[:, rows], unknown[:, rows], np.array([default]))
+        assert got.tolist() == [[SCENARIOS[i][3] for i in rows]]
+
+
+@pytest.mark.parametrize("true, unknown, default, expected", [
+    ([C], [R, N], N, {R}),           # only the rule that could recommend is open; 'not indicated' is not
+    ([], [R, C, N], N, {R, C}),      # nothing holds: both favourable rules could move the default
+    ([R], [A, C], N, {A}),           # the unknown contraindication, not the weaker 'consider'
+    ([N], [A, C], R, {C}),           # avoid cannot change 'not indicated'; 'consider' can
+    ([R], [C], N, set()),            # decided: nothing is open
+])
+def test_the_reasons_of_undetermined_are_exactly_the_open_rules(true, unknown, default, expected):
+    assert open_statuses(true, unknown, default) == expected

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 import bonemets
-from bonemets.engine import evaluate_condition
+from bonemets.evaluation import evaluate_condition
 
 KB = bonemets.knowledge()
 EXPECT = {"triggers": True, "does_not_trigger": False, "undetermined": None}

@@ -1233,7 +1233,7 @@ CONTRADICTIONS = {
 def test_haz15_contradictions_are_rejected(entry, fields):
     """HAZ-15: every contradiction of consistency.yaml is rejected, naming its fields."""
     with pytest.raises(InvalidCaseError) as err:
-        bonemets.Case(**CONTRADICTIONS[entry])
+        bonemets.assess(CONTRADICTIONS[entry])
     assert set(err.value.fields) == set(fields)
 
 

@@ -27,7 +27,7 @@ import ipywidgets as widgets
 
 from ..case import Case
 from ..cases import TeachingCase, teaching_library
-from ..engine import assess
+from ..pipeline import assess
 from ..exceptions import InvalidCaseError
 from ..vocabulary import DISCLAIMER
 from . import render

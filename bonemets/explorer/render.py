@@ -303,7 +303,7 @@ def _alert_state(x: "Alert | None") -> str:
 
 def _as_assessment(x: "Case | Assessment | Mapping[str, Any]", kb: "KnowledgeBase | None") -> "Assessment":
     from ..assessment import Assessment
-    from ..engine import assess
+    from ..pipeline import assess
 
     return x if isinstance(x, Assessment) else assess(x, kb=kb)
 

@@ -10,7 +10,7 @@ import plotly.io as pio
 
 from ..assessment import Assessment, Citation
 from ..case import Case
-from ..engine import assess
+from ..pipeline import assess
 from ..vocabulary import STATUSES
 
 #: One colour per status, in the order of :data:`bonemets.STATUSES` (Okabe–Ito palette,

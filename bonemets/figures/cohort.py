@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ..engine import STATUS_DTYPE
+from ..pipeline import STATUS_DTYPE
 from ..vocabulary import STATUSES
 from ._common import STATUS_COLOURS, esc, titled
 

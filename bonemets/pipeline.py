@@ -1,0 +1,219 @@
+"""The pipeline, top to bottom, for one case or a cohort:
+
+case → validation of fields (:class:`~bonemets.Case`, or per cell for a frame) → columns
+(:func:`~bonemets.columns.encode`, once) → consistency against the knowledge base in use
+(:mod:`bonemets.consistency`) → rule values and decisions (:mod:`bonemets.evaluation`) →
+explanation (:mod:`bonemets.explanation`, one case) → views (:class:`~bonemets.Assessment`'s
+``to_*`` methods, :mod:`bonemets.render`, :mod:`bonemets.report`, :mod:`bonemets.figures`).
+
+:func:`assess` is this pipeline on a one-row frame plus the explanation of that row;
+:func:`assess_cohort` runs it on a frame in chunks of rows (bounded memory), or on each
+partition of a Dask DataFrame.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal, overload
+
+import numpy as np
+import pandas as pd
+
+from .assessment import Assessment
+from .case import FIELDS, Case, suggest
+from .columns import Columns, encode, one_row
+from .consistency import contradictions
+from .evaluation import evaluate, plan
+from .exceptions import InvalidCaseError
+from .explanation import explain
+from .knowledge import KnowledgeBase, knowledge
+from .vocabulary import ALERT_STATES, STATUSES, URGENCIES
+
+#: The dtype of every status column of :func:`assess_cohort` (ordered, most favourable first).
+STATUS_DTYPE = pd.CategoricalDtype(STATUSES, ordered=True)
+#: The dtype of every alert column of :func:`assess_cohort` (ordered, most severe first).
+ALERT_DTYPE = pd.CategoricalDtype(ALERT_STATES, ordered=True)
+#: The dtype of every ``<id>:urgency`` column of :func:`assess_cohort`.
+URGENCY_DTYPE = pd.CategoricalDtype(URGENCIES, ordered=True)
+#: Columns of the error table of ``assess_cohort(..., errors="report")`` and :func:`cohort_errors`.
+ERROR_COLUMNS = ["row", "column", "value", "allowed"]
+#: Rows encoded and evaluated at a time: bounds the engine's working memory on a large frame.
+CHUNK_ROWS = 1 << 16
+
+Problem = tuple[int, str, Any, str]
+
+
+def assess(case: Case | Mapping[str, Any], kb: KnowledgeBase | None = None) -> Assessment:
+    """Assess one case: which treatment families, options and tests apply, why, on what source.
+
+    Parameters
+    ----------
+    case : Case or dict
+        A dict is validated as ``Case.model_validate(case)``.
+    kb : KnowledgeBase, optional
+        Defaults to :func:`~bonemets.knowledge`. Contradictions are checked against it.
+
+    Returns
+    -------
+    Assessment
+
+    Raises
+    ------
+    InvalidCaseError
+        A field is not allowed, or two fields contradict each other (naming both).
+    """
+    kb = kb or knowledge()
+    if not isinstance(case, Case):
+        case = Case.model_validate(dict(case))
+    cols = encode(one_row(case.engine_record()), n=1)
+    for _, message, fields in contradictions(cols, kb):
+        raise InvalidCaseError(message, fields=fields)
+    recommendations, alerts = explain(evaluate(cols, kb, urgency=True), 0)
+    return Assessment(case=case, recommendations=recommendations, alerts=alerts,
+                      knowledge_version=kb.version, knowledge=kb)
+
+
+@overload
+def assess_cohort(frame: pd.DataFrame, *, errors: Literal["raise"] = ..., passthrough: Iterable[str] = ...,
+                  urgency: bool = ..., kb: KnowledgeBase | None = ...) -> pd.DataFrame: ...
+@overload
+def assess_cohort(frame: pd.DataFrame, *, errors: Literal["report"], passthrough: Iterable[str] = ...,
+                  urgency: bool = ..., kb: KnowledgeBase | None = ...) -> tuple[pd.DataFrame, pd.DataFrame]: ...
+
+
+def assess_cohort(frame: Any, *, errors: str = "raise", passthrough: Iterable[str] = (), urgency: bool = False,
+                  kb: KnowledgeBase | None = None) -> Any:
+    """Assess every row of a frame of cases, vectorised.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame or dask.dataframe.DataFrame
+        Columns named after :class:`~bonemets.Case` fields (absent columns are unknown on
+        every row). List fields hold lists or ``;``-separated strings (``""`` or ``"[]"`` for
+        an empty list). Categorical columns are fastest. A Dask DataFrame is assessed
+        partition by partition through the same pandas path.
+    errors : {'raise', 'report'}
+        ``raise``: the first invalid row raises :class:`~bonemets.InvalidCaseError` naming the
+        row, column, value and the values allowed. ``report``: return the assessments of the
+        valid rows and a table of every invalid cell or contradiction.
+    passthrough : iterable of str
+        Other columns (ids, outcomes) to copy into the result. Any other column that is not a
+        case field is an error: nothing given is silently dropped.
+    urgency : bool
+        Also return a ``<id>:urgency`` column per item.
+    kb : KnowledgeBase, optional
+        Defaults to :func:`~bonemets.knowledge`.
+
+    Returns
+    -------
+    pandas.DataFrame or (pandas.DataFrame, pandas.DataFrame)
+        The input index; one categorical status column per family, option and test id; one
+        ``alert:<id>`` column per alert (``critical`` … ``not_raised``). With
+        ``errors="report"`` also the error table (``row``, ``column``, ``value``, ``allowed``).
+    """
+    if errors not in ("raise", "report"):
+        raise ValueError(f"errors={errors!r} is not allowed; allowed: raise, report")
+    keep = list(passthrough)
+    _check_columns(frame.columns, keep)
+    if _is_dask(frame):
+        from .dask_cohort import assess_dask
+
+        return assess_dask(frame, assess_cohort, cohort_errors, errors=errors, passthrough=keep,
+                           urgency=urgency, kb=kb)
+    kb = kb or knowledge()
+    p = plan(kb)
+    alert_ids = [a for a, alert in kb.alerts.items() if alert.active]
+    n = len(frame)
+    status = np.empty((len(p.items), n), dtype=np.int8)
+    urgencies = np.empty_like(status) if urgency else None
+    alerts = np.empty((len(alert_ids), n), dtype=np.int8)
+    problems: list[Problem] = []
+    for start in range(0, max(n, 1), CHUNK_ROWS):
+        stop = min(start + CHUNK_ROWS, n)
+        cols = encode(frame.iloc[start:stop] if n > CHUNK_ROWS else frame)
+        found = _problems(cols, kb, start)
+        if found and errors == "raise":
+            _raise(frame.index, found[0])
+        problems += found
+        ev = evaluate(cols, kb, urgency=urgency)
+        status[:, start:stop] = ev.status
+        if urgencies is not None and ev.urgency is not None:
+            urgencies[:, start:stop] = ev.urgency
+        for i, alert_id in enumerate(alert_ids):
+            alerts[i, start:stop] = ev.alerts[alert_id]
+    out = _frame(p.items, status, urgencies, alert_ids, alerts, frame.index)
+    for col in keep:
+        out[col] = frame[col].to_numpy()
+    if errors == "raise":
+        return out
+    valid = np.ones(n, dtype=bool)
+    valid[[p for p, *_ in problems]] = False
+    return out[valid], _error_table(frame.index, problems)
+
+
+def cohort_errors(frame: pd.DataFrame, kb: KnowledgeBase | None = None) -> pd.DataFrame:
+    """Every invalid cell and contradiction of a frame of cases, without assessing it.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+    kb : KnowledgeBase, optional
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``row`` (the index label), ``column`` (for a contradiction, the fields joined
+        by commas), ``value`` (None for a contradiction) and ``allowed`` (the values allowed,
+        or the contradiction's message); empty when every row is valid.
+    """
+    return _error_table(frame.index, _problems(encode(frame), kb or knowledge(), 0))
+
+
+def _problems(cols: Columns, kb: KnowledgeBase, offset: int) -> list[Problem]:
+    """Invalid cells and contradictions, by row position (``offset`` added), in row order."""
+    problems = [(offset + e.position, e.column, e.value, e.allowed) for e in cols.errors]
+    problems += [(offset + pos, ",".join(fields), None, message) for pos, message, fields in contradictions(cols, kb)]
+    return sorted(problems, key=lambda p: p[0])
+
+
+def _raise(index: pd.Index, problem: Problem) -> None:
+    pos, column, value, allowed = problem
+    label = _plain(index[pos])
+    if value is None and "contradict" in allowed:
+        raise InvalidCaseError(f"row {label!r}: {allowed}", fields=tuple(column.split(",")), row=label)
+    raise InvalidCaseError(f"row {label!r}: {column}={value!r} is not allowed; allowed: {allowed}",
+                           fields=(column,), row=label)
+
+
+def _error_table(index: pd.Index, problems: list[Problem]) -> pd.DataFrame:
+    rows = [{"row": _plain(index[p]), "column": c, "value": v, "allowed": a} for p, c, v, a in problems]
+    return pd.DataFrame(rows, columns=ERROR_COLUMNS).astype({"column": object, "value": object, "allowed": object})
+
+
+def _plain(label: Any) -> Any:
+    """A numpy scalar index label as a plain Python value (for messages and tables)."""
+    return label.item() if hasattr(label, "item") else label
+
+
+def _check_columns(columns: Iterable[Any], passthrough: list[str]) -> None:
+    for col in columns:
+        if col not in FIELDS and col not in passthrough:
+            raise InvalidCaseError(f"column '{col}' is not a case field{suggest(str(col), FIELDS)}; to keep "
+                                   f"it, pass passthrough=['{col}'] (command line: --keep {col})",
+                                   fields=(str(col),))
+
+
+def _is_dask(frame: Any) -> bool:
+    return type(frame).__module__.split(".")[0] in ("dask", "dask_expr")
+
+
+def _frame(items: tuple[str, ...], status: np.ndarray, urgencies: np.ndarray | None, alert_ids: list[str],
+           alerts: np.ndarray, index: pd.Index) -> pd.DataFrame:
+    data: dict[str, Any] = {}
+    for i, item_id in enumerate(items):
+        data[item_id] = pd.Categorical.from_codes(status[i], dtype=STATUS_DTYPE, validate=False)
+        if urgencies is not None:
+            data[f"{item_id}:urgency"] = pd.Categorical.from_codes(urgencies[i], dtype=URGENCY_DTYPE, validate=False)
+    for i, alert_id in enumerate(alert_ids):
+        data[f"alert:{alert_id}"] = pd.Categorical.from_codes(alerts[i], dtype=ALERT_DTYPE, validate=False)
+    return pd.DataFrame(data, index=index, copy=False)
