@@ -9,17 +9,14 @@ cost little more than the handful.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
 
 from .case import FIELDS, FieldSpec
+from .derived import DERIVED
 from .logic import Tri
-from .scores import cockcroft_gault_ml_min, corrected_calcium_si, round_half_up
-from .scores.mirels import LESION_POINTS, PAIN_POINTS, SITE_POINTS, SIZE_POINTS
-from .scores.spine import (SINS_ALIGNMENT, SINS_COLLAPSE, SINS_LESION, SINS_LOCATION, SINS_PAIN,
-                           SINS_POSTEROLATERAL)
 
 
 @dataclass(frozen=True)
@@ -41,80 +38,6 @@ class CellError:
     column: str
     value: Any
     allowed: str
-
-
-@dataclass(frozen=True)
-class Derived:
-    """A number the engine computes from case fields (a published formula).
-
-    Attributes
-    ----------
-    name : str
-    inputs : tuple of str
-        The case fields it is computed from; unknown if any of them is unknown.
-    description : str
-    """
-
-    name: str
-    inputs: tuple[str, ...]
-    description: str
-    compute: Callable[["Columns"], np.ndarray]
-
-
-def _crcl(cols: "Columns") -> np.ndarray:
-    sex = cols.enums["sex"]
-    female = sex == FIELDS["sex"].allowed.index("female")
-    crcl = cockcroft_gault_ml_min(
-        cols.numbers["age"], cols.numbers["weight_kg"], cols.numbers["creatinine_umol_l"], female
-    )
-    return np.where(sex >= 0, round_half_up(crcl), np.nan)
-
-
-def _points(tables: dict[str, dict[str, int]]) -> Callable[["Columns"], np.ndarray]:
-    """A score summed from enum fields' point tables; unknown if any field is unknown."""
-
-    def total(cols: "Columns") -> np.ndarray:
-        out = np.zeros(cols.n)
-        for name, table in tables.items():
-            codes = cols.enums[name]
-            lut = np.array([table[v] for v in FIELDS[name].allowed] + [np.nan], dtype=float)
-            out = out + lut[codes]  # code -1 picks the trailing NaN
-        return out
-
-    return total
-
-
-MIRELS_FIELDS = {"long_bone_lesion_site": SITE_POINTS, "long_bone_lesion_type": LESION_POINTS,
-                 "long_bone_lesion_size": SIZE_POINTS, "long_bone_pain": PAIN_POINTS}
-SINS_FIELDS = {"spinal_location": SINS_LOCATION, "spinal_pain": SINS_PAIN, "spinal_lesion_type": SINS_LESION,
-               "spinal_alignment": SINS_ALIGNMENT, "vertebral_collapse": SINS_COLLAPSE,
-               "posterolateral_involvement": SINS_POSTEROLATERAL}
-
-#: Derived numbers that rules may compare like case fields.
-DERIVED: dict[str, Derived] = {
-    d.name: d
-    for d in (
-        Derived(
-            "corrected_calcium_mmol_l",
-            ("calcium_mmol_l", "albumin_g_l"),
-            "Albumin-corrected calcium, Ca + 0.02 × (40 − albumin g/L), rounded half up to 0.01 "
-            "mmol/L as labs report it (bonemets.scores.corrected_calcium).",
-            lambda c: round_half_up(corrected_calcium_si(c.numbers["calcium_mmol_l"], c.numbers["albumin_g_l"]), 2),
-        ),
-        Derived(
-            "creatinine_clearance_ml_min",
-            ("age", "weight_kg", "creatinine_umol_l", "sex"),
-            "Cockcroft–Gault creatinine clearance with actual body weight, rounded half up to whole "
-            "mL/min before any threshold (bonemets.scores.creatinine_clearance).",
-            _crcl,
-        ),
-        Derived("mirels_score", tuple(MIRELS_FIELDS),
-                "Mirels' score of the long-bone lesion, 4-12 (bonemets.scores.mirels).", _points(MIRELS_FIELDS)),
-        Derived("sins_score", tuple(SINS_FIELDS),
-                "Spinal Instability Neoplastic Score of the spinal lesion, 0-18 (bonemets.scores.sins).",
-                _points(SINS_FIELDS)),
-    )
-}
 
 
 @dataclass

@@ -28,7 +28,8 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 from .case import FIELDS, suggest
-from .columns import DERIVED, Columns
+from .columns import Columns
+from .derived import DERIVED
 from .exceptions import KnowledgeError
 from .logic import Tri, all_of, any_of
 

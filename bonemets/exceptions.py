@@ -31,3 +31,18 @@ class KnowledgeError(BonemetsError, ValueError):
 
     The message names the file, the entry and what is allowed.
     """
+
+
+class ScoreInputError(BonemetsError, ValueError):
+    """An argument of a score function is not allowed.
+
+    The message names the function, the argument, the value given and the values allowed.
+    """
+
+
+class DataTableError(BonemetsError, ValueError):
+    """A clinical table in ``data/scores`` or the cohort prevalences in ``data/cohort`` are
+    malformed.
+
+    The message names the file, the entry and what is allowed.
+    """

@@ -11,12 +11,17 @@ Array cores (floats or numpy arrays in, NaN propagating, no checks) hold the for
 :func:`corrected_calcium_si`, :func:`corrected_calcium_conventional` and
 :func:`cockcroft_gault_ml_min`. :func:`round_half_up` is the rounding rule used before band
 edges, and :func:`crcl_band` the creatinine-clearance banding.
+
+The point tables, bands, dose bands and grade limits are data (``data/scores``), read and
+validated once by :mod:`bonemets.scores.tables`. :class:`ScoreInputError` lives in
+:mod:`bonemets.exceptions` and is importable from here too.
 """
 
 from __future__ import annotations
 
+from ..exceptions import ScoreInputError
 from ._result import ScoreResult
-from ._validate import ScoreInputError, round_half_up
+from ._validate import round_half_up
 from .calcium import corrected_calcium, corrected_calcium_conventional, corrected_calcium_si
 from .mirels import mirels
 from .renal import cockcroft_gault_ml_min, creatinine_clearance, crcl_band

@@ -10,14 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from ..exceptions import BonemetsError
-
-
-class ScoreInputError(BonemetsError, ValueError):
-    """An argument of a score function is not allowed.
-
-    The message names the function, the argument, the value given and the values allowed.
-    """
+from ..exceptions import ScoreInputError
 
 
 def _allowed_text(allowed: Any) -> str:

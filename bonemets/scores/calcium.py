@@ -8,33 +8,9 @@ import numpy as np
 
 from ._result import ScoreResult
 from ._validate import choice, number, round_half_up
+from .tables import CORRECTED_CALCIUM
 
-#: Per unit system: albumin reference, slope, unit labels, CTCAE grade 1/2/3 upper limits,
-#: default ULN, plausible ranges and the decimals labs report (used before grading).
-_UNITS: dict[str, dict[str, Any]] = {
-    "SI": {
-        "ca_unit": "mmol/L", "alb_unit": "g/L", "ref": 40.0, "slope": 0.02,
-        "limits": (2.9, 3.1, 3.4), "uln": 2.6, "uln_range": (2.0, 2.85),
-        "ca_range": (0.5, 6.0), "alb_range": (5.0, 70.0), "decimals": 2,
-        "source": "oncohemakey_electrolytes",
-    },
-    "conventional": {
-        "ca_unit": "mg/dL", "alb_unit": "g/dL", "ref": 4.0, "slope": 0.8,
-        "limits": (11.5, 12.5, 13.5), "uln": 10.4, "uln_range": (8.0, 11.4),
-        "ca_range": (2.0, 24.0), "alb_range": (0.5, 7.0), "decimals": 1,
-        "source": "medscape_hypercalcaemia",
-    },
-}
-
-_GRADE_TEXT = {
-    "normal": "Corrected calcium is not above the upper limit of normal ({uln} {u}); "
-    "low calcium is not graded here.",
-    "grade_1": "Corrected calcium is above the upper limit of normal up to {l1} {u}: "
-    "CTCAE grade 1 hypercalcaemia.",
-    "grade_2": "Corrected calcium is above {l1} up to {l2} {u}: CTCAE grade 2 hypercalcaemia.",
-    "grade_3": "Corrected calcium is above {l2} up to {l3} {u}: CTCAE grade 3 hypercalcaemia.",
-    "grade_4": "Corrected calcium is above {l3} {u}: CTCAE grade 4 hypercalcaemia.",
-}
+_UNITS = CORRECTED_CALCIUM.units
 
 _NOTES = (
     "Albumin-corrected calcium is unreliable with paraproteins (e.g. myeloma): measure ionised "
@@ -74,8 +50,8 @@ def corrected_calcium_si(calcium_mmol_l: Any, albumin_g_l: Any) -> Any:
         Corrected calcium, mmol/L; NaN wherever an input is NaN. No range checks: use
         :func:`corrected_calcium` for a checked, graded result.
     """
-    ref, slope = _UNITS["SI"]["ref"], _UNITS["SI"]["slope"]
-    return _albumin_adjusted(calcium_mmol_l, albumin_g_l, slope, ref)
+    spec = _UNITS["SI"]
+    return _albumin_adjusted(calcium_mmol_l, albumin_g_l, spec.slope, spec.albumin_reference)
 
 
 def corrected_calcium_conventional(calcium_mg_dl: Any, albumin_g_dl: Any) -> Any:
@@ -95,8 +71,8 @@ def corrected_calcium_conventional(calcium_mg_dl: Any, albumin_g_dl: Any) -> Any
     float or numpy.ndarray
         Corrected calcium, mg/dL; NaN wherever an input is NaN.
     """
-    ref, slope = _UNITS["conventional"]["ref"], _UNITS["conventional"]["slope"]
-    return _albumin_adjusted(calcium_mg_dl, albumin_g_dl, slope, ref)
+    spec = _UNITS["conventional"]
+    return _albumin_adjusted(calcium_mg_dl, albumin_g_dl, spec.slope, spec.albumin_reference)
 
 
 def corrected_calcium(
@@ -106,6 +82,7 @@ def corrected_calcium(
 
     SI: ``Ca (mmol/L) + 0.02 × (40 − albumin g/L)`` [oncohemakey_electrolytes].
     Conventional: ``Ca (mg/dL) + 0.8 × (4 − albumin g/dL)`` [medscape_hypercalcaemia].
+    Constants and grade limits as in ``data/scores/corrected_calcium.yaml``.
     Grades [bmj_best_practice_hypercalcaemia]: grade 1 >ULN–2.9 mmol/L (11.5 mg/dL),
     grade 2 >2.9–3.1 (11.5–12.5), grade 3 >3.1–3.4 (12.5–13.5), grade 4 >3.4 (13.5).
 
@@ -151,22 +128,22 @@ def corrected_calcium(
     func = "corrected_calcium"
     spec = choice(func, "units", units, _UNITS)
     other = "conventional" if units == "SI" else "SI"
-    hint = f"is it in {_UNITS[other]['ca_unit']}? then pass units={other!r}"
-    ca = number(func, "calcium", calcium, low=spec["ca_range"][0], high=spec["ca_range"][1],
-                unit=spec["ca_unit"], hint=hint)
-    alb = number(func, "albumin", albumin, low=spec["alb_range"][0], high=spec["alb_range"][1],
-                 unit=spec["alb_unit"], hint=f"is it in {_UNITS[other]['alb_unit']}?")
+    hint = f"is it in {_UNITS[other].calcium_unit}? then pass units={other!r}"
+    ca = number(func, "calcium", calcium, low=spec.calcium_range[0], high=spec.calcium_range[1],
+                unit=spec.calcium_unit, hint=hint)
+    alb = number(func, "albumin", albumin, low=spec.albumin_range[0], high=spec.albumin_range[1],
+                 unit=spec.albumin_unit, hint=f"is it in {_UNITS[other].albumin_unit}?")
     uln_given = uln is not None
-    limit = spec["uln"] if uln is None else number(
-        func, "uln", uln, low=spec["uln_range"][0], high=spec["uln_range"][1],
-        unit=spec["ca_unit"], hint="it must lie below the CTCAE grade 1 upper limit",
+    limit = spec.default_uln if uln is None else number(
+        func, "uln", uln, low=spec.uln_range[0], high=spec.uln_range[1],
+        unit=spec.calcium_unit, hint="it must lie below the CTCAE grade 1 upper limit",
     )
     if units == "SI":
         value = corrected_calcium_si(ca, alb)
     else:
         value = corrected_calcium_conventional(ca, alb)
-    graded = round_half_up(value, spec["decimals"])
-    l1, l2, l3 = spec["limits"]
+    graded = round_half_up(value, spec.decimals)
+    l1, l2, l3 = spec.grade_limits
     if graded <= limit:
         band = "normal"
     elif graded <= l1:
@@ -177,26 +154,26 @@ def corrected_calcium(
         band = "grade_3"
     else:
         band = "grade_4"
-    u = spec["ca_unit"]
+    u = spec.calcium_unit
     return ScoreResult(
-        name="Corrected calcium",
+        name=CORRECTED_CALCIUM.name,
         value=value,
         band=band,
-        interpretation=_GRADE_TEXT[band].format(uln=limit, u=u, l1=l1, l2=l2, l3=l3),
+        interpretation=CORRECTED_CALCIUM.grades[band].format(uln=limit, u=u, l1=l1, l2=l2, l3=l3),
         inputs={
             "calcium": ca,
             "albumin": alb,
             "units": units,
             "calcium_unit": u,
-            "albumin_unit": spec["alb_unit"],
+            "albumin_unit": spec.albumin_unit,
             "uln": limit,
             "uln_from": "caller" if uln_given else "default",
-            "grading_rule": f"rounded half up to {spec['decimals']} decimals, then compared "
+            "grading_rule": f"rounded half up to {spec.decimals} decimals, then compared "
             "with the CTCAE limits (a value on a limit takes the lower grade)",
             "value_graded": graded,
         },
-        sources=(spec["source"], "bmj_best_practice_hypercalcaemia", "nci_pdq_hypercalcemia"),
+        sources=(spec.source, "bmj_best_practice_hypercalcaemia", "nci_pdq_hypercalcemia"),
         notes=_NOTES,
         unit=u,
-        decimals=spec["decimals"],
+        decimals=spec.decimals,
     )

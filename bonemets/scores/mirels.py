@@ -4,22 +4,7 @@ from __future__ import annotations
 
 from ._result import ScoreResult
 from ._validate import choice
-
-SITE_POINTS = {"upper_limb": 1, "lower_limb": 2, "trochanteric": 3}
-LESION_POINTS = {"blastic": 1, "mixed": 2, "lytic": 3}
-#: Size of the lesion as a fraction of the bone's diameter [radiopaedia_mirels].
-SIZE_POINTS = {"lt_one_third": 1, "one_third_to_two_thirds": 2, "gt_two_thirds": 3}
-#: "functional": severe pain, or pain made worse by using the limb [roentgenrayreader_mirels].
-PAIN_POINTS = {"mild": 1, "moderate": 2, "functional": 3}
-
-_TEXT = {
-    "fixation_recommended": "Mirels score 9 or more: prophylactic fixation is recommended "
-    "(reported fracture risk 33–100%).",
-    "clinical_judgement": "Mirels score 8: a matter of clinical judgement (reported fracture "
-    "risk about 15%).",
-    "observe": "Mirels score 7 or less: observe and/or radiotherapy (reported fracture risk "
-    "0–4%).",
-}
+from .tables import MIRELS
 
 _NOTES = (
     "Size is taken as the fraction of the bone's diameter [radiopaedia_mirels]; another source "
@@ -38,6 +23,7 @@ _HUMERUS_NOTE = (
 def mirels(site: str, lesion: str, size: str, pain: str) -> ScoreResult:
     """Mirels' score for impending pathological fracture of a long bone.
 
+    Points and bands are those of ``data/scores/mirels.yaml`` (:data:`~bonemets.scores.tables.MIRELS`).
     Each item scores 1 / 2 / 3 [radiopaedia_mirels][roentgenrayreader_mirels][mdapp_mirels];
     total 4–12. Bands [roentgenrayreader_mirels][mdapp_mirels]: ≥9 prophylactic fixation
     recommended (fracture risk 33–100%), 8 clinical judgement (about 15%), ≤7 observe and/or
@@ -78,29 +64,20 @@ def mirels(site: str, lesion: str, size: str, pain: str) -> ScoreResult:
     12
     """
     func = "mirels"
-    points = {
-        "site": choice(func, "site", site, SITE_POINTS),
-        "lesion": choice(func, "lesion", lesion, LESION_POINTS),
-        "size": choice(func, "size", size, SIZE_POINTS),
-        "pain": choice(func, "pain", pain, PAIN_POINTS),
-    }
+    given = {"site": site, "lesion": lesion, "size": size, "pain": pain}
+    points = {name: choice(func, name, value, MIRELS.items[name].points or {}) for name, value in given.items()}
     total = sum(points.values())
-    if total >= 9:
-        band = "fixation_recommended"
-    elif total == 8:
-        band = "clinical_judgement"
-    else:
-        band = "observe"
-    sources = ("radiopaedia_mirels", "roentgenrayreader_mirels", "mdapp_mirels")
+    band = MIRELS.band(total)
+    sources = MIRELS.source_ids
     notes = _NOTES
     if site == "upper_limb":
         sources += ("pmc10132712_mirels_humerus",)
         notes += (_HUMERUS_NOTE,)
     return ScoreResult(
-        name="Mirels score",
+        name=MIRELS.name,
         value=total,
-        band=band,
-        interpretation=_TEXT[band],
+        band=band.id,
+        interpretation=band.text,
         inputs={
             "site": site,
             "lesion": lesion,

@@ -6,31 +6,15 @@ from typing import Any
 
 import numpy as np
 
+from ..exceptions import ScoreInputError
 from ._result import ScoreResult
-from ._validate import ScoreInputError, choice, number, round_half_up
+from ._validate import choice, number, round_half_up
+from .tables import ZOLEDRONIC_ACID
 
 #: µmol/L per mg/dL of creatinine.
 CREATININE_UMOL_PER_MG_DL = 88.4
 
 _SOURCES = ("superglobalcalculator_cockcroft_gault", "medicalalgorithms_cockcroft_gault")
-
-#: Creatinine-clearance bands of the zoledronic acid renal table [zometa_smpc]:
-#: (lowest whole mL/min in the band, band id), highest first.
-CRCL_BANDS: tuple[tuple[int, str], ...] = (
-    (61, "gt_60"),
-    (50, "50_60"),
-    (40, "40_49"),
-    (30, "30_39"),
-    (0, "lt_30"),
-)
-
-_BAND_TEXT = {
-    "gt_60": "Creatinine clearance above 60 mL/min.",
-    "50_60": "Creatinine clearance 50–60 mL/min (mild renal impairment).",
-    "40_49": "Creatinine clearance 40–49 mL/min (moderate renal impairment).",
-    "30_39": "Creatinine clearance 30–39 mL/min (moderate renal impairment).",
-    "lt_30": "Creatinine clearance below 30 mL/min (severe renal impairment).",
-}
 
 _SEXES = {"female": True, "male": False}
 _WEIGHTS = {"actual": "actual body weight"}
@@ -39,15 +23,15 @@ _WEIGHTS = {"actual": "actual body weight"}
 def crcl_band(crcl_ml_min: float) -> str:
     """Band id of a creatinine clearance, after rounding half up to whole mL/min.
 
-    Bands follow the zoledronic acid renal table [zometa_smpc]: ``"gt_60"`` (>60),
-    ``"50_60"``, ``"40_49"``, ``"30_39"``, ``"lt_30"``. Rounding: 49.5 → 50 → ``"50_60"``;
+    Bands follow the zoledronic acid renal table [zometa_smpc] of
+    ``data/scores/zoledronic_acid.yaml``: ``"gt_60"`` (>60), ``"50_60"``, ``"40_49"``,
+    ``"30_39"``, ``"lt_30"``. Rounding: 49.5 → 50 → ``"50_60"``;
     60.4 → 60 → ``"50_60"``; 60.5 → 61 → ``"gt_60"``; 29.5 → 30 → ``"30_39"``.
     """
     whole = round_half_up(crcl_ml_min)
-    for lowest, band in CRCL_BANDS:
-        if whole >= lowest:
-            return band
-    raise ScoreInputError(f"crcl_band(): crcl_ml_min={crcl_ml_min!r} must be ≥ 0 mL/min")
+    if not whole >= 0:
+        raise ScoreInputError(f"crcl_band(): crcl_ml_min={crcl_ml_min!r} must be ≥ 0 mL/min")
+    return ZOLEDRONIC_ACID.band(whole).id
 
 
 def _female_factor(female: Any) -> np.ndarray:
@@ -161,12 +145,12 @@ def creatinine_clearance(
     female = choice(func, "sex", sex, _SEXES)
     choice(func, "weight_used", weight_used, _WEIGHTS)
     value = cockcroft_gault_ml_min(a, w, scr, female)
-    band = crcl_band(value)
+    band = ZOLEDRONIC_ACID.band(round_half_up(value))
     return ScoreResult(
         name="Creatinine clearance (Cockcroft–Gault)",
         value=value,
-        band=band,
-        interpretation=_BAND_TEXT[band],
+        band=band.id,
+        interpretation=band.clearance_text,
         inputs={
             "age": a,
             "weight_kg": w,

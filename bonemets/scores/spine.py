@@ -5,31 +5,15 @@ from __future__ import annotations
 import numbers
 import re
 
+from ..exceptions import ScoreInputError
 from ._result import ScoreResult
-from ._validate import ScoreInputError, choice, count
+from ._validate import choice, count
+from .tables import SINS, TOKUHASHI
 
-# --- SINS [pacs_de_sins] -------------------------------------------------------------------
-
-SINS_LOCATION = {"junctional": 3, "mobile": 2, "semi_rigid": 1, "rigid": 0}
-#: Mechanical pain 3; occasional, not mechanical 1; pain-free 0 [pacs_de_sins].
-SINS_PAIN = {"mechanical": 3, "occasional": 1, "none": 0}
-SINS_LESION = {"lytic": 2, "mixed": 1, "blastic": 0}
-SINS_ALIGNMENT = {"subluxation": 4, "de_novo_deformity": 2, "normal": 0}
-#: gt_50 / lt_50: collapse over / under 50%; none_gt_50_involved: no collapse but more than
-#: half of the body involved; none: none of these.
-SINS_COLLAPSE = {"gt_50": 3, "lt_50": 2, "none_gt_50_involved": 1, "none": 0}
-SINS_POSTEROLATERAL = {"bilateral": 3, "unilateral": 1, "none": 0}
+# --- SINS [pacs_de_sins]: points and bands in data/scores/sins.yaml --------------------------
 
 _REGION_SIZE = {"C": 7, "T": 12, "L": 5, "S": 5}
 _LEVEL = re.compile(r"^(?:(O|OC|OCC|OCCIPUT|C0)|([CTLS])(\d{1,2}))$")
-
-_SINS_TEXT = {
-    "stable": "SINS 0–6: stable.",
-    "potentially_unstable": "SINS 7–12: potentially unstable; surgical consultation is "
-    "warranted before planned radiotherapy.",
-    "unstable": "SINS 13–18: unstable; surgical consultation is warranted before planned "
-    "radiotherapy.",
-}
 
 _SINS_NOTES = (
     "Pain scores 3 (mechanical), 1 (occasional, not mechanical) or 0 (pain-free) "
@@ -133,29 +117,25 @@ def sins(
     11
     """
     func = "sins"
-    if isinstance(location, str) and location not in SINS_LOCATION and _LEVEL.match(
+    tables = {name: item.points or {} for name, item in SINS.items.items()}
+    if isinstance(location, str) and location not in tables["location"] and _LEVEL.match(
         location.strip().upper()
     ):
         raise ScoreInputError(
             f"sins(): location={location!r} is a spinal level, not a location category; use "
             f"spinal_location({location!r}); allowed values: "
-            + ", ".join(repr(k) for k in SINS_LOCATION)
+            + ", ".join(repr(k) for k in tables["location"])
         )
-    points = {
-        "location": choice(func, "location", location, SINS_LOCATION),
-        "pain": choice(func, "pain", pain, SINS_PAIN),
-        "lesion": choice(func, "lesion", lesion, SINS_LESION),
-        "alignment": choice(func, "alignment", alignment, SINS_ALIGNMENT),
-        "collapse": choice(func, "collapse", collapse, SINS_COLLAPSE),
-        "posterolateral": choice(func, "posterolateral", posterolateral, SINS_POSTEROLATERAL),
-    }
+    given = {"location": location, "pain": pain, "lesion": lesion, "alignment": alignment,
+             "collapse": collapse, "posterolateral": posterolateral}
+    points = {name: choice(func, name, value, tables[name]) for name, value in given.items()}
     total = sum(points.values())
-    band = "stable" if total <= 6 else "potentially_unstable" if total <= 12 else "unstable"
+    band = SINS.band(total)
     return ScoreResult(
-        name="SINS",
+        name=SINS.name,
         value=total,
-        band=band,
-        interpretation=_SINS_TEXT[band],
+        band=band.id,
+        interpretation=band.text,
         inputs={
             "location": location,
             "pain": pain,
@@ -165,34 +145,14 @@ def sins(
             "posterolateral": posterolateral,
             "points": points,
         },
-        sources=("pacs_de_sins",),
+        sources=SINS.source_ids,
         notes=_SINS_NOTES,
         unit="points",
     )
 
 
 # --- Revised Tokuhashi score (2005) [nice_cg75][quraishi_2013_tokuhashi] --------------------
-
-TOKUHASHI_VISCERAL = {"not_removable": 0, "removable": 1, "none": 2}
-TOKUHASHI_PRIMARY = {
-    **dict.fromkeys(("lung", "osteosarcoma", "stomach", "bladder", "oesophagus", "pancreas"), 0),
-    **dict.fromkeys(("liver", "gallbladder", "unidentified"), 1),
-    "other": 2,
-    **dict.fromkeys(("kidney", "uterus"), 3),
-    "rectum": 4,
-    **dict.fromkeys(("thyroid", "breast", "prostate", "carcinoid"), 5),
-}
-#: Frankel grade of palsy: A–B 0, C–D 1, E (no palsy) 2.
-TOKUHASHI_PALSY = {"A": 0, "B": 0, "C": 1, "D": 1, "E": 2}
-_PRIMARY_ALIASES = {"esophagus": "oesophagus"}
-
-_TOKUHASHI_TEXT = {
-    "lt_6_months": "Revised Tokuhashi 0–8: predicted survival under 6 months "
-    "(conservative or palliative treatment).",
-    "ge_6_months": "Revised Tokuhashi 9–11: predicted survival of 6 months or more.",
-    "ge_1_year": "Revised Tokuhashi 12–15: predicted survival of 1 year or more "
-    "(excisional surgery).",
-}
+# Points and bands in data/scores/tokuhashi.yaml.
 
 _TOKUHASHI_NOTES = (
     "This is the revised score (Tokuhashi 2005, maximum 15), never the original 1989 score "
@@ -260,32 +220,35 @@ def tokuhashi(
     15
     """
     func = "tokuhashi"
+    items = TOKUHASHI.items
     is_int = isinstance(kps, numbers.Integral) and not isinstance(kps, bool)
     if not is_int or kps not in range(10, 101, 10):
         raise ScoreInputError(
             f"tokuhashi(): kps={kps!r} is not allowed; allowed values: Karnofsky performance "
             "status 10, 20, …, 100"
         )
-    extraspinal = count(func, "extraspinal_bone_mets", extraspinal_bone_mets, minimum=0)
-    vertebral = count(func, "vertebral_mets", vertebral_mets, minimum=1)
-    primary_used = _PRIMARY_ALIASES.get(primary, primary) if isinstance(primary, str) else primary
+    extraspinal = count(func, "extraspinal_bone_mets", extraspinal_bone_mets,
+                        minimum=items["extraspinal_bone_mets"].lowest_count)
+    vertebral = count(func, "vertebral_mets", vertebral_mets, minimum=items["vertebral_mets"].lowest_count)
+    aliases = items["primary"].aliases
+    primary_used = aliases.get(primary, primary) if isinstance(primary, str) else primary
     palsy_used = palsy.strip().upper() if isinstance(palsy, str) else palsy
     kps = int(kps)
     points = {
-        "kps": 0 if kps <= 40 else 1 if kps <= 70 else 2,
-        "extraspinal_bone_mets": 0 if extraspinal >= 3 else 1 if extraspinal >= 1 else 2,
-        "vertebral_mets": 0 if vertebral >= 3 else 1 if vertebral == 2 else 2,
-        "visceral": choice(func, "visceral", visceral, TOKUHASHI_VISCERAL),
-        "primary": choice(func, "primary", primary_used, TOKUHASHI_PRIMARY),
-        "palsy": choice(func, "palsy", palsy_used, TOKUHASHI_PALSY),
+        "kps": items["kps"].points_for_count(kps),
+        "extraspinal_bone_mets": items["extraspinal_bone_mets"].points_for_count(extraspinal),
+        "vertebral_mets": items["vertebral_mets"].points_for_count(vertebral),
+        "visceral": choice(func, "visceral", visceral, items["visceral"].points or {}),
+        "primary": choice(func, "primary", primary_used, items["primary"].points or {}),
+        "palsy": choice(func, "palsy", palsy_used, items["palsy"].points or {}),
     }
     total = sum(points.values())
-    band = "lt_6_months" if total <= 8 else "ge_6_months" if total <= 11 else "ge_1_year"
+    band = TOKUHASHI.band(total)
     return ScoreResult(
-        name="Revised Tokuhashi score (2005)",
+        name=TOKUHASHI.name,
         value=total,
-        band=band,
-        interpretation=_TOKUHASHI_TEXT[band],
+        band=band.id,
+        interpretation=band.text,
         inputs={
             "kps": kps,
             "extraspinal_bone_mets": extraspinal,
@@ -296,7 +259,7 @@ def tokuhashi(
             "version": "revised 2005 (maximum 15)",
             "points": points,
         },
-        sources=("nice_cg75", "quraishi_2013_tokuhashi"),
+        sources=TOKUHASHI.source_ids,
         notes=_TOKUHASHI_NOTES,
         unit="points",
     )

@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
+from ..exceptions import ScoreInputError
 from ._result import ScoreResult
-from ._validate import ScoreInputError, number, round_half_up
-from .renal import crcl_band
-
-#: Dose in mg per creatinine-clearance band [zometa_smpc][pmc3459591_bisphosphonate_renal_table].
-ZOLEDRONIC_ACID_DOSE_MG: dict[str, float | None] = {
-    "gt_60": 4.0,
-    "50_60": 3.5,
-    "40_49": 3.3,
-    "30_39": 3.0,
-    "lt_30": None,
-}
+from ._validate import number, round_half_up
+from .tables import ZOLEDRONIC_ACID
 
 _NOTES = (
     "Infuse over no less than 15 minutes [zometa_smpc].",
@@ -28,20 +20,12 @@ _NOTES = (
     "bonemets follows the label and rounds clearance half up to whole mL/min before banding.",
 )
 
-_TEXT = {
-    "gt_60": "Creatinine clearance above 60 mL/min: 4.0 mg zoledronic acid.",
-    "50_60": "Creatinine clearance 50–60 mL/min: reduced dose, 3.5 mg zoledronic acid.",
-    "40_49": "Creatinine clearance 40–49 mL/min: reduced dose, 3.3 mg zoledronic acid.",
-    "30_39": "Creatinine clearance 30–39 mL/min: reduced dose, 3.0 mg zoledronic acid.",
-    "not_recommended": "Creatinine clearance below 30 mL/min: zoledronic acid is not "
-    "recommended.",
-}
-
 
 def zoledronic_acid_dose(crcl_ml_min: "float | ScoreResult") -> ScoreResult:
     """Zoledronic acid dose (bone metastases) from baseline creatinine clearance.
 
-    Label table [zometa_smpc], also reproduced in [pmc3459591_bisphosphonate_renal_table]:
+    Label table [zometa_smpc], also reproduced in [pmc3459591_bisphosphonate_renal_table], as
+    written in ``data/scores/zoledronic_acid.yaml``:
     >60 mL/min 4.0 mg; 50–60 3.5 mg; 40–49 3.3 mg; 30–39 3.0 mg; <30 not recommended.
 
     Parameters
@@ -86,22 +70,20 @@ def zoledronic_acid_dose(crcl_ml_min: "float | ScoreResult") -> ScoreResult:
         crcl_ml_min = crcl_ml_min.value  # type: ignore[assignment]
     crcl = number("zoledronic_acid_dose", "crcl_ml_min", crcl_ml_min, low=0, high=1000,
                   unit="mL/min")
-    band = crcl_band(crcl)
-    dose = ZOLEDRONIC_ACID_DOSE_MG[band]
-    if dose is None:
-        band = "not_recommended"
+    band = ZOLEDRONIC_ACID.band(round_half_up(crcl))
+    band_id = band.id if band.dose_mg is not None else ZOLEDRONIC_ACID.not_recommended_band
     return ScoreResult(
-        name="Zoledronic acid dose",
-        value=dose,
-        band=band,
-        interpretation=_TEXT[band],
+        name=ZOLEDRONIC_ACID.name,
+        value=band.dose_mg,
+        band=band_id,
+        interpretation=band.dose_text,
         inputs={
             "crcl_ml_min": crcl,
             "crcl_from": "creatinine_clearance() result" if from_result else "caller",
             "banding_rule": "creatinine clearance rounded half up to whole mL/min, then banded",
             "crcl_banded": round_half_up(crcl),
         },
-        sources=("zometa_smpc", "pmc3459591_bisphosphonate_renal_table"),
+        sources=ZOLEDRONIC_ACID.source_ids,
         notes=_NOTES,
         unit="mg",
         decimals=1,

@@ -1,0 +1,370 @@
+"""The clinical tables of ``data/scores``: point tables, score bands, dose bands, calcium grades.
+
+Each file is validated at import; a malformed one fails with one line naming the file, the
+entry and what is allowed. These tables are the one place the numbers live: the scalar scores
+(:func:`bonemets.scores.mirels`, :func:`~bonemets.scores.sins`,
+:func:`~bonemets.scores.tokuhashi`, :func:`~bonemets.scores.corrected_calcium`,
+:func:`~bonemets.scores.creatinine_clearance`, :func:`~bonemets.scores.zoledronic_acid_dose`),
+the vectorised derived numbers (:mod:`bonemets.derived`) and the dose notes
+(:mod:`bonemets.dosing`) all read them.
+
+Every table cites its sources by id (``data/knowledge/sources``) with the section used.
+"""
+
+from __future__ import annotations
+
+import string
+from pathlib import Path
+from typing import Annotated, Any, Literal, Optional, Union, get_args
+
+from pydantic import Field, StrictStr, model_validator
+
+from ..datafiles import StrictModel, data_dir, load_model
+from ..exceptions import DataTableError
+
+Ident = Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+BandId = Annotated[StrictStr, Field(pattern=r"^[a-z0-9][a-z0-9_]*$")]
+Text = Annotated[StrictStr, Field(min_length=2)]
+
+
+class TableCitation(StrictModel):
+    """A source id of ``data/knowledge/sources`` and the section of it a table follows."""
+
+    source: Ident
+    section: Text
+
+
+Cited = Annotated[list[TableCitation], Field(min_length=1)]
+
+
+# --------------------------------------------------------------------------- point scores
+
+
+class Step(StrictModel):
+    """A step of a counted item: ``points`` for a count of at least ``count``."""
+
+    count: int = Field(ge=0)
+    points: int = Field(ge=0)
+
+
+class Item(StrictModel):
+    """One item of a point score: points by category, or by steps of a count.
+
+    Attributes
+    ----------
+    field : str or None
+        The case field holding the category, for scores computed as derived numbers.
+    points : dict of str to int or None
+        Points per category, in the order the categories are listed.
+    at_least : list of Step or None
+        Steps of a count, highest count first: the first step the count reaches gives its
+        points.
+    aliases : dict of str to str
+        Other spellings accepted for a category.
+    """
+
+    field: Optional[Ident] = None
+    points: Optional[dict[StrictStr, Annotated[int, Field(ge=0)]]] = None
+    at_least: Optional[list[Step]] = None
+    aliases: dict[StrictStr, StrictStr] = {}
+    sources: Cited
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> "Item":
+        if (self.points is None) == (self.at_least is None):
+            raise ValueError("an item has exactly one of 'points' (by category) or 'at_least' (by count)")
+        if self.at_least is not None:
+            counts = [s.count for s in self.at_least]
+            if not counts or counts != sorted(set(counts), reverse=True):
+                raise ValueError(f"'at_least' steps must have distinct counts, highest first; got {counts}")
+        for alias, target in self.aliases.items():
+            if self.points is None or target not in self.points:
+                raise ValueError(f"alias {alias!r} names {target!r}, which is not a category; "
+                                 f"allowed: {', '.join(self.points or [])}")
+        return self
+
+    @property
+    def lowest(self) -> int:
+        """The fewest points the item gives."""
+        values = self.points.values() if self.points is not None else [s.points for s in self.at_least or []]
+        return min(values)
+
+    @property
+    def highest(self) -> int:
+        """The most points the item gives."""
+        values = self.points.values() if self.points is not None else [s.points for s in self.at_least or []]
+        return max(values)
+
+    @property
+    def lowest_count(self) -> int:
+        """The smallest count a counted item accepts."""
+        return min(s.count for s in self.at_least or [])
+
+    def points_for_count(self, count: int) -> int:
+        """Points of a counted item for a count (at least :attr:`lowest_count`)."""
+        for step in self.at_least or []:
+            if count >= step.count:
+                return step.points
+        raise ValueError(f"count {count} is below the lowest step {self.lowest_count}")
+
+
+class Band(StrictModel):
+    """A band of totals, ``min`` to ``max`` inclusive, and what it means."""
+
+    id: BandId
+    min: int
+    max: int
+    text: Text
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Band":
+        if self.min > self.max:
+            raise ValueError(f"band {self.id!r}: min {self.min} is above max {self.max}")
+        return self
+
+
+class DerivedSpec(StrictModel):
+    """The derived number a point score is also computed as, for rules to compare."""
+
+    name: Ident
+    description: Text
+
+
+class PointScore(StrictModel):
+    """A score summed from item points, with bands of the total."""
+
+    kind: Literal["point_score"]
+    id: Ident
+    name: Text
+    unit: Literal["points"]
+    derived: Optional[DerivedSpec] = None
+    sources: Cited
+    items: Annotated[dict[Ident, Item], Field(min_length=1)]
+    bands: Annotated[list[Band], Field(min_length=1)]
+    band_sources: Cited
+
+    @model_validator(mode="after")
+    def _bands_cover_totals(self) -> "PointScore":
+        ids = [b.id for b in self.bands]
+        if len(ids) != len(set(ids)):
+            raise ValueError(f"band ids must be distinct; got {ids}")
+        low = sum(i.lowest for i in self.items.values())
+        high = sum(i.highest for i in self.items.values())
+        edges = [(b.min, b.max) for b in self.bands]
+        expected_next = low
+        for b in self.bands:
+            if b.min != expected_next:
+                raise ValueError(f"bands must cover every total from {low} to {high} in order, without "
+                                 f"gaps or overlaps; band {b.id!r} starts at {b.min}, expected "
+                                 f"{expected_next} (bands: {edges})")
+            expected_next = b.max + 1
+        if expected_next != high + 1:
+            raise ValueError(f"bands must end at the highest total, {high}; they end at {expected_next - 1}")
+        return self
+
+    def band(self, total: int) -> Band:
+        """The band a total falls in."""
+        for b in self.bands:
+            if b.min <= total <= b.max:
+                return b
+        raise ValueError(f"{self.name}: total {total} is outside every band")
+
+    @property
+    def source_ids(self) -> tuple[str, ...]:
+        """The table's source ids, in order."""
+        return tuple(c.source for c in self.sources)
+
+
+# --------------------------------------------------------------------------- dose table
+
+
+class DoseBand(StrictModel):
+    """A creatinine-clearance band and the dose it gives (``None``: not recommended)."""
+
+    id: BandId
+    lowest_ml_min: int = Field(ge=0)
+    dose_mg: Optional[float] = Field(gt=0)
+    clearance_text: Text
+    dose_text: Text
+
+
+_NOTE_FIELDS = {"unknown": {"settle"}, "no_dose": {"value", "error"}, "dose": {"value", "interpretation"}}
+
+
+class DoseNote(StrictModel):
+    """The note an option with this dosing rule shows, as text templates.
+
+    Attributes
+    ----------
+    depends_on : str
+        The derived number the dose is computed from.
+    settled_by_field : str
+        The field whose settling tests (in the knowledge base in use) the note names when
+        ``depends_on`` is unknown.
+    unknown, no_dose, dose : str
+        Templates: ``{settle}``; ``{value}`` and ``{error}``; ``{value}`` and
+        ``{interpretation}``.
+    """
+
+    depends_on: Ident
+    settled_by_field: Ident
+    unknown: Text
+    no_dose: Text
+    dose: Text
+
+    @model_validator(mode="after")
+    def _placeholders(self) -> "DoseNote":
+        for name, allowed in _NOTE_FIELDS.items():
+            template = getattr(self, name)
+            used = {f for _, f, _, _ in string.Formatter().parse(template) if f is not None}
+            if not used <= allowed:
+                raise ValueError(f"{name}: placeholder(s) {sorted(used - allowed)} not allowed; "
+                                 f"allowed: {sorted(allowed)}")
+        return self
+
+
+class DoseTable(StrictModel):
+    """A dose by creatinine-clearance band (clearance rounded half up to whole mL/min)."""
+
+    kind: Literal["dose_table"]
+    id: Ident
+    name: Text
+    unit: Literal["mg"]
+    sources: Cited
+    bands: Annotated[list[DoseBand], Field(min_length=1)]
+    not_recommended_band: BandId
+    note: DoseNote
+
+    @model_validator(mode="after")
+    def _bands_descend_to_zero(self) -> "DoseTable":
+        lowest = [b.lowest_ml_min for b in self.bands]
+        if lowest != sorted(set(lowest), reverse=True) or lowest[-1] != 0:
+            raise ValueError(f"bands must be listed highest first with distinct 'lowest_ml_min', the "
+                             f"last at 0; got {lowest}")
+        ids = [b.id for b in self.bands] + [self.not_recommended_band]
+        if len(ids) != len(set(ids)):
+            raise ValueError(f"band ids and not_recommended_band must be distinct; got {ids}")
+        return self
+
+    def band(self, whole_ml_min: float) -> DoseBand:
+        """The band of a clearance already rounded to whole mL/min (≥ 0)."""
+        for b in self.bands:
+            if whole_ml_min >= b.lowest_ml_min:
+                return b
+        raise ValueError(f"{self.name}: clearance {whole_ml_min} is below every band")
+
+    @property
+    def source_ids(self) -> tuple[str, ...]:
+        """The table's source ids, in order."""
+        return tuple(c.source for c in self.sources)
+
+
+# --------------------------------------------------------------------------- corrected calcium
+
+Pair = tuple[float, float]
+Grade = Literal["normal", "grade_1", "grade_2", "grade_3", "grade_4"]
+GRADES: tuple[str, ...] = get_args(Grade)
+_GRADE_FIELDS = {"uln", "u", "l1", "l2", "l3"}
+
+
+class CalciumUnits(StrictModel):
+    """The corrected-calcium formula and CTCAE grade limits in one unit system."""
+
+    calcium_unit: Text
+    albumin_unit: Text
+    albumin_reference: float
+    slope: float
+    grade_limits: tuple[float, float, float]
+    default_uln: float
+    uln_range: Pair
+    calcium_range: Pair
+    albumin_range: Pair
+    decimals: int = Field(ge=0, le=4)
+    source: Ident
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "CalciumUnits":
+        l1, l2, l3 = self.grade_limits
+        if not l1 < l2 < l3:
+            raise ValueError(f"grade_limits must increase; got {list(self.grade_limits)}")
+        lo, hi = self.uln_range
+        if not lo <= self.default_uln <= hi < l1:
+            raise ValueError(f"default_uln {self.default_uln} must lie in uln_range {list(self.uln_range)}, "
+                             f"which must lie below the grade 1 limit {l1}")
+        return self
+
+
+class CalciumTable(StrictModel):
+    """Corrected calcium: formula constants and grade limits per unit system, grade texts."""
+
+    kind: Literal["calcium_grades"]
+    id: Ident
+    name: Text
+    units: Annotated[dict[StrictStr, CalciumUnits], Field(min_length=1)]
+    sources: Cited
+    grades: dict[Grade, Text]
+
+    @model_validator(mode="after")
+    def _every_grade(self) -> "CalciumTable":
+        if list(self.grades) != list(GRADES):
+            raise ValueError(f"grades must be {', '.join(GRADES)}, in that order; got {', '.join(self.grades)}")
+        for grade, template in self.grades.items():
+            used = {f for _, f, _, _ in string.Formatter().parse(template) if f is not None}
+            if not used <= _GRADE_FIELDS:
+                raise ValueError(f"grades.{grade}: placeholder(s) {sorted(used - _GRADE_FIELDS)} not "
+                                 f"allowed; allowed: {sorted(_GRADE_FIELDS)}")
+        return self
+
+
+# --------------------------------------------------------------------------- loading
+
+ScoreTable = Annotated[Union[PointScore, DoseTable, CalciumTable], Field(discriminator="kind")]
+
+
+def tables_dir() -> Path:
+    """The directory of the clinical tables: ``data/scores``."""
+    return data_dir() / "scores"
+
+
+def load_table(path: Path) -> PointScore | DoseTable | CalciumTable:
+    """Read and validate one table file.
+
+    Raises
+    ------
+    DataTableError
+        Naming the file, the entry and what is allowed.
+    """
+    table: PointScore | DoseTable | CalciumTable = load_model(path, ScoreTable)
+    return table
+
+
+def load_tables(directory: Path | None = None) -> dict[str, PointScore | DoseTable | CalciumTable]:
+    """Every table of a directory (default ``data/scores``) by id."""
+    directory = tables_dir() if directory is None else directory
+    out: dict[str, PointScore | DoseTable | CalciumTable] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        table = load_table(path)
+        if table.id in out:
+            raise DataTableError(f"{path}: id '{table.id}' is used by another table")
+        out[table.id] = table
+    return out
+
+
+TABLES = load_tables()
+
+
+def _get(table_id: str, kind: type) -> Any:
+    table = TABLES.get(table_id)
+    if not isinstance(table, kind):
+        raise DataTableError(f"{tables_dir()}: no {kind.__name__} table with id '{table_id}'; "
+                             f"tables: {', '.join(TABLES)}")
+    return table
+
+
+MIRELS: PointScore = _get("mirels", PointScore)
+SINS: PointScore = _get("sins", PointScore)
+TOKUHASHI: PointScore = _get("tokuhashi", PointScore)
+ZOLEDRONIC_ACID: DoseTable = _get("zoledronic_acid_dose", DoseTable)
+CORRECTED_CALCIUM: CalciumTable = _get("corrected_calcium", CalciumTable)
+#: The dose tables by id: the values an option's ``dosing`` may name.
+DOSE_TABLES: dict[str, DoseTable] = {t.id: t for t in TABLES.values() if isinstance(t, DoseTable)}
