@@ -15,9 +15,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def chromium_browser() -> Iterator[Any]:
-    """A headless Playwright browser on Debian's chromium; skips without chromium or Playwright."""
+    """A headless Playwright browser on Debian's chromium, shared by a test module; skips without
+    chromium or Playwright (request it before other module fixtures, so a skip comes first)."""
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
     sync_api = pytest.importorskip("playwright.sync_api")

@@ -22,16 +22,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "02_explorer.ipynb"
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = ROOT / "artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 CARD = '.bm-cards-view [data-item="her2_targeted"]'
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is missing (apt-get install chromium)"),
-]
+pytestmark = pytest.mark.browser  # chromium_browser (tests/conftest.py) skips without chromium
 
 
 def _free_port() -> int:
@@ -81,29 +74,24 @@ def voila_url(tmp_path_factory):
             proc.wait(timeout=5)
 
 
-def test_her2_positive_turns_the_her2_card_recommended(voila_url):
-    from playwright.sync_api import sync_playwright
+def test_her2_positive_turns_the_her2_card_recommended(chromium_browser, voila_url, artifacts):
+    page = chromium_browser.new_page(viewport={"width": 1500, "height": 1250})
+    try:
+        page.goto(voila_url, timeout=90_000)
+        # The notebook starts from a teaching case whose cancer is HER2 negative (IHC 0).
+        card = page.locator(CARD)
+        card.wait_for(state="attached", timeout=90_000)
+        assert card.get_attribute("data-status") == "not_indicated"
+        her2 = page.locator(".bm-field-her2 select")
+        assert her2.input_value() == "negative"
+        assert "Not a diagnostic device" in page.locator(".bm-banner").inner_text()
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1500, "height": 1250})
-            page.goto(voila_url, timeout=90_000)
-            # The notebook starts from a teaching case whose cancer is HER2 negative (IHC 0).
-            card = page.locator(CARD)
-            card.wait_for(state="attached", timeout=90_000)
-            assert card.get_attribute("data-status") == "not_indicated"
-            her2 = page.locator(".bm-field-her2 select")
-            assert her2.input_value() == "negative"
-            assert "Not a diagnostic device" in page.locator(".bm-banner").inner_text()
+        her2.select_option(label="positive")
+        page.locator(f'{CARD}[data-status="recommended"]').wait_for(state="visible", timeout=20_000)
+        assert "RECOMMENDED" in page.locator(CARD).inner_text().upper()
+        assert "HER2" in page.locator(CARD).inner_text()
 
-            her2.select_option(label="positive")
-            page.locator(f'{CARD}[data-status="recommended"]').wait_for(state="visible", timeout=20_000)
-            assert "RECOMMENDED" in page.locator(CARD).inner_text().upper()
-            assert "HER2" in page.locator(CARD).inner_text()
-
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.locator(CARD).scroll_into_view_if_needed()
-            page.screenshot(path=str(ARTIFACTS / "explorer.png"))
-        finally:
-            browser.close()
+        page.locator(CARD).scroll_into_view_if_needed()
+        page.screenshot(path=str(artifacts / "explorer.png"))
+    finally:
+        page.close()
