@@ -17,77 +17,63 @@ import pandas as pd
 
 from .case import FIELDS
 from .columns import EMPTY_LIST
+from .prevalences import PREVALENCES
 
 __all__ = ["synthetic", "row_record"]
 
 # --------------------------------------------------------------------------- distributions
-# Every number below is ILLUSTRATIVE unless its comment names a source; see synthetic().
+# The numbers and their basis (a cited source, or illustrative) are data:
+# data/cohort/prevalences.yaml, read and validated by bonemets.prevalences.
 
-_PRIMARY_P = {"breast": 0.45, "prostate": 0.25, "lung": 0.12, "kidney": 0.06, "thyroid": 0.03,
-              "other": 0.09}
-_FEMALE_P = {"breast": 0.99, "prostate": 0.0, "lung": 0.45, "kidney": 0.35, "thyroid": 0.70,
-             "other": 0.50}
-_AGE_MEAN = {"breast": 61.0, "prostate": 72.0, "lung": 67.0, "kidney": 65.0, "thyroid": 60.0,
-             "other": 65.0}
-_AGE_SD, _AGE_MIN, _AGE_MAX = 11.0, 28.0, 95.0
-_MENOPAUSE_AGES = (45.0, 55.0)  # P(post) rises linearly from 0 at 45 to 1 at 55 (~50: half)
+_P = PREVALENCES
+_PRIMARY_P = _P.primary.value
+_FEMALE_P = _P.female_by_primary.value
+_AGE_MEAN = _P.age_mean_by_primary.value
+_AGE_SD, _AGE_MIN, _AGE_MAX = _P.age_sd.value, _P.age_range.value["min"], _P.age_range.value["max"]
+_MENOPAUSE_AGES = (_P.menopause_ages.value["zero_at"], _P.menopause_ages.value["one_at"])
 
 # Breast receptors as first recorded (on the primary tumour).
-_ER_POS = 0.75
-_PR_POS_GIVEN_ER = (0.05, 0.75)  # P(PR positive | ER negative), P(PR positive | ER positive)
-_HER2_P = {"positive": 0.15, "low": 0.45, "negative": 0.40}
-_REBIOPSY = 0.5  # share of breast cases whose recorded receptors come from a metastasis biopsy
-# Primary-to-metastasis discordance, Amir et al. (clinical-facts.md §2, [S42]).
-_DISCORDANCE = {"er": 0.16, "pr": 0.40, "her2": 0.10}
+_ER_POS = _P.er_positive.value
+# P(PR positive | ER negative), P(PR positive | ER positive)
+_PR_POS_GIVEN_ER = (_P.pr_positive_given_er.value["er_negative"], _P.pr_positive_given_er.value["er_positive"])
+_HER2_P = _P.her2.value
+_REBIOPSY = _P.rebiopsy.value  # share of breast cases whose recorded receptors come from a metastasis biopsy
+_DISCORDANCE = _P.discordance.value  # primary-to-metastasis discordance (cited)
 
-# Bone-site combinations. The sites are those the Breast Cancer Now booklet lists as most
-# commonly affected ("What is secondary breast cancer in the bone?": spine, ribs, skull, pelvis,
-# upper bones of the arms and legs); the weights of the combinations are illustrative.
-_BONE_SITES: tuple[tuple[tuple[str, ...], float], ...] = (
-    (("spine",), 0.22), (("pelvis",), 0.06), (("ribs",), 0.05), (("upper_leg",), 0.04),
-    (("skull",), 0.02), (("upper_arm",), 0.02), (("other",), 0.02),
-    (("spine", "ribs"), 0.08), (("spine", "pelvis"), 0.12), (("ribs", "pelvis"), 0.04),
-    (("spine", "pelvis", "upper_leg"), 0.07), (("spine", "ribs", "pelvis"), 0.10),
-    (("skull", "spine", "ribs", "pelvis"), 0.05), (("spine", "ribs", "pelvis", "upper_leg"), 0.05),
-    (("spine", "pelvis", "upper_arm", "upper_leg"), 0.03),
-    (("skull", "spine", "ribs", "pelvis", "upper_arm", "upper_leg"), 0.03),
-)
-_EXTRA_LESIONS_P = 0.2  # lesions = number of sites - 1 + Geometric(0.2): mean sites + 4
-_VISCERAL_P = {"none": 0.55, "present": 0.40, "crisis": 0.05}
-_PAIN_P = {"none": 0.20, "mild": 0.30, "moderate": 0.30, "severe": 0.20}
-_FRACTURE_BY_PAIN = (0.03, 0.05, 0.10, 0.20)
-_BACK_PAIN = (0.15, 0.55)  # without, with spine among the sites
-_DEFICIT = (0.01, 0.10)  # without, with spine and back pain
-_BLADDER = (0.01, 0.30)  # without, with a neurological deficit
-_MARROW = 0.04
-_HYPERCALCAEMIC = 0.08  # share drawn from the raised-calcium component
-_CTCAE_G2_MMOL_L = 2.9  # corrected Ca above CTCAE grade 1 (clinical-facts.md §1, [S17])
-_HYPERCALCAEMIA_SYMPTOMS = (0.03, 0.60)  # corrected Ca <= 2.9, > 2.9
-_CREATININE_MEDIAN = (85.0, 70.0)  # men, women (umol/L); log-normal sigma 0.3
-_RENAL_IMPAIRED = 0.05  # creatinine x 2.5
-_WEIGHT = ((82.0, 14.0), (70.0, 14.0))  # men, women: mean, sd (kg)
+_BONE_SITES: tuple[tuple[tuple[str, ...], float], ...] = tuple(
+    (tuple(c.sites), c.weight) for c in _P.bone_sites.value)
+_EXTRA_LESIONS_P = _P.extra_lesions.value  # lesions = number of sites - 1 + Geometric(p)
+_VISCERAL_P = _P.visceral_metastases.value
+_PAIN_P = _P.bone_pain.value
+_FRACTURE_BY_PAIN = tuple(_P.fracture_by_pain.value[v] for v in FIELDS["bone_pain"].allowed)
+_BACK_PAIN = (_P.back_pain.value["without_spine"], _P.back_pain.value["with_spine"])
+_DEFICIT = (_P.neurological_deficit.value["otherwise"], _P.neurological_deficit.value["with_spine_and_back_pain"])
+_BLADDER = (_P.bladder_bowel_dysfunction.value["otherwise"], _P.bladder_bowel_dysfunction.value["with_deficit"])
+_MARROW = _P.bone_marrow_involvement.value
+_HYPERCALCAEMIC = _P.hypercalcaemic.value  # share drawn from the raised-calcium component
+_CTCAE_G2_MMOL_L = _P.ctcae_grade_2_mmol_l.value  # corrected Ca above CTCAE grade 1 (cited)
+_HYPERCALCAEMIA_SYMPTOMS = (_P.hypercalcaemia_symptoms.value["at_most_threshold"],
+                            _P.hypercalcaemia_symptoms.value["above_threshold"])
+_CREATININE_MEDIAN = (_P.creatinine_median_umol_l.value["men"], _P.creatinine_median_umol_l.value["women"])
+_RENAL_IMPAIRED = _P.renal_impaired.value  # creatinine x 2.5
+_WEIGHT = tuple((_P.weight_kg.value[sex]["mean"], _P.weight_kg.value[sex]["sd"]) for sex in ("men", "women"))
 
 # Prior endocrine therapy (drugs in the order of FIELDS), by group of hormone-receptor-positive
 # breast cases; every other case has the known empty list "[]".
 _ENDOCRINE_BY_GROUP: dict[str, dict[tuple[str, ...], float]] = {
-    "post": {(): 0.25, ("aromatase_inhibitor",): 0.30, ("tamoxifen",): 0.10,
-             ("aromatase_inhibitor", "tamoxifen"): 0.15, ("aromatase_inhibitor", "fulvestrant"): 0.10,
-             ("aromatase_inhibitor", "tamoxifen", "fulvestrant"): 0.10},
-    "pre": {(): 0.25, ("tamoxifen",): 0.30, ("aromatase_inhibitor", "ovarian_suppression"): 0.20,
-            ("tamoxifen", "ovarian_suppression"): 0.15, ("aromatase_inhibitor", "tamoxifen"): 0.10},
-    "male": {(): 0.30, ("tamoxifen",): 0.50, ("aromatase_inhibitor",): 0.20},
-}
-_RESISTANCE_P = {"none": 0.55, "primary": 0.15, "secondary": 0.30}  # after endocrine therapy
-_CDK46 = 0.35  # HR-positive breast cases with prior endocrine therapy
-_CHEMO = (0.30, 0.35, 0.75)  # not breast, breast HR-positive, breast HR-negative
-_CHEMO_MONTHS_MEAN = 20.0  # exponential, capped by the years since diagnosis
-_RADIOTHERAPY_P = (0.60, 0.30, 0.10)  # none, the main site (spine if involved), every site
-_DE_NOVO = (0.30, 0.10)  # not breast, breast: metastatic at diagnosis (years = 0)
-_YEARS_GAMMA = ((1.5, 2.0), (2.0, 3.0))  # not breast, breast: shape, scale
-_ON_BONE_STRENGTHENING = 0.45
-_OTHER_CANCER = 0.04
-_DENTAL_CHECK = 0.50
-_COULD_BECOME_PREGNANT = 0.30  # premenopausal women only
+    group: {tuple(c.drugs): c.weight for c in combos} for group, combos in _P.endocrine_by_group.value.items()}
+_RESISTANCE_P = _P.endocrine_resistance.value  # after endocrine therapy
+_CDK46 = _P.cdk46_inhibitor.value  # HR-positive breast cases with prior endocrine therapy
+_CHEMO = tuple(_P.chemotherapy.value[k] for k in ("not_breast", "hr_positive_breast", "hr_negative_breast"))
+_CHEMO_MONTHS_MEAN = _P.chemotherapy_months_mean.value  # exponential, capped by the years since diagnosis
+_RADIOTHERAPY_P = tuple(_P.radiotherapy.value[k] for k in ("none", "main_site", "every_site"))
+_DE_NOVO = (_P.de_novo.value["not_breast"], _P.de_novo.value["breast"])  # metastatic at diagnosis
+_YEARS_GAMMA = tuple((_P.years_gamma.value[k]["shape"], _P.years_gamma.value[k]["scale"])
+                     for k in ("not_breast", "breast"))
+_ON_BONE_STRENGTHENING = _P.on_bone_strengthening.value
+_OTHER_CANCER = _P.other_invasive_cancer.value
+_DENTAL_CHECK = _P.dental_check_done.value
+_COULD_BECOME_PREGNANT = _P.could_become_pregnant.value  # premenopausal women only
 
 
 def synthetic(n: int, seed: int = 0, unknown_rate: float = 0.1) -> pd.DataFrame:
@@ -126,7 +112,9 @@ def synthetic(n: int, seed: int = 0, unknown_rate: float = 0.1) -> pd.DataFrame:
     -----
     **The cases are made up.** The site list and the receptor discordance rates are cited;
     every other probability is ILLUSTRATIVE: chosen to look plausible and to exercise every
-    rule, not taken from any source. Do not read prevalences off this frame.
+    rule, not taken from any source. Do not read prevalences off this frame. The numbers, each
+    with its citation or marked illustrative, are in ``data/cohort/prevalences.yaml``
+    (:data:`bonemets.prevalences.PREVALENCES`); the table below summarises them.
 
     ============================== ======================================================= ======================
     field                          distribution                                            source
