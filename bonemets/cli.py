@@ -2,7 +2,7 @@
 
 ``bonemets assess CASE.yaml [...] [--format text|json|cards]``, ``bonemets report CASE -o
 OUT.html``, ``bonemets cohort IN OUT [--dask] [--errors report]``, ``bonemets cases`` and
-``bonemets knowledge [--check DIR]``. Bad input prints one line on stderr and exits 2.
+``bonemets knowledge [--check DIR] [--schema [KIND]]``. Bad input prints one line on stderr and exits 2.
 """
 
 from __future__ import annotations
@@ -62,7 +62,13 @@ def _parser() -> argparse.ArgumentParser:
     h.add_argument("--chunk-rows", type=int, default=250_000, metavar="N", help="rows per chunk (pandas)")
     h.add_argument("--no-progress", action="store_true", help="no progress bar")
     k = sub.add_parser("knowledge", help="summarise or check a knowledge base")
-    k.add_argument("--check", metavar="DIR", help="validate this knowledge directory instead of the shipped one")
+    k.add_argument("--check", metavar="DIR", help="validate this knowledge directory instead of the shipped one "
+                   "(every entry, and every rule's worked examples run against its condition)")
+    k.add_argument("--schema", nargs="?", const="all", metavar="KIND",
+                   help="print the JSON Schema of one kind of knowledge file (manifest, sources, families, options, "
+                        "tests, alerts, concepts, consistency, rules), or of all of them by kind")
+    k.add_argument("--write-schemas", action="store_true",
+                   help="write the JSON Schemas into the knowledge directory's schemas/ (after changing the models)")
     k.add_argument("--format", choices=("text", "json"), default="text")
     return p
 
@@ -120,10 +126,25 @@ def _cohort(args: argparse.Namespace) -> None:
 
 
 def _knowledge(args: argparse.Namespace) -> None:
+    if args.schema:
+        from .knowledge_schema import schema, schemas
+
+        try:
+            print(json.dumps(schemas() if args.schema == "all" else schema(args.schema), indent=2, ensure_ascii=False))
+        except ValueError as err:
+            raise BonemetsError(f"--schema {err}") from None
+        return
     kb = load_knowledge(args.check) if args.check else knowledge()
+    if args.write_schemas:
+        from .knowledge_schema import write_schemas
+
+        for path in write_schemas(kb.path):
+            print(f"wrote {path}")
+        return
     summary = {"path": str(kb.path), "version": kb.version, "families": len(kb.families),
                "options": len(kb.options), "tests": len(kb.tests), "alerts": len(kb.alerts),
-               "rules": len(kb.rules), "retired_rules": len(kb.retired_rules), "sources": len(kb.sources)}
+               "rules": len(kb.rules), "draft_rules": len(kb.draft_rules), "retired_rules": len(kb.retired_rules),
+               "sources": len(kb.sources)}
     if args.format == "json":
         print(json.dumps(summary, indent=2))
         return

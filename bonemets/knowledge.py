@@ -1,9 +1,9 @@
-"""The knowledge base: schema, loader and cross-reference checks for ``data/knowledge``.
+"""The knowledge base: loading ``data/knowledge``, the loaded :class:`KnowledgeBase`, and its cache.
 
 Layout of a knowledge directory (every file a YAML list of entries, except the manifest)::
 
     manifest.yaml        name, version, date
-    sources/*.yaml       publications (publisher, title, date, url, kind, level)
+    sources/*.yaml       publications (publisher, title, date, url, pmid, doi, kind, level)
     families.yaml        treatment families
     options.yaml         treatment options, each in one family
     tests.yaml           tests, and the case fields each one settles
@@ -11,247 +11,42 @@ Layout of a knowledge directory (every file a YAML list of entries, except the m
     concepts.yaml        named conditions (``ref:`` in rules)
     consistency.yaml     contradictions between case fields
     rules/*.yaml         the rules: target, status given, condition, reason, citations, examples
+    schemas/*.json       the JSON Schema of each kind of file (generated; for editors)
 
-Every entry has an ``id`` and a lifecycle ``status`` (active, draft or retired); families,
-options, tests, alerts and rules cite at least one source with its section. Everything is
-checked and every condition compiled when the knowledge is loaded; the first problem raises
-:class:`~bonemets.KnowledgeError` naming the file, the entry and what is allowed.
+The entries' schema is in :mod:`bonemets.knowledge_models`, reading a file in
+:mod:`bonemets.knowledge_files`, the checks across entries (and the run of every rule's worked
+examples) in :mod:`bonemets.knowledge_checks`. Everything is checked and every condition
+compiled when the knowledge is loaded; the first problem raises :class:`~bonemets.KnowledgeError`
+naming the file, the entry and what is allowed.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import os
-from dataclasses import dataclass
+import shutil
+import tempfile
+import weakref
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal, Optional
+from typing import Any
 
 import pandas as pd
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .case import FIELDS, suggest
 from .columns import DERIVED
 from .conditions import Node, compile_condition
 from .exceptions import KnowledgeError
-from .vocabulary import ALERT_LEVELS
+from .knowledge_checks import check_citations, check_items, compile_consistency, compile_rule, run_examples
+from .knowledge_edit import Change, apply_changes
+from .knowledge_files import read_entries, read_manifest
+from .knowledge_models import (AlertDef, Citation, CompiledRule, Concept, Consistency, Examples, Family, Manifest,
+                               Option, Retirement, Rule, Schedule, SideEffect, Source, Test, TimeToBenefit)
+from .datafiles import data_dir
 
-Lifecycle = Literal["active", "draft", "retired"]
-Id = Field(pattern=r"^[a-z][a-z0-9_]*$")
-
-
-class _Entry(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Retirement(_Entry):
-    """Why and when an entry was retired; it stays in the file."""
-
-    date: dt.date
-    reason: str = Field(min_length=3)
-
-
-class _Lifecycled(_Entry):
-    id: str = Id
-    status: Lifecycle = "active"
-    retired: Optional[Retirement] = None
-
-    @model_validator(mode="after")
-    def _retirement(self) -> "_Lifecycled":
-        if (self.status == "retired") != (self.retired is not None):
-            raise ValueError("a retired entry needs 'retired: {date, reason}', and only a retired one")
-        return self
-
-    @property
-    def active(self) -> bool:
-        return self.status != "retired"
-
-
-class Source(_Lifecycled):
-    """A publication the knowledge cites."""
-
-    publisher: str
-    title: str
-    date: Optional[str] = Field(None, description="Year or ISO date as published; null if undated.")
-    url: Optional[str] = None
-    kind: Literal["patient_information", "guideline", "primary_study", "review", "drug_label",
-                  "reference_work", "calculator"]
-    level: Literal["primary", "secondary"]
-    notes: str = ""
-
-    @field_validator("date", mode="before")
-    @classmethod
-    def _date_text(cls, v: Any) -> Any:
-        return str(v) if isinstance(v, (int, dt.date)) else v
-
-    def label(self) -> str:
-        """``Publisher, "Title" (date)``."""
-        when = f" ({self.date})" if self.date else ""
-        return f'{self.publisher}, "{self.title}"{when}'
-
-
-class Citation(_Entry):
-    """A source id, the section it comes from, and at most a short excerpt (~30 words)."""
-
-    source: str
-    section: str = Field(min_length=2)
-    excerpt: Optional[str] = None
-
-    @field_validator("excerpt")
-    @classmethod
-    def _short(cls, v: Optional[str]) -> Optional[str]:
-        if v is not None and len(v.split()) > 40:
-            raise ValueError(f"an excerpt is at most about 30 words (40 allowed), this one has {len(v.split())}")
-        return v
-
-
-class _Cited(_Lifecycled):
-    name: str
-    description: str = ""
-    sources: list[Citation] = Field(min_length=1)
-
-
-class Family(_Cited):
-    """A treatment family; its status is the most favourable of its options'."""
-
-    default_status: Literal["recommended", "consider", "not_indicated"] = "not_indicated"
-
-
-class Schedule(_Entry):
-    """How often and how long an option is given, as its source says.
-
-    ``every_weeks`` is the usual interval (the lower end where a source gives a range, e.g.
-    every 3–4 weeks is 3 with ``every_weeks_max`` 4); ``de_escalate_to_weeks`` after
-    ``de_escalate_after_weeks`` is a longer interval once treatment is established.
-    """
-
-    text: str
-    every_days: Optional[float] = Field(None, gt=0)
-    every_weeks: Optional[float] = Field(None, gt=0)
-    every_weeks_max: Optional[float] = Field(None, gt=0)
-    duration_minutes: Optional[float] = Field(None, gt=0)
-    de_escalate_to_weeks: Optional[float] = Field(None, gt=0)
-    de_escalate_after_weeks: Optional[float] = Field(None, gt=0)
-    sources: list[Citation] = Field(min_length=1)
-
-
-class TimeToBenefit(_Entry):
-    """How long before benefit is expected, in weeks."""
-
-    min_weeks: float = Field(ge=0)
-    max_weeks: float = Field(ge=0)
-    text: str
-    sources: list[Citation] = Field(min_length=1)
-
-
-class SideEffect(_Entry):
-    """A side effect or caution, with its source."""
-
-    name: str
-    text: str
-    sources: list[Citation] = Field(min_length=1)
-
-
-class Option(_Cited):
-    """A treatment option, in exactly one family, with its drug detail where the sources give it."""
-
-    family: str
-    drugs: list[str] = []
-    route: Optional[Literal["intravenous", "oral", "subcutaneous", "injection", "external_beam", "surgery",
-                            "procedure", "mixed", "supportive"]] = None
-    schedule: Optional[Schedule] = None
-    time_to_benefit: Optional[TimeToBenefit] = None
-    monitoring: list[str] = Field([], description="Test ids to do before and during treatment.")
-    side_effects: list[SideEffect] = []
-    dosing: Optional[Literal["zoledronic_acid_dose"]] = Field(
-        None, description="A dosing rule of bonemets.scores applied to the case (e.g. by creatinine clearance).")
-    default_status: Literal["recommended", "consider", "not_indicated"] = "not_indicated"
-
-    def citations(self) -> list[Citation]:
-        """Every citation of this option, its detail included."""
-        nested = [c for part in (self.schedule, self.time_to_benefit, *self.side_effects) if part
-                  for c in part.sources]
-        return [*self.sources, *nested]
-
-
-class Test(_Cited):
-    """A test, with the case fields (or derived numbers) whose value it settles."""
-
-    settles: list[str] = []
-    default_status: Literal["recommended", "consider", "not_indicated"] = "not_indicated"
-
-
-class AlertDef(_Cited):
-    """An emergency or warning."""
-
-    summary: str = Field(max_length=139)
-    actions: list[str] = Field(min_length=1)
-    patient_text: str = ""
-    professional_text: str = ""
-
-
-class Concept(_Lifecycled):
-    """A named condition, used in rules as ``ref: id``."""
-
-    title: str
-    when: dict[str, Any]
-    sources: list[Citation] = []
-
-
-class Consistency(_Lifecycled):
-    """Two or more fields that contradict each other when ``when`` is true."""
-
-    fields: list[str] = Field(min_length=2)
-    when: dict[str, Any]
-    message: str
-
-
-class Examples(_Entry):
-    """Cases on which a rule's condition must be true, false, or (optionally) unknown."""
-
-    triggers: list[dict[str, Any]] = Field(min_length=1)
-    does_not_trigger: list[dict[str, Any]] = []
-    undetermined: list[dict[str, Any]] = []
-
-
-class Rule(_Lifecycled):
-    """When ``when`` holds, ``target`` gets status ``gives`` (or, for an alert, ``level``).
-
-    ``target`` is one id or a list of ids that share the same reason and citations.
-    """
-
-    title: str
-    target: str | list[str]
-    gives: Optional[Literal["recommended", "consider", "not_indicated", "avoid"]] = None
-    level: Optional[Literal["critical", "warning", "info"]] = None
-    urgency: Literal["routine", "soon", "emergency"] = "routine"
-    when: dict[str, Any]
-    because: str = Field(min_length=10)
-    sources: list[Citation] = Field(min_length=1)
-    examples: Examples
-    added: Optional[dt.date] = None
-    modified: Optional[dt.date] = None
-
-    @property
-    def targets(self) -> tuple[str, ...]:
-        """The ids this rule decides for."""
-        return (self.target,) if isinstance(self.target, str) else tuple(self.target)
-
-
-@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one object per loaded rule
-class CompiledRule:
-    """A rule with its condition compiled."""
-
-    rule: Rule
-    condition: Node
-    file: str
-
-
-_SCHEMAS: dict[str, type[_Lifecycled]] = {
-    "families.yaml": Family, "options.yaml": Option, "tests.yaml": Test, "alerts.yaml": AlertDef,
-    "concepts.yaml": Concept, "consistency.yaml": Consistency,
-}
+__all__ = ["AlertDef", "Citation", "CompiledRule", "Concept", "Consistency", "Examples", "Family", "KnowledgeBase",
+           "Option", "Retirement", "Rule", "Schedule", "SideEffect", "Source", "Test", "TimeToBenefit", "data_dir",
+           "default_path", "knowledge", "load_knowledge"]
 
 
 class KnowledgeBase:
@@ -265,13 +60,17 @@ class KnowledgeBase:
     sources, families, options, tests, alerts, concepts : dict of str to entry
         Every entry, retired ones included, by id.
     rules : list of CompiledRule
-        Active and draft rules, in file order.
+        The rules evaluated, in file order: active ones, and draft ones if ``include_drafts``.
+    draft_rules : list of CompiledRule
+        Rules with ``status: draft`` (checked, examples run; evaluated only if ``include_drafts``).
     retired_rules : list of Rule
     consistency : list of (Consistency, Node)
+    include_drafts : bool
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, include_drafts: bool = False) -> None:
         self.path = path
+        self.include_drafts = include_drafts
         self.manifest: dict[str, Any] = {}
         self.sources: dict[str, Source] = {}
         self.families: dict[str, Family] = {}
@@ -282,6 +81,7 @@ class KnowledgeBase:
         self.concept_nodes: dict[str, Node] = {}
         self.consistency: list[tuple[Consistency, Node]] = []
         self.rules: list[CompiledRule] = []
+        self.draft_rules: list[CompiledRule] = []
         self.retired_rules: list[Rule] = []
 
     @property
@@ -290,7 +90,7 @@ class KnowledgeBase:
         return str(self.manifest.get("version", "unversioned"))
 
     def _index(self) -> None:
-        """Build the lookups the engine uses; called once, when loading is complete."""
+        """Build the lookups the engine uses."""
         self._options_of: dict[str, list[str]] = {f: [] for f in self.families}
         for o in self.options.values():
             if o.active:
@@ -341,7 +141,7 @@ class KnowledgeBase:
         return self._options_of.get(family_id, [])
 
     def rules_for(self, target: str) -> list[CompiledRule]:
-        """The active rules that decide for an item or alert, in file order."""
+        """The rules evaluated for an item or alert, in file order."""
         return self._by_target.get(target, [])
 
     def settled_by(self, field: str) -> list[str]:
@@ -354,6 +154,7 @@ class KnowledgeBase:
         Parameters
         ----------
         what : {'items', 'rules', 'sources', 'alerts'}
+            ``rules`` lists every rule: evaluated, draft and retired.
         """
         if what == "items":
             rows = [{"id": i, "kind": self.kind(i), "name": e.name,
@@ -361,10 +162,11 @@ class KnowledgeBase:
                      "sources": "; ".join(c.source for c in e.sources)}
                     for i, e in {**self.families, **self.options, **self.tests}.items()]
         elif what == "rules":
+            drafts = [] if self.include_drafts else [c.rule for c in self.draft_rules]
             rows = [{"id": r.id, "target": ", ".join(r.targets), "gives": r.gives or r.level,
                      "urgency": r.urgency, "status": r.status, "title": r.title,
-                     "sources": "; ".join(c.source for c in r.sources)}
-                    for r in [c.rule for c in self.rules] + self.retired_rules]
+                     "sources": "; ".join(c.source for c in r.sources), "added": r.added, "modified": r.modified}
+                    for r in [c.rule for c in self.rules] + drafts + self.retired_rules]
         elif what == "sources":
             rows = [s.model_dump() for s in self.sources.values()]
         elif what == "alerts":
@@ -374,10 +176,88 @@ class KnowledgeBase:
             raise ValueError(f"what={what!r} is not allowed; allowed: items, rules, sources, alerts")
         return pd.DataFrame(rows)
 
+    def with_changes(self, *, sources: Mapping[str, Change] | None = None,
+                     families: Mapping[str, Change] | None = None, options: Mapping[str, Change] | None = None,
+                     tests: Mapping[str, Change] | None = None, alerts: Mapping[str, Change] | None = None,
+                     concepts: Mapping[str, Change] | None = None,
+                     consistency: Mapping[str, Change] | None = None, rules: Mapping[str, Change] | None = None,
+                     add: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
+                     edit: Callable[[Path], None] | None = None, include_drafts: bool | None = None,
+                     check_examples: bool = True) -> KnowledgeBase:
+        """A new knowledge base: this one with some entries changed, removed or added.
+
+        The knowledge is copied to a temporary directory, changed there and loaded with every
+        check; the files of this knowledge base are never written. The copy is deleted when
+        the returned knowledge base is garbage-collected (its ``path`` is the copy). Its
+        version is this one's with ``+changed`` appended, so that an assessment made with it
+        does not claim the shipped version.
+
+        Parameters
+        ----------
+        sources, families, options, tests, alerts, concepts, consistency, rules : mapping, optional
+            Id to change: a mapping of fields to set (``{"gives": "consider"}``), a function
+            given the entry as a dict that edits it in place or returns its replacement, or
+            ``None`` to remove the entry.
+        add : mapping of str to list of dict, optional
+            New entries by kind, e.g. ``{"sources": [...], "options": [...], "rules": [...]}``.
+        edit : callable, optional
+            ``edit(path)`` is called on the copied directory after the other changes, for any
+            change they cannot express (e.g. editing a file's text).
+        include_drafts : bool, optional
+            Evaluate draft rules; by default as this knowledge base does.
+        check_examples : bool
+            Run every rule's worked examples (default). ``False`` loads a copy in which a change
+            deliberately contradicts a rule's examples (e.g. to show a safety test failing).
+
+        Returns
+        -------
+        KnowledgeBase
+
+        Raises
+        ------
+        KnowledgeError
+            The changed knowledge is not valid: the message names the file (relative to the
+            copy), the entry and what is allowed, as for :func:`load_knowledge`.
+
+        Examples
+        --------
+        >>> import bonemets
+        >>> kb = bonemets.knowledge()
+        >>> what_if = kb.with_changes(rules={"progression_molecular_testing": {"gives": "consider"}})
+        >>> [r.rule.gives for r in what_if.rules if r.rule.id == "progression_molecular_testing"]
+        ['consider']
+        >>> retired = {"status": "retired", "retired": {"date": "2026-12-01", "reason": "what-if"}}
+        >>> len(kb.with_changes(rules={"first_metastasis_biopsy": retired}).rules) == len(kb.rules) - 1
+        True
+        """
+        changes = {kind: by_id for kind, by_id in (
+            ("sources", sources), ("families", families), ("options", options), ("tests", tests),
+            ("alerts", alerts), ("concepts", concepts), ("consistency", consistency), ("rules", rules))
+            if by_id}
+        copy = Path(tempfile.mkdtemp(prefix="bonemets-knowledge-"))
+        root = copy / "knowledge"
+        try:
+            shutil.copytree(self.path, root)
+            apply_changes(root, changes, add or {})
+            if edit is not None:
+                edit(root)
+            kb = load_knowledge(root, include_drafts=self.include_drafts if include_drafts is None else include_drafts,
+                                check_examples=check_examples)
+        except KnowledgeError as err:
+            shutil.rmtree(copy, ignore_errors=True)
+            raise KnowledgeError(f"changed copy of the knowledge: {str(err).replace(f'{root}{os.sep}', '')}") from None
+        except BaseException:
+            shutil.rmtree(copy, ignore_errors=True)
+            raise
+        weakref.finalize(kb, shutil.rmtree, copy, ignore_errors=True)
+        kb.manifest = {**kb.manifest, "version": f"{self.version}+changed"}
+        return kb
+
     def __repr__(self) -> str:
+        drafts = f" ({len(self.draft_rules)} drafts)" if self.draft_rules else ""
         return (f"<KnowledgeBase {self.manifest.get('name', '')} {self.version}: "
                 f"{len(self.families)} families, {len(self.options)} options, {len(self.tests)} tests, "
-                f"{len(self.alerts)} alerts, {len(self.rules)} rules, {len(self.sources)} sources>")
+                f"{len(self.alerts)} alerts, {len(self.rules)} rules{drafts}, {len(self.sources)} sources>")
 
 
 def default_path() -> Path:
@@ -387,180 +267,84 @@ def default_path() -> Path:
     return data_dir() / "knowledge"
 
 
-def data_dir() -> Path:
-    """``bonemets/_data`` in an installed wheel, else the repository's ``data/``."""
-    here = Path(__file__).resolve().parent
-    shipped = here / "_data"
-    return shipped if shipped.is_dir() else here.parent / "data"
-
-
 @cache
-def _load_cached(path: Path) -> KnowledgeBase:
-    return load_knowledge(path)
+def _load_cached(path: Path, include_drafts: bool) -> KnowledgeBase:
+    return load_knowledge(path, include_drafts=include_drafts)
 
 
-def knowledge(path: str | Path | None = None) -> KnowledgeBase:
+def knowledge(path: str | Path | None = None, *, include_drafts: bool = False) -> KnowledgeBase:
     """The loaded, validated knowledge base (cached per directory).
 
     Parameters
     ----------
     path : str or Path, optional
         A knowledge directory; by default the one shipped with bonemets.
+    include_drafts : bool
+        Also evaluate rules with ``status: draft`` (by default they are checked but inactive).
 
     Raises
     ------
     KnowledgeError
         Naming the file, the entry and what is allowed.
     """
-    return _load_cached(Path(path or default_path()).resolve())
+    return _load_cached(Path(path or default_path()).resolve(), include_drafts)
 
 
-def load_knowledge(path: str | Path) -> KnowledgeBase:
-    """Load and check a knowledge directory afresh (no cache); see :func:`knowledge`."""
+def load_knowledge(path: str | Path, *, include_drafts: bool = False, check_examples: bool = True) -> KnowledgeBase:
+    """Load and check a knowledge directory afresh (no cache); see :func:`knowledge`.
+
+    Parameters
+    ----------
+    path : str or Path
+    include_drafts : bool
+        Also evaluate rules with ``status: draft``; by default they are checked (and their
+        examples run) but not evaluated.
+    check_examples : bool
+        Run every rule's worked examples against its condition (default).
+    """
     path = Path(path)
     if not path.is_dir():
         raise KnowledgeError(f"{path}: not a knowledge directory")
-    kb = KnowledgeBase(path)
-    kb.manifest = _read(path / "manifest.yaml", mapping=True)
+    kb = KnowledgeBase(path, include_drafts)
+    kb.manifest = read_manifest(path / "manifest.yaml", Manifest)
     for file in sorted((path / "sources").glob("*.yaml")):
-        _collect(kb, file, Source, kb.sources)
+        kb.sources.update(read_entries(file, Source, kb.sources))
     if not kb.sources:
         raise KnowledgeError(f"{path / 'sources'}: no source files (*.yaml)")
-    for name, schema in _SCHEMAS.items():
-        table = {"families.yaml": kb.families, "options.yaml": kb.options, "tests.yaml": kb.tests,
-                 "alerts.yaml": kb.alerts, "concepts.yaml": kb.concepts}.get(name)
-        if name == "consistency.yaml":
-            _collect(kb, path / name, schema, consistency := {})
-        else:
-            _collect(kb, path / name, schema, table)
-    _check_items(kb, path)
+    tables: list[tuple[str, type[Family | Option | Test | AlertDef | Concept], dict[str, Any]]] = [
+        ("families.yaml", Family, kb.families), ("options.yaml", Option, kb.options), ("tests.yaml", Test, kb.tests),
+        ("alerts.yaml", AlertDef, kb.alerts), ("concepts.yaml", Concept, kb.concepts)]
+    for name, model, table in tables:
+        table.update(read_entries(path / name, model))
+        check_citations(path / name, table, kb.sources)
+    check_items(path, kb.families, kb.options, kb.tests, kb.alerts)
     kb._index()
     for c in kb.concepts.values():
         if c.active:
             kb.concept_nodes[c.id] = compile_condition(c.when, f"{path / 'concepts.yaml'}: concept '{c.id}': when",
                                                        kb.concept_nodes)
-    for c in consistency.values():
-        where = f"{path / 'consistency.yaml'}: entry '{c.id}'"
-        for f in c.fields:
-            if f not in FIELDS:
-                raise KnowledgeError(f"{where}: field '{f}' is not a case field{suggest(f, FIELDS)}")
+    for c in read_entries(path / "consistency.yaml", Consistency).values():
         if c.active:
-            kb.consistency.append((c, compile_condition(c.when, f"{where}: when", kb.concept_nodes)))
-    rule_ids: dict[str, Path] = {}
+            kb.consistency.append((c, compile_consistency(path / "consistency.yaml", c, kb.concept_nodes)))
+    items = {**kb.families, **kb.options, **kb.tests, **kb.alerts}
+    rule_files: dict[str, Path] = {}
+    checked: list[CompiledRule] = []
     for file in sorted((path / "rules").glob("*.yaml")):
-        for rule in _collect(kb, file, Rule, {}).values():
-            if rule.id in rule_ids:
-                raise KnowledgeError(f"{file}: rule '{rule.id}': id already used in {rule_ids[rule.id]}")
-            rule_ids[rule.id] = file
-            _check_rule(kb, file, rule)
+        for rule in read_entries(file, Rule).values():
+            if rule.id in rule_files:
+                raise KnowledgeError(f"{file}: rule '{rule.id}': id already used in {rule_files[rule.id]}")
+            rule_files[rule.id] = file
+            check_citations(file, {rule.id: rule}, kb.sources)
+            if not rule.active:
+                kb.retired_rules.append(rule)
+                continue
+            compiled = compile_rule(file, rule, items, kb._options_of, kb.concept_nodes)
+            checked.append(compiled)
+            if rule.status == "draft":
+                kb.draft_rules.append(compiled)
+            if rule.status == "active" or include_drafts:
+                kb.rules.append(compiled)
+    if check_examples:
+        run_examples(checked)
     kb._index()
     return kb
-
-
-def _read(file: Path, mapping: bool = False) -> Any:
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except OSError as err:
-        raise KnowledgeError(f"{file}: cannot read: {err.strerror}") from None
-    except yaml.YAMLError as err:
-        raise KnowledgeError(f"{file}: not valid YAML: {str(err).splitlines()[0]}") from None
-    expected = dict if mapping else list
-    if not isinstance(data, expected):
-        raise KnowledgeError(f"{file}: must hold a YAML {'mapping' if mapping else 'list of entries'}")
-    return data
-
-
-def _collect(kb: KnowledgeBase, file: Path, schema: type[_Lifecycled], table: dict[str, Any]) -> dict[str, Any]:
-    """Validate every entry of one file into ``table``; returns the entries of this file."""
-    found = {}
-    for i, raw in enumerate(_read(file)):
-        label = raw.get("id", f"#{i + 1}") if isinstance(raw, dict) else f"#{i + 1}"
-        where = f"{file}: entry '{label}'"
-        try:
-            entry = schema.model_validate(raw)
-        except ValidationError as err:
-            raise KnowledgeError(f"{where}: {_schema_problem(err)}") from None
-        if entry.id in table or entry.id in found:
-            raise KnowledgeError(f"{where}: id '{entry.id}' is used twice")
-        cited = entry.citations() if hasattr(entry, "citations") else getattr(entry, "sources", [])
-        for cit in cited:
-            if schema is not Source and cit.source not in kb.sources:
-                raise KnowledgeError(f"{where}: source '{cit.source}' is not in sources/"
-                                     f"{suggest(cit.source, kb.sources)}")
-        found[entry.id] = entry
-    table.update(found)
-    return found
-
-
-def _schema_problem(err: ValidationError) -> str:
-    e = err.errors()[0]
-    loc = ".".join(str(p) for p in e["loc"])
-    where = f"field '{loc}': " if loc else ""
-    if e["type"] == "literal_error":
-        return f"{where}{e['input']!r} is not allowed; allowed: {e['ctx']['expected']}"
-    if e["type"] == "extra_forbidden":
-        return f"{where}unknown key; see the schema in bonemets/knowledge.py"
-    if e["type"] == "missing":
-        return f"{where}is required"
-    if e["type"] == "string_pattern_mismatch":
-        return f"{where}{e['input']!r} is not allowed; ids are lowercase snake_case"
-    return f"{where}{e['msg'].removeprefix('Value error, ')} (got {e.get('input')!r})"
-
-
-def _check_items(kb: KnowledgeBase, path: Path) -> None:
-    ids: dict[str, str] = {}
-    for kind, table in (("family", kb.families), ("option", kb.options), ("test", kb.tests),
-                        ("alert", kb.alerts)):
-        for i in table:
-            if i in ids:
-                raise KnowledgeError(f"{path}: id '{i}' is both a {ids[i]} and a {kind}")
-            ids[i] = kind
-    for o in kb.options.values():
-        if o.family not in kb.families:
-            raise KnowledgeError(f"{path / 'options.yaml'}: entry '{o.id}': family '{o.family}' is not a family"
-                                 f"{suggest(o.family, kb.families)}; families: {', '.join(kb.families)}")
-    for o in kb.options.values():
-        for test_id in o.monitoring:
-            if test_id not in kb.tests:
-                raise KnowledgeError(f"{path / 'options.yaml'}: entry '{o.id}': monitoring '{test_id}' is not a test"
-                                     f"{suggest(test_id, kb.tests)}")
-    names = list(FIELDS) + list(DERIVED)
-    for t in kb.tests.values():
-        for f in t.settles:
-            if f not in names:
-                raise KnowledgeError(f"{path / 'tests.yaml'}: entry '{t.id}': settles '{f}', which is not a "
-                                     f"case field{suggest(f, names)}")
-
-
-def _check_rule(kb: KnowledgeBase, file: Path, rule: Rule) -> None:
-    where = f"{file}: rule '{rule.id}'"
-    if not rule.active:
-        kb.retired_rules.append(rule)
-        return
-    kinds = set()
-    for target_id in rule.targets:
-        try:
-            kind = kb.kind(target_id)
-        except KeyError:
-            raise KnowledgeError(f"{where}: target '{target_id}' is not a family, option, test or alert id"
-                                 f"{suggest(target_id, kb.all_ids())}") from None
-        table = {"family": kb.families, "option": kb.options, "test": kb.tests, "alert": kb.alerts}[kind]
-        if not table[target_id].active:
-            raise KnowledgeError(f"{where}: target '{target_id}' is retired")
-        if kind == "family" and kb.options_of(target_id):
-            raise KnowledgeError(f"{where}: family '{target_id}' has options "
-                                 f"({', '.join(kb.options_of(target_id))}); target one of them")
-        kinds.add("alert" if kind == "alert" else "item")
-    if len(kinds) > 1:
-        raise KnowledgeError(f"{where}: targets mix alerts and other items; split the rule")
-    if kinds == {"alert"} and (rule.level is None or rule.gives is not None):
-        raise KnowledgeError(f"{where}: a rule for an alert needs 'level' ({', '.join(ALERT_LEVELS)}) and no 'gives'")
-    if kinds == {"item"} and (rule.gives is None or rule.level is not None):
-        raise KnowledgeError(f"{where}: a rule for a family, option or test needs 'gives' "
-                             "(recommended, consider, not_indicated, avoid) and no 'level'")
-    node = compile_condition(rule.when, f"{where}: when", kb.concept_nodes)
-    if not rule.examples.does_not_trigger and rule.when != {"always": True}:
-        raise KnowledgeError(f"{where}: examples.does_not_trigger needs at least one case "
-                             "(only an 'always: true' rule may have none)")
-    kb.rules.append(CompiledRule(rule, node, str(file)))
-
