@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -231,8 +230,3 @@ class Assessment:
 
     def __str__(self) -> str:
         return self.to_text()
-
-
-def stable_uuid(*parts: str) -> str:
-    """A UUID that is the same for the same parts (cards stay stable across runs)."""
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, "bonemets:" + ":".join(parts)))

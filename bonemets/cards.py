@@ -2,26 +2,30 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import uuid
+from typing import TYPE_CHECKING, Any, Sequence
 
-from .assessment import Citation, Reason, stable_uuid
+from .views import STATUS_LABELS, URGENCY_LABELS
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .assessment import Assessment
+    from .assessment import Assessment, Citation, Reason
 
 #: How each status shows as a card indicator; ``not_indicated`` makes no card.
 INDICATOR = {"recommended": "info", "consider": "info", "undetermined": "warning", "avoid": "warning"}
-_SUMMARY = {"recommended": "Recommended", "consider": "Consider", "undetermined": "Undetermined",
-            "avoid": "Avoid"}
 SOURCE_LABEL = "bonemets knowledge base (educational)"
+
+
+def stable_uuid(*parts: str) -> str:
+    """A UUID that is the same for the same parts (cards stay stable across runs)."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "bonemets:" + ":".join(parts)))
 
 
 def _summary(text: str) -> str:
     return text if len(text) < 140 else text[:136].rstrip() + "..."
 
 
-def _detail(reasons: tuple[Reason, ...], citations: tuple[Citation, ...], disclaimer: str,
-            extra: list[str] = ()) -> str:
+def _detail(reasons: "tuple[Reason, ...]", citations: "tuple[Citation, ...]", disclaimer: str,
+            extra: Sequence[str] = ()) -> str:
     lines = list(extra)
     lines += ["**Why**", *[f"- {r.line()}" for r in reasons], "", "**Sources**"]
     lines += [f"- {c.text()}" + (f" — \u201c{c.excerpt}\u201d" if c.excerpt else "") for c in citations]
@@ -32,7 +36,7 @@ def _detail(reasons: tuple[Reason, ...], citations: tuple[Citation, ...], discla
 def cards(assessment: "Assessment") -> list[dict[str, Any]]:
     """See :meth:`bonemets.Assessment.to_cards`."""
     key = assessment.case.model_dump_json(exclude_none=True)
-    out = []
+    out: list[dict[str, Any]] = []
     for a in assessment.alerts:
         extra = ["**Actions**", *[f"- {x}" for x in a.actions], ""]
         out.append({
@@ -45,10 +49,10 @@ def cards(assessment: "Assessment") -> list[dict[str, Any]]:
     for r in assessment.recommendations:
         if r.status not in INDICATOR:
             continue
-        urgency = f" ({r.urgency})" if r.urgency != "routine" else ""
+        urgency = f" ({URGENCY_LABELS[r.urgency]})" if r.urgency != "routine" else ""
         out.append({
             "uuid": stable_uuid(key, r.kind, r.id),
-            "summary": _summary(f"{_SUMMARY[r.status]}{urgency}: {r.name} [{r.kind}]"),
+            "summary": _summary(f"{STATUS_LABELS[r.status].capitalize()}{urgency}: {r.name} [{r.kind}]"),
             "indicator": "critical" if r.urgency == "emergency" else INDICATOR[r.status],
             "detail": _detail(r.reasons, r.sources, assessment.disclaimer),
             "source": {"label": SOURCE_LABEL, "topic": {"code": r.id, "display": r.name}},

@@ -5,15 +5,13 @@ from __future__ import annotations
 import textwrap
 from typing import TYPE_CHECKING
 
+from .views import ALERT_LABELS, STATUS_HEADINGS, URGENCY_LABELS
 from .vocabulary import STATUSES
 
 if TYPE_CHECKING:  # pragma: no cover
     from .assessment import Assessment, Citation, Recommendation
 
 _WIDTH = 100
-_HEADINGS = {"recommended": "Recommended", "consider": "Consider", "undetermined":
-             "Undetermined (hangs on an unknown factor)", "not_indicated": "Not indicated",
-             "avoid": "Avoid"}
 
 
 def _wrap(text: str, indent: str) -> list[str]:
@@ -38,7 +36,7 @@ def _value(value: object) -> str:
 
 
 def _item(r: "Recommendation", detail: bool) -> list[str]:
-    urgency = f"  [{r.urgency.upper()}]" if r.urgency != "routine" else ""
+    urgency = f"  [{URGENCY_LABELS[r.urgency].upper()}]" if r.urgency != "routine" else ""
     lines = [f"  - {r.name} ({r.id}){urgency}"]
     if detail:
         for note in r.notes:
@@ -69,12 +67,12 @@ def text_report(a: "Assessment", detail_not_indicated: bool = False) -> str:
     if not raised:
         lines.append("  none raised")
     for x in raised:
-        lines.append(f"  !! {x.level.upper()}: {x.name}: {x.summary}")
+        lines.append(f"  !! {ALERT_LABELS[x.level].upper()}: {x.name}: {x.summary}")
         lines += [line for act in x.actions for line in _wrap("action: " + act, "      ")]
         lines += [line for r in x.reasons for line in _wrap("why: " + r.line(), "      ")]
         lines += _sources(x.sources, "      ")
     for x in open_:
-        lines.append(f"  ?? not ruled out: {x.name}")
+        lines.append(f"  ?? {ALERT_LABELS['undetermined']}: {x.name}")
         lines += [line for r in x.reasons for line in _wrap("unknown: " + r.line(), "      ")]
     for kind, title in (("test", "TESTS"), (None, "TREATMENTS")):
         lines += ["", title]
@@ -83,7 +81,7 @@ def text_report(a: "Assessment", detail_not_indicated: bool = False) -> str:
             chosen = [r for r in groups[status] if (r.kind == "test") == (kind == "test")]
             if not chosen:
                 continue
-            lines.append(f" {_HEADINGS[status]}:")
+            lines.append(f" {STATUS_HEADINGS[status]} ({len(chosen)})")
             detail = status != "not_indicated" or detail_not_indicated
             for r in chosen:
                 lines += _item(r, detail)

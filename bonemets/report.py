@@ -18,22 +18,18 @@ from __future__ import annotations
 
 from html import escape
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import plotly.graph_objects as go
 
 from .assessment import Alert, Assessment, Citation, Reason, Recommendation
 from .case import FIELDS, Case
-from .pipeline import assess
-from .figures import STATUS_COLOURS, STATUS_MARKS, decision_sankey, schedule_timeline, skeleton_map
+from .figures import decision_sankey, schedule_timeline, skeleton_map
+from .views import (ALERT_COLOURS, ALERT_LABELS, STATUS_COLOURS, STATUS_HEADINGS, STATUS_LABELS, STATUS_MARKS,
+                    URGENCY_COLOURS, URGENCY_LABELS, ink)
 from .vocabulary import STATUSES
 
 __all__ = ["report_html", "write_report", "citations"]
-
-_HEADINGS = {"recommended": "Recommended", "consider": "Consider",
-             "undetermined": "Undetermined: hangs on an unknown factor", "not_indicated": "Not indicated",
-             "avoid": "Avoid"}
-_ALERT_COLOURS = {"critical": "#D55E00", "warning": "#E69F00", "info": "#56B4E9"}
 
 _CSS = """
 :root { --ink: #1f2933; --muted: #52606d; --line: #d9e2ec; }
@@ -59,8 +55,6 @@ dl.factors dt { font-weight: 600; } dl.factors dd { margin: 0; text-align: right
 .card ul { margin: .2rem 0 .2rem 1.1rem; padding: 0; }
 .badge { display: inline-block; font-size: .78rem; font-weight: 600; padding: .05rem .45rem; border-radius: 999px;
          border: 1px solid #888; margin-left: .35rem; vertical-align: middle; background: #fff; }
-.badge.emergency, .badge.critical { background: #D55E00; color: #fff; border-color: #D55E00; }
-.badge.soon, .badge.warning { background: #E69F00; color: #000; border-color: #E69F00; }
 .refs { font-size: .88rem; } .refs li { margin-bottom: .35rem; } .cite { font-size: .8rem; color: var(--muted); }
 .excerpt { font-style: italic; }
 .figure { margin: 1rem 0; break-inside: avoid; page-break-inside: avoid; overflow-x: auto; }
@@ -71,7 +65,10 @@ a { color: #0b5cad; }
   .refs a::after { content: " (" attr(href) ")"; font-size: .8em; }
   .refs a { text-decoration: none; color: inherit; }
 }
-"""
+""" + "".join(  # the urgency and alert badges in the colours of bonemets.views
+    f".badge.{name} {{ background: {colour}; color: {ink(colour)}; border-color: {colour}; }}\n"
+    for name, colour in (*((u, URGENCY_COLOURS[u]) for u in ("emergency", "soon")),
+                         *((level, ALERT_COLOURS[level]) for level in ("critical", "warning", "info"))))
 
 
 def citations(assessment: Assessment) -> list[Citation]:
@@ -117,23 +114,25 @@ def _reasons(reasons: tuple[Reason, ...]) -> str:
 
 
 def _alert(alert: Alert, numbers: dict[Citation, int]) -> str:
-    colour = _ALERT_COLOURS.get(alert.level, "#999")
+    colour = ALERT_COLOURS[alert.level if alert.raised else "undetermined"]
     actions = "".join(f"<li>{escape(x)}</li>" for x in alert.actions)
-    state = "" if alert.raised else " <span class='muted'>(not ruled out: a factor is unknown)</span>"
+    state = ("" if alert.raised else
+             f" <span class='muted'>({escape(ALERT_LABELS['undetermined'])}: a factor is unknown)</span>")
     return (f"<div class='card alert' style='border-left-color:{colour}'>"
-            f"<h4>{escape(alert.name)}<span class='badge {escape(alert.level)}'>{escape(alert.level.upper())}</span>"
+            f"<h4>{escape(alert.name)}<span class='badge {escape(alert.level)}'>"
+            f"{escape(ALERT_LABELS[alert.level].upper())}</span>"
             f"{state}</h4><p>{escape(alert.summary)}</p>"
             f"<strong>Actions</strong><ul>{actions}</ul>"
             f"<strong>Why</strong>{_reasons(alert.reasons)}{_refs(alert.sources, numbers)}</div>")
 
 
 def _card(rec: Recommendation, numbers: dict[Citation, int]) -> str:
-    urgency = (f"<span class='badge {escape(rec.urgency)}'>{escape(rec.urgency.upper())}</span>"
+    urgency = (f"<span class='badge {escape(rec.urgency)}'>{escape(URGENCY_LABELS[rec.urgency].upper())}</span>"
                if rec.urgency != "routine" else "")
     return (f"<div class='card' style='border-left-color:{STATUS_COLOURS[rec.status]}'>"
             f"<h4>{escape(STATUS_MARKS[rec.status])} {escape(rec.name)} "
             f"<span class='muted'>({escape(rec.kind)}: {escape(rec.id)})</span>"
-            f"<span class='badge'>{escape(rec.status)}</span>{urgency}</h4>"
+            f"<span class='badge'>{escape(STATUS_LABELS[rec.status])}</span>{urgency}</h4>"
             f"{_reasons(rec.reasons)}{_refs(rec.sources, numbers)}</div>")
 
 
@@ -160,12 +159,13 @@ def _reference(c: Citation, n: int) -> str:
             f"<span class='muted'>[{escape(c.source)}]</span></li>")
 
 
-def report_html(assessment: Assessment | Case | Mapping[str, Any], title: str | None = None) -> str:
+def report_html(a: Assessment, title: str | None = None) -> str:
     """The handout of one assessment as one self-contained HTML page.
 
     Parameters
     ----------
-    assessment : Assessment, Case or dict of case fields
+    a : Assessment
+        From :func:`bonemets.assess`.
     title : str, optional
         Default: "Bone metastases: educational assessment".
 
@@ -175,14 +175,13 @@ def report_html(assessment: Assessment | Case | Mapping[str, Any], title: str | 
         A complete HTML document; plotly.js is inlined once (no CDN, no external fonts or
         icons), so it opens offline.
     """
-    a = assessment if isinstance(assessment, Assessment) else assess(assessment)
     title = title or "Bone metastases: educational assessment"
     refs = citations(a)
     numbers = {c: i for i, c in enumerate(refs, start=1)}
     alerts = "".join(_alert(x, numbers) for x in a.alerts) or "<p>No alert is raised or left open.</p>"
     groups = a.by_status()
     cards = "".join(
-        f"<h3 id='status-{s}'>{escape(_HEADINGS[s])} ({len(groups[s])})</h3>"
+        f"<h3 id='status-{s}'>{escape(STATUS_HEADINGS[s])} ({len(groups[s])})</h3>"
         + "".join(_card(r, numbers) for r in groups[s])
         for s in STATUSES if groups[s])
     disclaimer = f"<p class='disclaimer' role='note'>{escape(a.disclaimer)}</p>"
@@ -202,13 +201,13 @@ def report_html(assessment: Assessment | Case | Mapping[str, Any], title: str | 
         + f"</ol></main><footer>{disclaimer}</footer></body></html>\n")
 
 
-def write_report(assessment: Assessment | Case | Mapping[str, Any], path: str | Path,
-                 title: str | None = None) -> Path:
+def write_report(a: Assessment, path: str | Path, title: str | None = None) -> Path:
     """Write :func:`report_html` to ``path`` (UTF-8) and return the path.
 
     Parameters
     ----------
-    assessment : Assessment, Case or dict of case fields
+    a : Assessment
+        From :func:`bonemets.assess`.
     path : str or Path
         The HTML file to write; its folder must exist.
     title : str, optional
@@ -218,5 +217,5 @@ def write_report(assessment: Assessment | Case | Mapping[str, Any], path: str | 
     pathlib.Path
     """
     path = Path(path)
-    path.write_text(report_html(assessment, title=title), encoding="utf-8")
+    path.write_text(report_html(a, title=title), encoding="utf-8")
     return path

@@ -12,9 +12,10 @@ import pytest
 
 import bonemets
 from bonemets import STATUSES, assess, assess_cohort, load_case
+from bonemets import ALERT_STATES, URGENCIES, views
 from bonemets.figures import (
     BONE_SITES, NO_SCHEDULE, NOTE, SITE_COLOURS, STATUS_COLOURS, applicability_matrix, breast_subtype,
-    cohort_summary, decision_sankey, dose_weeks, schedule_timeline, skeleton_map, status_legend,
+    cohort_summary, decision_sankey, dose_weeks, kaplan_meier, schedule_timeline, skeleton_map, status_legend,
 )
 
 CASES = Path(__file__).resolve().parents[1] / "data" / "cases"
@@ -41,9 +42,36 @@ def test_status_colours_follow_statuses_and_differ():
     assert len(set(STATUS_COLOURS.values())) == len(STATUSES)
 
 
+@pytest.mark.parametrize("name, ids", [
+    ("STATUS_LABELS", STATUSES), ("STATUS_HEADINGS", STATUSES), ("STATUS_COLOURS", STATUSES),
+    ("STATUS_MARKS", STATUSES), ("ALERT_LABELS", ALERT_STATES), ("ALERT_COLOURS", ALERT_STATES),
+    ("URGENCY_LABELS", URGENCIES), ("URGENCY_COLOURS", URGENCIES),
+])
+def test_views_name_every_id_once_in_vocabulary_order(name, ids):
+    mapping = getattr(views, name)
+    assert tuple(mapping) == ids
+    assert len(set(mapping.values())) == len(ids)  # two ids never look the same
+    assert all("_" not in v for v in mapping.values())  # words, never snake_case ids
+
+
+def test_ink_reads_on_every_colour():
+    # Relative luminance contrast (WCAG) of the chosen text colour against each background is at least 3.
+    def luminance(colour):
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    ink = {"#fff": "#ffffff"}
+    for colour in (*views.STATUS_COLOURS.values(), *views.ALERT_COLOURS.values(), *views.URGENCY_COLOURS.values()):
+        text = ink.get(views.ink(colour), views.ink(colour))
+        high, low = sorted((luminance(colour), luminance(text)), reverse=True)
+        assert (high + 0.05) / (low + 0.05) >= 3, colour
+
+
 ALL_FIGURES = {
     "skeleton_map": lambda: skeleton_map(case("her2_positive")),
-    "applicability_matrix": lambda: applicability_matrix({"a": case("her2_positive")}),
+    "applicability_matrix": lambda: applicability_matrix({"a": assess(case("her2_positive"))}),
+    "kaplan_meier": lambda: kaplan_meier(KM, "days", "event"),
     "decision_sankey": lambda: decision_sankey(assess(case("her2_positive"))),
     "schedule_timeline": lambda: schedule_timeline(assess(case("her2_positive"))),
     "cohort_summary": lambda: cohort_summary(assess_cohort(COHORT), COHORT, "her2_targeted"),
@@ -89,7 +117,7 @@ def test_skeleton_marks_irradiated_sites_and_a_fracture():
     states = by_state(fig)
     assert sorted(states["previously irradiated"].customdata) == ["ribs", "spine"]
     assert sorted(states["involved"].customdata) == ["spine", "upper_leg"]
-    hover = dict(zip(states["involved"].customdata, states["involved"].hovertext))
+    hover = dict(zip(states["involved"].customdata, states["involved"].hovertext, strict=True))
     assert "previously irradiated: yes" in hover["spine"] and "previously irradiated: no" in hover["upper_leg"]
     assert any("Pathological fracture" in a.text for a in fig.layout.annotations)
 
@@ -102,20 +130,39 @@ def test_skeleton_accepts_an_assessment():
 # --------------------------------------------------------------------------- applicability matrix
 
 
-def test_matrix_statuses_come_from_the_engine():
-    cases = {"her2_positive": case("her2_positive"), "hr_post": case("hr_positive_postmenopausal")}
+def test_matrix_statuses_come_from_the_assessments():
+    assessments = {"her2_positive": assess(case("her2_positive")),
+                   "hr_post": assess(case("hr_positive_postmenopausal"))}
     items = ["her2_targeted", "aromatase_inhibitor", "receptor_retest", "bisphosphonate_iv"]
-    heat = applicability_matrix(cases, items=items).data[0]
-    assert list(heat.x) == items and list(heat.y) == list(cases)
-    for r, (name, c) in enumerate(cases.items()):
-        a = assess(c)
+    heat = applicability_matrix(assessments, items=items).data[0]
+    assert list(heat.x) == items and list(heat.y) == list(assessments)
+    for r, (name, a) in enumerate(assessments.items()):
         assert [STATUSES[int(z)] for z in heat.z[r]] == [a.status(i) for i in items], name
     assert STATUSES[heat.z[0][0]] == "recommended"    # HER2+ -> HER2-targeted therapy
     assert STATUSES[heat.z[1][0]] == "not_indicated"  # HER2- -> no benefit
 
 
+RENDERERS = ["figures", "report.py", "render.py", "cards.py", "views.py", "explorer/render.py", "explorer/plots.py",
+             "explorer/comparison.py", "explorer/layout.py"]
+
+
+@pytest.mark.parametrize("where", RENDERERS)
+def test_renderers_never_assess(where):
+    """Views take an Assessment or the frame assess_cohort returns: no renderer names the engine."""
+    import ast
+
+    package = Path(bonemets.__file__).parent
+    files = sorted((package / where).glob("*.py")) if (package / where).is_dir() else [package / where]
+    for file in files:
+        tree = ast.parse(file.read_text(encoding="utf-8"))
+        names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+        names |= {a.asname or a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) for a in n.names}
+        names |= {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+        assert not names & {"assess", "assess_cohort"}, file
+
+
 def test_matrix_colours_and_legend_name_each_status():
-    fig = applicability_matrix({"x": case("receptors_unknown")})
+    fig = applicability_matrix({"x": assess(case("receptors_unknown"))})
     heat = fig.data[0]
     k = len(STATUSES)
     scale = [tuple(s) for s in heat.colorscale]
@@ -129,10 +176,10 @@ def test_matrix_colours_and_legend_name_each_status():
 
 
 def test_matrix_hover_gives_the_status_and_a_reason():
-    c = case("receptors_unknown")
-    heat = applicability_matrix({"helen": c}, items=["her2_targeted"]).data[0]
+    a = assess(case("receptors_unknown"))
+    heat = applicability_matrix({"helen": a}, items=["her2_targeted"]).data[0]
     hover = heat.customdata[0][0].replace("<br>", " ")
-    rec = assess(c).recommendation("her2_targeted")
+    rec = a.recommendation("her2_targeted")
     assert "undetermined" in hover
     assert rec.reasons[0].text[:40] in hover
     assert "her2 unknown" in hover
@@ -140,14 +187,15 @@ def test_matrix_hover_gives_the_status_and_a_reason():
 
 def test_matrix_default_columns_and_kind_filter():
     kb = bonemets.knowledge()
-    heat = applicability_matrix({"a": case("her2_positive")}).data[0]
+    a = {"a": assess(case("her2_positive"))}
+    heat = applicability_matrix(a).data[0]
     families = [i for i in kb.items() if kb.kind(i) == "family"]
     tests = [i for i in kb.items() if kb.kind(i) == "test"]
     assert list(heat.x) == families + tests
-    options = applicability_matrix({"a": case("her2_positive")}, kind="option").data[0]
+    options = applicability_matrix(a, kind="option").data[0]
     assert list(options.x) == [i for i in kb.items() if kb.kind(i) == "option"]
     with pytest.raises(KeyError, match="not_an_item"):
-        applicability_matrix({"a": case("her2_positive")}, items=["not_an_item"])
+        applicability_matrix(a, items=["not_an_item"])
 
 
 def test_matrix_from_a_dataframe_of_what_if_variants():
@@ -155,14 +203,32 @@ def test_matrix_from_a_dataframe_of_what_if_variants():
     frame = pd.DataFrame([base, {**base, "her2": "positive"}, {**base, "her2": None}],
                          index=["as is", "HER2 positive", "HER2 unknown"])
     frame["bone_sites"] = frame["bone_sites"].map(";".join)  # ;-separated list fields are read too
-    heat = applicability_matrix(frame, items=["her2_targeted"]).data[0]
+    heat = applicability_matrix(assess_cohort(frame, urgency=True), items=["her2_targeted"]).data[0]
     assert [STATUSES[z[0]] for z in heat.z] == ["not_indicated", "recommended", "undetermined"]
+    assert list(heat.y) == ["as is", "HER2 positive", "HER2 unknown"]
+    assert "status: <b>not indicated</b>" in heat.customdata[0][0]
 
 
-def test_matrix_from_a_cohort_frame_equals_the_mapping():
+def test_matrix_from_a_cohort_frame_equals_the_assessments():
     cases = bonemets.teaching_cases()
     frame = bonemets.cases_frame(cases.values(), index=list(cases))
-    assert applicability_matrix(frame).data[0].z == applicability_matrix(cases).data[0].z
+    by_frame = applicability_matrix(assess_cohort(frame, urgency=True), kind="test").data[0]
+    by_assessments = applicability_matrix({n: assess(c) for n, c in cases.items()}, kind="test").data[0]
+    assert by_frame.z == by_assessments.z and by_frame.text == by_assessments.text
+    # the frame's hover is the assessments' without the reasons (status and urgency)
+    for row_f, row_a in zip(by_frame.customdata, by_assessments.customdata, strict=True):
+        for f, a in zip(row_f, row_a, strict=True):
+            assert a.startswith(f)
+    assert any("urgency: emergency" in h for row in by_frame.customdata for h in row)
+
+
+def test_matrix_names_a_frame_that_is_not_assessed():
+    frame = bonemets.cases_frame([case("her2_positive")], index=["x"])
+    with pytest.raises(KeyError, match="assess_cohort"):
+        applicability_matrix(frame)
+    bad = pd.DataFrame({"her2_targeted": ["maybe"]}, index=["x"])
+    with pytest.raises(ValueError, match="row 'x', column 'her2_targeted' holds no status"):
+        applicability_matrix(bad, items=["her2_targeted"])
 
 
 # --------------------------------------------------------------------------- decision sankey
@@ -171,7 +237,7 @@ def test_matrix_from_a_cohort_frame_equals_the_mapping():
 def _sankey_links(fig):
     s = fig.data[0]
     keys = [c[0] for c in s.node.customdata]
-    return s, keys, list(zip(s.link.source, s.link.target, s.link.label))
+    return s, keys, list(zip(s.link.source, s.link.target, s.link.label, strict=True))
 
 
 def test_sankey_unknown_her2_links_to_her2_targeted_undetermined():
@@ -267,8 +333,10 @@ COHORT = pd.DataFrame({
     "primary":   ["breast", "breast", "breast", "breast", "breast", "breast", "breast", "breast", "prostate", "breast"],
     "sex":       ["female"] * 8 + ["male", "female"],
     "menopause": ["post", "pre", "post", None, "post", "post", "pre", "post", "not_applicable", "post"],
-    "er":        ["positive", "negative", None, "negative", "positive", "negative", "positive", "negative", None, "positive"],
-    "pr":        ["positive", "negative", "negative", "positive", None, "negative", "negative", "negative", None, "positive"],
+    "er":        ["positive", "negative", None, "negative", "positive", "negative", "positive", "negative", None,
+                  "positive"],
+    "pr":        ["positive", "negative", "negative", "positive", None, "negative", "negative", "negative", None,
+                  "positive"],
     "her2":      ["negative", "low", "negative", "negative", "positive", "low", None, "positive", None, "negative"],
     "bone_sites": ["spine", "ribs", "pelvis", "spine", "spine;ribs", "spine", "pelvis", "skull", "spine", "spine"],
     "visceral_metastases": ["none"] * 10,
@@ -307,7 +375,8 @@ def test_cohort_summary_counts_equal_value_counts():
         expected = groups.assign(status=result[item].astype(str).to_numpy()).value_counts()
         traces = [t for t in fig.data if t.meta["item"] == item]
         assert [t.meta["status"] for t in traces] == list(STATUSES)
-        got = {(sub, men, t.meta["status"]): y for t in traces for sub, men, y in zip(t.x[0], t.x[1], t.y) if y}
+        got = {(sub, men, t.meta["status"]): y
+               for t in traces for sub, men, y in zip(t.x[0], t.x[1], t.y, strict=True) if y}
         assert got == expected.to_dict(), item
         assert sum(sum(t.y) for t in traces) == len(COHORT)
         assert all(t.marker.color == STATUS_COLOURS[t.meta["status"]] for t in traces)
@@ -316,13 +385,71 @@ def test_cohort_summary_counts_equal_value_counts():
 def test_cohort_summary_other_groupings():
     result = assess_cohort(COHORT)
     fig = cohort_summary(result, COHORT, ["her2_targeted"], by=("menopause",))
-    counts = {s: dict(zip(t.x, t.y)) for t in fig.data for s in [t.meta["status"]]}
+    counts = {s: dict(zip(t.x, t.y, strict=True)) for t in fig.data for s in [t.meta["status"]]}
     expected = pd.crosstab(COHORT["menopause"].fillna("unknown"), result["her2_targeted"].astype(str))
     for status, column in expected.items():
         for group, n in column.items():
             assert counts[status].get(group, 0) == n
     with pytest.raises(KeyError, match="nope"):
         cohort_summary(result, COHORT, ["her2_targeted"], by=("nope",))
+
+
+# --------------------------------------------------------------------------- Kaplan-Meier
+
+# Six people of group "a" and two of group "b"; event 1 = observed, 0 = censored.
+KM = pd.DataFrame({"days": [1, 2, 2, 3, 4, 5, 1, 3], "event": [1, 1, 0, 1, 0, 1, 0, 1],
+                   "arm": pd.Categorical(list("aaaaaabb"), categories=["b", "a"])})
+# By hand, group a: at t=1, 6 at risk, 1 event: 5/6. At t=2, 5 at risk, 1 event (the one
+# censored at 2 is still at risk): 5/6 * 4/5 = 2/3. At t=3, 3 at risk, 1 event: 2/3 * 2/3 = 4/9.
+# t=4 only censors. At t=5, 1 at risk, 1 event: 0. Group b: censored at 1, then the last one dies at 3.
+KM_A = {0: 1, 1: 5 / 6, 2: 2 / 3, 3: 4 / 9, 4: 4 / 9, 5: 0}
+KM_B = {0: 1, 1: 1, 3: 0}
+
+
+def _curves(fig):
+    return {t.meta["group"]: t for t in fig.data if t.meta["part"] == "survival"}
+
+
+def test_kaplan_meier_by_hand():
+    pytest.importorskip("lifelines")
+    fig = kaplan_meier(KM, "days", "event", by="arm", band=False)
+    assert len(fig.data) == 2  # one curve per group, no band
+    curves = _curves(fig)
+    assert list(curves) == ["b", "a"]  # the categorical's order
+    for group, expected in (("a", KM_A), ("b", KM_B)):
+        t = curves[group]
+        assert list(t.x) == list(expected)
+        assert list(t.y) == pytest.approx(list(expected.values()), abs=1e-4)
+        assert t.line.shape == "hv"
+        assert t.meta["n"] == {"a": 6, "b": 2}[group] and f"(n = {t.meta['n']})" in t.name
+    assert curves["a"].line.color != curves["b"].line.color
+
+
+def test_kaplan_meier_bands_and_panels():
+    pytest.importorskip("lifelines")
+    week = pd.Series(np.where(KM["days"] <= 2, "early", "late"), index=KM.index, name="half_of_the_week")
+    fig = kaplan_meier(KM.assign(event=KM["event"].astype(bool)), "days", "event", by=["arm", week], per=7,
+                       time_label="weeks")
+    assert len(fig.data) == 3 * 4  # upper, lower and estimate for each of 2 + 2 groups
+    assert [t.meta["part"] for t in fig.data[:3]] == ["upper", "lower", "survival"]
+    assert [a.text for a in fig.layout.annotations] == ["by arm", "by half of the week"]
+    for t in fig.data:
+        y = np.asarray(t.y, dtype=float)
+        assert y[0] == 1 and np.all(np.diff(y) <= 0), t.meta  # starts at 1, never rises
+        assert t.x[0] == 0
+    upper, lower, estimate = (np.asarray(t.y, dtype=float) for t in fig.data[3:6])  # group "a"
+    assert np.all(lower <= estimate) and np.all(estimate <= upper)
+    assert list(fig.data[5].x) == pytest.approx([k / 7 for k in KM_A], abs=1e-4)
+    assert fig.data[4].fill == "tonexty"
+    assert {t.xaxis for t in fig.data} == {"x", "x2"}
+
+
+def test_kaplan_meier_names_a_missing_column():
+    pytest.importorskip("lifelines")
+    with pytest.raises(KeyError, match="'nope' is not a column"):
+        kaplan_meier(KM, "days", "event", by="nope")
+    with pytest.raises(KeyError, match="'time' is not a column"):
+        kaplan_meier(KM, "time", "event")
 
 
 # --------------------------------------------------------------------------- static export

@@ -1,20 +1,32 @@
 """The bonemets explorer: every case field as a control, the assessment as alerts, status cards
 and figures, teaching cases, compare mode and YAML export (ipywidgets; served by Voila).
 
-The views are pure functions in :mod:`bonemets.explorer.render` (case or assessment in, HTML
-out); :class:`Explorer` wraps them in widgets. Needs the ``notebooks`` extra (ipywidgets).
-Educational and research use only: not a diagnostic device.
+One module per job:
+
+- :mod:`.app`: :class:`Explorer`, the state (the case the controls describe, its assessment,
+  the comparison) and what each control, picker and button does; the one place that assesses;
+- :mod:`.layout`: the widgets and how they are arranged;
+- :mod:`.controls`: one control per case field;
+- :mod:`.render`: pure views, assessment in, HTML out;
+- :mod:`.comparison`: how two assessed cases differ;
+- :mod:`.plots`: which figures are drawn and how they reach a widget;
+- :mod:`.labels`: field names and values in words.
+
+Needs the ``notebooks`` extra (ipywidgets). Educational and research use only: not a
+diagnostic device.
 """
 
 from __future__ import annotations
 
-from .app import TABS, Explorer, assessment_figures, figure_makers, figure_output
+from .app import Explorer
+from .comparison import Comparison, compare
 from .controls import GROUPS, FieldControl, field_groups
-from .render import (CSS, Comparison, alerts_html, card_html, cards_html, case_yaml, compare,
-                     compare_html, teaching_html, yaml_html)
+from .layout import TABS
+from .plots import assessment_figures, figure_makers, figure_output
+from .render import CSS, alerts_html, card_html, cards_html, case_yaml, compare_html, teaching_html, yaml_html
 
 __all__ = [
-    "CSS", "Comparison", "Explorer", "TABS", "figure_output", "FieldControl", "GROUPS", "alerts_html", "assessment_figures",
-    "card_html", "cards_html", "case_yaml", "compare", "compare_html", "field_groups",
-    "figure_makers", "teaching_html", "yaml_html",
+    "CSS", "Comparison", "Explorer", "FieldControl", "GROUPS", "TABS", "alerts_html", "assessment_figures",
+    "card_html", "cards_html", "case_yaml", "compare", "compare_html", "field_groups", "figure_makers",
+    "figure_output", "teaching_html", "yaml_html",
 ]

@@ -19,7 +19,7 @@ from typing import Any, Callable
 import ipywidgets as widgets
 
 from ..case import FIELDS, FieldSpec
-from .render import field_label
+from .labels import field_label
 
 UNKNOWN = "unknown"
 _BOOL = {UNKNOWN: None, "yes": True, "no": False}
@@ -140,7 +140,8 @@ class FieldControl:
                           f"{self.spec.allowed_text()}, or empty for unknown")
         if kind == "int":
             if not number.is_integer():
-                return None, f"{self.name}: {value.strip()!r} is not a whole number; allowed: {self.spec.allowed_text()}"
+                return None, (f"{self.name}: {value.strip()!r} is not a whole number; "
+                              f"allowed: {self.spec.allowed_text()}")
             return int(number), None
         return number, None
 

@@ -1,55 +1,30 @@
-"""Pure views of a case for the explorer: HTML fragments, YAML, and the comparison of two cases.
+"""Pure views of an assessment for the explorer: HTML fragments and YAML.
 
-Every function here takes a :class:`~bonemets.Case` or an :class:`~bonemets.Assessment` and
-returns a string or plain data; nothing depends on ipywidgets, so tests and notebooks read the
-same results the widgets show. All text taken from a case or the knowledge base is HTML-escaped.
+Every function here takes an :class:`~bonemets.Assessment` (or a case, a teaching case or a
+:class:`~.comparison.Comparison`) and returns a string; nothing assesses and nothing depends on
+ipywidgets, so tests and notebooks read the same results the widgets show. Words and colours of
+statuses, alerts and urgency come from :mod:`bonemets.views`. All text taken from a case or the
+knowledge base is HTML-escaped.
 """
 
 from __future__ import annotations
 
 import base64
 import html
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable
 
 import yaml
 
 from ..case import FIELDS, Case
+from ..views import (ALERT_COLOURS, ALERT_LABELS, STATUS_COLOURS, STATUS_HEADINGS, STATUS_LABELS, URGENCY_COLOURS,
+                     URGENCY_LABELS, ink, rgba)
 from ..vocabulary import DISCLAIMER, STATUSES
+from .comparison import Comparison
+from .labels import field_label, value_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..assessment import Alert, Assessment, Citation, Recommendation
     from ..cases import TeachingCase
-    from ..knowledge import KnowledgeBase
-
-#: Status colours used when :mod:`bonemets.figures` is not importable (same order as STATUSES).
-_FALLBACK_COLOURS = {"recommended": "#1a7f37", "consider": "#2f81f7", "undetermined": "#bf8700",
-                     "not_indicated": "#8c959f", "avoid": "#cf222e"}
-_ALERT_COLOURS = {"critical": "#cf222e", "warning": "#bf8700", "info": "#57606a"}
-_HEADINGS = {"recommended": "Recommended", "consider": "Consider",
-             "undetermined": "Undetermined: hangs on an unknown factor",
-             "not_indicated": "Not indicated", "avoid": "Avoid"}
-
-_ACRONYMS = {"er": "ER", "pr": "PR", "her2": "HER2", "cdk46": "CDK4/6"}
-_UNITS = {"mmol_l": "mmol/L", "umol_l": "\u00b5mol/L", "g_l": "g/L", "kg": "kg"}
-
-
-def status_colours() -> dict[str, str]:
-    """The status colours of :data:`bonemets.figures.STATUS_COLOURS` (a fallback without it)."""
-    try:
-        from ..figures import STATUS_COLOURS
-    except ImportError:  # figures is optional for the HTML views
-        return dict(_FALLBACK_COLOURS)
-    return {s: STATUS_COLOURS.get(s, _FALLBACK_COLOURS[s]) for s in STATUSES}
-
-
-def ink(colour: str) -> str:
-    """Black or white, whichever reads better on a ``#rrggbb`` background."""
-    try:
-        r, g, b = (int(colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4))
-    except ValueError:
-        return "#fff"
-    return "#1f2328" if 0.299 * r + 0.587 * g + 0.114 * b > 150 else "#fff"
 
 
 def paint(colour: str) -> str:
@@ -60,31 +35,6 @@ def paint(colour: str) -> str:
 def esc(value: Any) -> str:
     """HTML-escape any value (quotes too)."""
     return html.escape(str(value), quote=True)
-
-
-def field_label(name: str) -> str:
-    """A field name as a reader says it: ``calcium_mmol_l`` -> ``Calcium (mmol/L)``."""
-    unit = ""
-    for suffix, text in _UNITS.items():
-        if name.endswith("_" + suffix):
-            name, unit = name[: -len(suffix) - 1], f" ({text})"
-            break
-    words = [_ACRONYMS.get(w, w) for w in name.split("_")]
-    first = words[0] if words[0] in _ACRONYMS.values() else words[0].capitalize()
-    return " ".join([first, *words[1:]]) + unit
-
-
-def value_text(value: Any) -> str:
-    """A field value as text: ``unknown`` for None, ``yes``/``no`` for booleans, lists joined."""
-    if value is None or value == "unknown":
-        return "unknown"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, (list, tuple)):
-        return ", ".join(map(str, value)) if value else "none"
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
 
 
 def disclaimer_html(disclaimer: str = DISCLAIMER) -> str:
@@ -133,20 +83,19 @@ def alerts_html(a: "Assessment") -> str:
         items = "".join(
             f'<li data-alert="{esc(x.id)}"><b>{esc(x.name)}</b>: '
             + esc("; ".join(r.line() for r in x.reasons) or x.summary) + "</li>" for x in open_)
-        parts.append(f'<div class="bm-alert bm-alert-open"><b>Not ruled out</b> (a factor is '
-                     f'unknown):<ul>{items}</ul></div>')
+        parts.append(f'<div class="bm-alert bm-alert-open"><b>{esc(ALERT_LABELS["undetermined"].capitalize())}</b>'
+                     f' (a factor is unknown):<ul>{items}</ul></div>')
     parts.append("</div>")
     return "".join(parts)
 
 
 def _alert_html(x: "Alert") -> str:
-    colour = _ALERT_COLOURS.get(x.level, "#57606a")
+    colour = ALERT_COLOURS[x.level]
     actions = "".join(f"<li>{esc(act)}</li>" for act in x.actions)
     reasons = "".join(f"<li>{esc(r.line())}</li>" for r in x.reasons)
-    return (f'<div class="bm-alert bm-alert-{esc(x.level)}" data-alert="{esc(x.id)}" '
-            f'style="border-left-color:{colour}">'
+    return (f'<div class="bm-alert bm-alert-{esc(x.level)}" data-alert="{esc(x.id)}">'
             f'<div class="bm-alert-head"><span class="bm-badge" style="{paint(colour)}">'
-            f'{esc(x.level.upper())}</span> <b>{esc(x.name)}</b>: {esc(x.summary)}</div>'
+            f'{esc(ALERT_LABELS[x.level].upper())}</span> <b>{esc(x.name)}</b>: {esc(x.summary)}</div>'
             + (f'<div class="bm-sub">Actions</div><ul>{actions}</ul>' if actions else "")
             + (f'<div class="bm-sub">Why</div><ul>{reasons}</ul>' if reasons else "")
             + _sources_html(x.sources) + "</div>")
@@ -165,22 +114,22 @@ def status_counts(a: "Assessment") -> dict[str, int]:
 
 def summary_html(a: "Assessment") -> str:
     """One line of coloured counts: ``12 recommended · 4 consider · ...``."""
-    colours = status_colours()
-    chips = "".join(f'<span class="bm-chip" style="{paint(colours[s])}">{n} {esc(s.replace("_", " "))}'
+    chips = "".join(f'<span class="bm-chip" style="{paint(STATUS_COLOURS[s])}">{n} {esc(STATUS_LABELS[s])}'
                     "</span>" for s, n in status_counts(a).items() if n)
     return f'<div class="bm-summary">{chips}</div>'
 
 
-def card_html(r: "Recommendation", colour: str) -> str:
+def card_html(r: "Recommendation") -> str:
     """One item as a card: status badge, name, kind, urgency, reasons and sources."""
-    urgency = (f' <span class="bm-urgency bm-urgency-{esc(r.urgency)}">{esc(r.urgency)}</span>'
+    colour = STATUS_COLOURS[r.status]
+    urgency = (f' <span class="bm-urgency bm-urgency-{esc(r.urgency)}">{esc(URGENCY_LABELS[r.urgency])}</span>'
                if r.urgency != "routine" else "")
     kind = r.kind + (f" \u00b7 {r.family}" if r.family and r.family != r.id else "")
     reasons = "".join(f"<li>{esc(x.line())}</li>" for x in r.reasons)
     return (f'<div class="bm-card bm-status-{esc(r.status)}" data-item="{esc(r.id)}" '
             f'data-status="{esc(r.status)}" style="border-left-color:{colour}">'
             f'<div class="bm-card-head"><span class="bm-badge" style="{paint(colour)}">'
-            f'{esc(r.status.replace("_", " "))}</span>{urgency} <b>{esc(r.name)}</b> '
+            f'{esc(STATUS_LABELS[r.status])}</span>{urgency} <b>{esc(r.name)}</b> '
             f'<span class="bm-kind">{esc(kind)}</span></div>'
             + (f'<ul class="bm-reasons">{reasons}</ul>' if reasons else "")
             + _sources_html(r.sources) + "</div>")
@@ -192,7 +141,6 @@ def cards_html(a: "Assessment") -> str:
     ``not_indicated`` items are folded away under one summary but still present, so an item's
     card (``data-item``, ``data-status``) can always be found.
     """
-    colours = status_colours()
     groups = a.by_status()
     parts = ['<div class="bm-cards">', summary_html(a)]
     for title, is_test in (("Tests", True), ("Treatments", False)):
@@ -201,14 +149,14 @@ def cards_html(a: "Assessment") -> str:
             chosen = [r for r in groups[status] if (r.kind == "test") == is_test]
             if not chosen:
                 continue
-            body = "".join(card_html(r, colours[status]) for r in chosen)
-            heading = f"{_HEADINGS[status]} ({len(chosen)})"
+            body = "".join(card_html(r) for r in chosen)
+            heading = f"{STATUS_HEADINGS[status]} ({len(chosen)})"
             if status == "not_indicated":
                 parts.append(f'<details class="bm-group bm-group-{status}"><summary>{esc(heading)}'
                              f'</summary><div class="bm-grid">{body}</div></details>')
             else:
                 parts.append(f'<div class="bm-group bm-group-{status}"><div class="bm-group-head" '
-                             f'style="border-left:4px solid {colours[status]}">{esc(heading)}</div>'
+                             f'style="border-left:4px solid {STATUS_COLOURS[status]}">{esc(heading)}</div>'
                              f'<div class="bm-grid">{body}</div></div>')
     parts.append(disclaimer_html(a.disclaimer))
     parts.append("</div>")
@@ -252,81 +200,9 @@ def yaml_html(case: Case, filename: str = "case.yaml") -> str:
 # --------------------------------------------------------------------------- compare
 
 
-@dataclass(frozen=True)
-class Comparison:
-    """How two cases differ, and how their assessments differ.
-
-    Attributes
-    ----------
-    a, b : Assessment
-    fields : dict of str to (value_a, value_b)
-        The case fields whose values differ (None is unknown; lists compare as sets), in field
-        order.
-    statuses : dict of str to (status_a, status_b)
-        The families, options and tests whose status differs.
-    alerts : dict of str to (state_a, state_b)
-        The alerts whose level differs (``not_raised`` when absent, ``undetermined`` when not
-        ruled out).
-    """
-
-    a: "Assessment"
-    b: "Assessment"
-    fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)
-    statuses: dict[str, tuple[str, str]] = field(default_factory=dict)
-    alerts: dict[str, tuple[str, str]] = field(default_factory=dict)
-
-    @property
-    def same(self) -> bool:
-        return not (self.fields or self.statuses or self.alerts)
-
-    def to_text(self) -> str:
-        """The differences as plain text (one line each)."""
-        lines = ["Fields that differ (A -> B):"]
-        lines += [f"  {k}: {value_text(x)} -> {value_text(y)}" for k, (x, y) in self.fields.items()] or ["  none"]
-        lines += ["Statuses that differ (A -> B):"]
-        lines += [f"  {k}: {x} -> {y}" for k, (x, y) in self.statuses.items()] or ["  none"]
-        lines += ["Alerts that differ (A -> B):"]
-        lines += [f"  {k}: {x} -> {y}" for k, (x, y) in self.alerts.items()] or ["  none"]
-        return "\n".join(lines)
-
-
-def _norm(value: Any) -> Any:
-    """Lists compare as sets: ``[spine, ribs]`` is the same extent as ``[ribs, spine]``."""
-    return frozenset(value) if isinstance(value, list) else value
-
-
-def _alert_state(x: "Alert | None") -> str:
-    if x is None:
-        return "not_raised"
-    return x.level if x.raised else "undetermined"
-
-
-def _as_assessment(x: "Case | Assessment | Mapping[str, Any]", kb: "KnowledgeBase | None") -> "Assessment":
-    from ..assessment import Assessment
-    from ..pipeline import assess
-
-    return x if isinstance(x, Assessment) else assess(x, kb=kb)
-
-
-def compare(a: "Case | Assessment | Mapping[str, Any]", b: "Case | Assessment | Mapping[str, Any]",
-            kb: "KnowledgeBase | None" = None) -> Comparison:
-    """Compare two cases (or their assessments): differing fields, statuses and alerts."""
-    ax, bx = _as_assessment(a, kb), _as_assessment(b, kb)
-    ra, rb = ax.case.engine_record(), bx.case.engine_record()
-    fields = {k: (ra.get(k), rb.get(k)) for k in FIELDS if _norm(ra.get(k)) != _norm(rb.get(k))}
-    sb = {r.id: r.status for r in bx.recommendations}
-    statuses = {r.id: (r.status, sb[r.id]) for r in ax.recommendations
-                if r.id in sb and r.status != sb[r.id]}
-    ids = list(dict.fromkeys([x.id for x in ax.alerts] + [x.id for x in bx.alerts]))
-    alerts = {i: (_alert_state(ax.alert(i)), _alert_state(bx.alert(i))) for i in ids
-              if _alert_state(ax.alert(i)) != _alert_state(bx.alert(i))}
-    return Comparison(ax, bx, fields, statuses, alerts)
-
-
 def compare_html(cmp: Comparison, label_a: str = "A", label_b: str = "B") -> str:
     """Two cases side by side: every field known in either (differences highlighted), then the
     items and alerts whose status differs."""
-    colours = status_colours()
     ra, rb = cmp.a.case.engine_record(), cmp.b.case.engine_record()
     shown = [k for k in FIELDS if ra.get(k) is not None or rb.get(k) is not None]
     rows = "".join(
@@ -334,17 +210,20 @@ def compare_html(cmp: Comparison, label_a: str = "A", label_b: str = "B") -> str
         f"<th>{esc(field_label(k))}</th><td>{esc(value_text(ra.get(k)))}</td>"
         f"<td>{esc(value_text(rb.get(k)))}</td></tr>" for k in shown)
     names = {r.id: r.name for r in cmp.a.recommendations}
+    alert_names = {x.id: x.name for x in (*cmp.b.alerts, *cmp.a.alerts)}
 
     def badge(status: str) -> str:
-        colour = colours.get(status, _ALERT_COLOURS.get(status, "#57606a"))
-        return f'<span class="bm-badge" style="{paint(colour)}">{esc(status.replace("_", " "))}</span>'
+        return f'<span class="bm-badge" style="{paint(STATUS_COLOURS[status])}">{esc(STATUS_LABELS[status])}</span>'
+
+    def alert_badge(state: str) -> str:
+        return f'<span class="bm-badge" style="{paint(ALERT_COLOURS[state])}">{esc(ALERT_LABELS[state])}</span>'
 
     status_rows = "".join(
         f'<tr class="bm-diff" data-item="{esc(i)}"><th>{esc(names.get(i, i))}</th>'
         f"<td>{badge(x)}</td><td>{badge(y)}</td></tr>" for i, (x, y) in cmp.statuses.items())
     alert_rows = "".join(
-        f'<tr class="bm-diff" data-alert="{esc(i)}"><th>{esc(i.replace("_", " "))}</th>'
-        f"<td>{esc(x.replace('_', ' '))}</td><td>{esc(y.replace('_', ' '))}</td></tr>"
+        f'<tr class="bm-diff" data-alert="{esc(i)}"><th>{esc(alert_names.get(i, i))}</th>'
+        f"<td>{alert_badge(x)}</td><td>{alert_badge(y)}</td></tr>"
         for i, (x, y) in cmp.alerts.items())
     head = f"<tr><th></th><th>{esc(label_a)}</th><th>{esc(label_b)}</th></tr>"
     n_same = len(cmp.a.recommendations) - len(cmp.statuses)
@@ -363,6 +242,17 @@ def compare_html(cmp: Comparison, label_a: str = "A", label_b: str = "B") -> str
 
 # --------------------------------------------------------------------------- style
 
+def _palette_css() -> str:
+    """CSS rules that colour alerts and urgency badges as :mod:`bonemets.views` says."""
+    alerts = (("critical", "critical"), ("warning", "warning"), ("info", "info"), ("open", "undetermined"),
+              ("none", "not_raised"))
+    rules = [f".bm-alert-{cls} {{ border-left-color: {ALERT_COLOURS[state]}; "
+             f"background: {rgba(ALERT_COLOURS[state], 0.12)}; }}" for cls, state in alerts]
+    rules += [f".bm-urgency-{u} {{ background: {URGENCY_COLOURS[u]}; color: {ink(URGENCY_COLOURS[u])}; }}"
+              for u in ("soon", "emergency")]
+    return "\n".join(rules) + "\n"
+
+
 #: The stylesheet of the explorer's HTML (scoped by the ``bm-`` class prefix).
 CSS = """
 <style>
@@ -379,22 +269,20 @@ CSS = """
 .bm-alerts { margin-bottom: 6px; }
 .bm-alert { border-left: 5px solid #57606a; background: #f6f8fa; border-radius: 4px; padding: 6px 10px; margin: 4px 0; }
 .bm-alert ul { margin: 2px 0 2px 18px; padding: 0; }
-.bm-alert-critical { background: #ffebe9; }
-.bm-alert-warning { background: #fff8c5; }
-.bm-alert-none { border-left-color: #1a7f37; background: #dafbe1; }
-.bm-alert-open { border-left-color: #8c959f; }
 .bm-sub { font-weight: 600; margin-top: 4px; }
 .bm-summary { margin: 4px 0 6px 0; }
-.bm-chip { display: inline-block; color: #fff; border-radius: 10px; padding: 1px 8px; margin: 0 4px 2px 0; font-size: 12px; }
+.bm-chip { display: inline-block; color: #fff; border-radius: 10px; padding: 1px 8px; margin: 0 4px 2px 0;
+           font-size: 12px; }
 .bm-section { margin: 10px 0 4px 0; font-size: 15px; border-bottom: 1px solid #d0d7de; }
 .bm-group { margin: 4px 0 8px 0; }
 .bm-group-head { font-weight: 600; margin: 2px 0; padding-left: 6px; }
 .bm-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 6px; }
-.bm-card { border: 1px solid #d0d7de; border-left: 5px solid #8c959f; border-radius: 6px; padding: 6px 8px; background: #fff; }
+.bm-card { border: 1px solid #d0d7de; border-left: 5px solid #8c959f; border-radius: 6px; padding: 6px 8px;
+           background: #fff; }
 .bm-card-head { margin-bottom: 2px; }
-.bm-badge { display: inline-block; color: #fff; border-radius: 4px; padding: 0 6px; font-size: 11px; text-transform: uppercase; letter-spacing: .02em; }
-.bm-urgency { display: inline-block; border-radius: 4px; padding: 0 6px; font-size: 11px; text-transform: uppercase; border: 1px solid #cf222e; color: #cf222e; }
-.bm-urgency-soon { border-color: #bf8700; color: #9a6700; }
+.bm-badge { display: inline-block; color: #fff; border-radius: 4px; padding: 0 6px; font-size: 11px;
+            text-transform: uppercase; letter-spacing: .02em; }
+.bm-urgency { display: inline-block; border-radius: 4px; padding: 0 6px; font-size: 11px; text-transform: uppercase; }
 .bm-kind { color: #57606a; font-size: 11px; }
 .bm-reasons { margin: 2px 0 2px 16px; padding: 0; }
 .bm-sources summary { cursor: pointer; color: #0969da; font-size: 12px; }
@@ -415,5 +303,4 @@ CSS = """
 .bm-controls .widget-toggle-buttons { display: flex; align-items: center; margin: 2px 0; }
 .bm-controls .widget-toggle-buttons > .widget-label { text-align: right; margin-right: 8px; flex-shrink: 0; }
 .bm-controls .widget-toggle-buttons .widget-toggle-button { font-size: 11px; padding: 0 4px; }
-</style>
-"""
+""" + _palette_css() + "</style>\n"

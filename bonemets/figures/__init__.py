@@ -1,11 +1,13 @@
 """Figures of an assessment and of a cohort: thin functions that return plotly figures.
 
-Every function takes data (a case, an assessment, cases or a cohort) and options, and returns a
-:class:`plotly.graph_objects.Figure`; nothing is drawn or saved as a side effect, and no rule is
-evaluated here (statuses and reasons come from :func:`bonemets.assess` and
-:func:`bonemets.assess_cohort`). Every figure's subtitle says it is an educational tool, not a
-medical device. Colours per status are :data:`STATUS_COLOURS` (colour-blind safe, in the order
-of :data:`bonemets.STATUSES`).
+Every function takes what was already assessed (an :class:`~bonemets.Assessment` from
+:func:`bonemets.assess`, or the frame :func:`bonemets.assess_cohort` returns) and options, and
+returns a :class:`plotly.graph_objects.Figure`; nothing is drawn or saved as a side effect, and
+no rule is evaluated here. The skeleton map draws case fields only, so it also takes a case;
+:func:`kaplan_meier` draws follow-up columns of a cohort. Every figure's subtitle says it is an
+educational tool, not a medical device. Words, colours and marks per status come from
+:mod:`bonemets.views` (:data:`STATUS_COLOURS` is colour-blind safe, in the order of
+:data:`bonemets.STATUSES`).
 
 >>> import bonemets
 >>> from bonemets.figures import skeleton_map
@@ -16,15 +18,17 @@ of :data:`bonemets.STATUSES`).
 
 from __future__ import annotations
 
-from ._common import NOTE, STATUS_COLOURS, STATUS_MARKS, status_legend
+from ..views import STATUS_COLOURS, STATUS_MARKS
+from ._common import NOTE, status_legend
 from .cohort import SUBTYPES, breast_subtype, cohort_summary, status_counts
 from .matrix import applicability_matrix
 from .sankey import decision_sankey
 from .skeleton import BONE_SITES, SITE_COLOURS, skeleton_map
+from .survival import kaplan_meier
 from .timeline import NO_SCHEDULE, dose_weeks, schedule_timeline
 
 __all__ = [
     "BONE_SITES", "NO_SCHEDULE", "NOTE", "SITE_COLOURS", "STATUS_COLOURS", "STATUS_MARKS", "SUBTYPES",
     "applicability_matrix", "breast_subtype", "cohort_summary", "decision_sankey", "dose_weeks",
-    "schedule_timeline", "skeleton_map", "status_counts", "status_legend",
+    "kaplan_meier", "schedule_timeline", "skeleton_map", "status_counts", "status_legend",
 ]

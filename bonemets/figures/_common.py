@@ -1,4 +1,4 @@
-"""What every figure shares: status colours, the disclaimer note, text helpers."""
+"""What every figure shares: the disclaimer note, the layout template, text helpers, the status legend."""
 
 from __future__ import annotations
 
@@ -10,23 +10,8 @@ import plotly.io as pio
 
 from ..assessment import Assessment, Citation
 from ..case import Case
-from ..pipeline import assess
+from ..views import STATUS_COLOURS, STATUS_LABELS, STATUS_MARKS
 from ..vocabulary import STATUSES
-
-#: One colour per status, in the order of :data:`bonemets.STATUSES` (Okabe–Ito palette,
-#: distinguishable with the common colour-vision deficiencies).
-STATUS_COLOURS: dict[str, str] = {
-    "recommended": "#009E73",    # bluish green
-    "consider": "#56B4E9",       # sky blue
-    "undetermined": "#F0E442",   # yellow: hangs on an unknown factor
-    "not_indicated": "#BBBBBB",  # grey
-    "avoid": "#D55E00",          # vermillion
-}
-
-#: A short mark per status, for cells too small for words (colour is never the only cue).
-STATUS_MARKS: dict[str, str] = {
-    "recommended": "+", "consider": "~", "undetermined": "?", "not_indicated": "·", "avoid": "×",
-}
 
 #: Carried by the title of every figure.
 NOTE = "Educational tool, not a medical device"
@@ -40,18 +25,14 @@ TEMPLATE = go.layout.Template(layout=go.Layout(
     title=_WHITE.title))
 
 
-def titled(fig: go.Figure, title: str, **layout: Any) -> go.Figure:
-    """Give a figure its title, the disclaimer note as subtitle, and the common layout."""
+def titled(fig: go.Figure, title: str, caveat: str | None = None, **layout: Any) -> go.Figure:
+    """Give a figure its title, the disclaimer note as subtitle (with ``caveat`` after it, by
+    default "check every output against its cited sources."), and the common layout."""
+    caveat = caveat or "check every output against its cited sources."
     fig.update_layout(
-        title=dict(text=esc(title), subtitle=dict(text=f"{NOTE}: check every output against its cited sources."),
-                   x=0.01, xanchor="left"),
+        title=dict(text=esc(title), subtitle=dict(text=f"{NOTE}: {esc(caveat)}"), x=0.01, xanchor="left"),
         template=TEMPLATE, hoverlabel=dict(align="left"), **{"font": dict(size=12), **layout})
     return fig
-
-
-def as_assessment(obj: Case | Assessment | Mapping[str, Any]) -> Assessment:
-    """An assessment of a case, a dict of fields, or the assessment itself."""
-    return obj if isinstance(obj, Assessment) else assess(obj)
 
 
 def as_case(obj: Case | Assessment | Mapping[str, Any]) -> Case:
@@ -95,8 +76,9 @@ def status_legend() -> go.Figure:
     fig = go.Figure()
     for i, status in enumerate(STATUSES):
         fig.add_trace(go.Scatter(
-            x=[0], y=[i], mode="markers+text", name=status, text=[f"{STATUS_MARKS[status]}  {status}"],
-            textposition="middle right", hovertext=[status], hoverinfo="text",
+            x=[0], y=[i], mode="markers+text", name=STATUS_LABELS[status],
+            text=[f"{STATUS_MARKS[status]}  {STATUS_LABELS[status]}"], textposition="middle right",
+            hovertext=[STATUS_LABELS[status]], hoverinfo="text", meta={"status": status},
             marker=dict(symbol="square", size=22, color=STATUS_COLOURS[status],
                         line=dict(color="#444", width=1))))
     titled(fig, "Statuses", height=320, width=560, showlegend=False, margin=dict(l=20, r=20, t=80, b=20))

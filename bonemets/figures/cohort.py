@@ -9,9 +9,10 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ..pipeline import STATUS_DTYPE
+from .. import STATUS_DTYPE
+from ..views import STATUS_COLOURS, STATUS_LABELS
 from ..vocabulary import STATUSES
-from ._common import STATUS_COLOURS, esc, titled
+from ._common import esc, titled
 
 #: The subtypes :func:`breast_subtype` gives, in order.
 SUBTYPES: tuple[str, ...] = ("HR+/HER2-", "HER2+", "triple negative", "unknown")
@@ -157,8 +158,8 @@ def cohort_summary(result: pd.DataFrame, cohort: pd.DataFrame, items: str | Sequ
     counts = _counts(result, groups, items)
     labels = groups[1]
     if len(by) == 2:
-        x: list | list[list] = [[str(v) for v in labels.get_level_values(0)], [str(v) for v in labels.get_level_values(1)]]
-        names = [f"{a} \u00b7 {b}" for a, b in zip(*x)]
+        x: list[str] | list[list[str]] = [[str(v) for v in labels.get_level_values(level)] for level in (0, 1)]
+        names = [f"{a} \u00b7 {b}" for a, b in zip(*x, strict=True)]
     else:
         names = [" \u00b7 ".join(map(str, v)) if isinstance(v, tuple) else str(v) for v in labels]
         x = names
@@ -171,10 +172,10 @@ def cohort_summary(result: pd.DataFrame, cohort: pd.DataFrame, items: str | Sequ
             y = table[status].to_numpy()
             share = np.divide(y, totals, out=np.zeros(len(y)), where=totals > 0)
             fig.add_trace(go.Bar(
-                x=x, y=y, name=status, marker_color=STATUS_COLOURS[status], legendgroup=status,
+                x=x, y=y, name=STATUS_LABELS[status], marker_color=STATUS_COLOURS[status], legendgroup=status,
                 showlegend=row == 1, meta={"item": item, "status": status},
                 customdata=np.column_stack([names, share * 100]),
-                hovertemplate=f"{esc(item)}<br>%{{customdata[0]}}<br>{status}: %{{y:,}} "
+                hovertemplate=f"{esc(item)}<br>%{{customdata[0]}}<br>{STATUS_LABELS[status]}: %{{y:,}} "
                               "(%{customdata[1]:.1f}%)<extra></extra>"), row=row, col=1)
         fig.update_yaxes(title_text="cases", row=row, col=1)
     n = len(result)

@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Callable
 
 import plotly.graph_objects as go
 
 from ..assessment import Assessment, Fact, Reason
-from ..case import Case
 from ..knowledge import knowledge
-from ._common import STATUS_COLOURS, as_assessment, esc, titled, wrap
+from ..views import STATUS_COLOURS, STATUS_LABELS, URGENCY_LABELS, rgba
+from ._common import esc, titled, wrap
 
 _FACTOR_COLOUR = "#7f7f7f"
 _RULE_COLOUR = "#4d4d4d"
 _KNOWN_LINK = "rgba(90, 90, 90, 0.38)"
 _UNKNOWN_LINK = "rgba(90, 90, 90, 0.12)"
 _EVERY_CASE = "(applies to every case)"
-
-
-def _rgba(hex_colour: str, alpha: float) -> str:
-    h = hex_colour.lstrip("#")
-    return f"rgba({int(h[0:2], 16)}, {int(h[2:4], 16)}, {int(h[4:6], 16)}, {alpha})"
 
 
 def factor_label(fact: Fact) -> str:
@@ -35,8 +30,7 @@ def factor_label(fact: Fact) -> str:
     return f"{fact.field}: {value}"
 
 
-def decision_sankey(assessment: Assessment | Case | Mapping[str, Any], include_not_indicated: bool = False,
-                    families: bool = False) -> go.Figure:
+def decision_sankey(a: Assessment, include_not_indicated: bool = False, families: bool = False) -> go.Figure:
     """Case factors → the rules that applied (or hang on an unknown) → items, by status.
 
     Built from each recommendation's reasons (``Reason.rule``, ``Reason.outcome``,
@@ -44,7 +38,8 @@ def decision_sankey(assessment: Assessment | Case | Mapping[str, Any], include_n
 
     Parameters
     ----------
-    assessment : Assessment, Case or dict of case fields
+    a : Assessment
+        From :func:`bonemets.assess`.
     include_not_indicated : bool
         Also show items whose status is ``not_indicated`` (left out by default).
     families : bool
@@ -57,7 +52,6 @@ def decision_sankey(assessment: Assessment | Case | Mapping[str, Any], include_n
         ``item:<id>``; item nodes are coloured by status. Links from unknown factors and from
         rules that hang on an unknown are lighter and labelled ``unknown``.
     """
-    a = as_assessment(assessment)
     kb = a.knowledge or knowledge()
     titles = {r.rule.id: r.rule.title for r in kb.rules}
     nodes: dict[str, dict[str, Any]] = {}
@@ -81,17 +75,19 @@ def decision_sankey(assessment: Assessment | Case | Mapping[str, Any], include_n
     for rec in shown:
         colour = STATUS_COLOURS[rec.status]
         name = rec.name if len(rec.name) <= 42 else rec.name[:41].rstrip() + "\u2026"
-        item = node(f"item:{rec.id}", f"{name} \u2014 {rec.status}", colour,
-                    f"<b>{esc(rec.name)}</b> ({esc(rec.id)})<br>status: <b>{rec.status}</b>, urgency: {rec.urgency}")
+        status = STATUS_LABELS[rec.status]
+        item = node(f"item:{rec.id}", f"{name} \u2014 {status}", colour,
+                    f"<b>{esc(rec.name)}</b> ({esc(rec.id)})<br>status: <b>{status}</b>, "
+                    f"urgency: {URGENCY_LABELS[rec.urgency]}")
         for reason in rec.reasons:
             if reason.outcome == "options":
                 for opt in kb.options_of(rec.id):
                     if f"item:{opt}" in nodes and a.status(opt) == rec.status:
-                        link(f"item:{opt}", item, False, _rgba(colour, 0.45))
+                        link(f"item:{opt}", item, False, rgba(colour, 0.45))
                 continue
             rule = _rule_node(node, reason, titles, rec.status)
             unknown = reason.outcome == "unknown"
-            link(rule, item, unknown, _rgba(colour, 0.18 if unknown else 0.5))
+            link(rule, item, unknown, rgba(colour, 0.18 if unknown else 0.5))
             facts = reason.facts or ()
             if not facts:
                 link(node("factor:" + _EVERY_CASE, _EVERY_CASE, _FACTOR_COLOUR,
@@ -122,11 +118,13 @@ def decision_sankey(assessment: Assessment | Case | Mapping[str, Any], include_n
     return fig
 
 
-def _rule_node(node: Any, reason: Reason, titles: dict[str, str], status: str) -> str:
+def _rule_node(node: Callable[[str, str, str, str], str], reason: Reason, titles: dict[str, str],
+               status: str) -> str:
     if reason.rule is None:
-        return node(f"rule:default:{status}", f"no rule holds: default {status}", _RULE_COLOUR,
+        return node(f"rule:default:{status}", f"no rule holds: default {STATUS_LABELS[status]}", _RULE_COLOUR,
                     wrap(reason.text, 70))
     unknown = " (unknown)" if reason.outcome == "unknown" else ""
     hover = (f"<b>{esc(titles.get(reason.rule, reason.rule))}</b> ({esc(reason.rule)})<br>"
-             f"gives: {reason.gives}; outcome: {reason.outcome}<br>{wrap(reason.text, 70)}")
+             f"gives: {STATUS_LABELS.get(reason.gives or '', reason.gives)}; outcome: {reason.outcome}<br>"
+             f"{wrap(reason.text, 70)}")
     return node(f"rule:{reason.rule}", reason.rule + unknown, _RULE_COLOUR, hover)

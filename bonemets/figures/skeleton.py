@@ -109,7 +109,7 @@ def skeleton_map(case: Case | Assessment | Mapping[str, Any]) -> go.Figure:
                         line=dict(color="#333", width=1))))
     left = [SITE_POSITIONS[s][2] == "middle left" for s in BONE_SITES]
     fig.add_trace(go.Scatter(  # site names, clear of the irradiated rings
-        x=[SITE_POSITIONS[s][0] + (-0.32 if lf else 0.32) for s, lf in zip(BONE_SITES, left)],
+        x=[SITE_POSITIONS[s][0] + (-0.32 if lf else 0.32) for s, lf in zip(BONE_SITES, left, strict=True)],
         y=[SITE_POSITIONS[s][1] for s in BONE_SITES], mode="text", text=[SITE_POSITIONS[s][3] for s in BONE_SITES],
         textposition=["middle left" if lf else "middle right" for lf in left], hoverinfo="skip",
         showlegend=False, meta={"state": "labels"}, textfont=dict(color="#333")))

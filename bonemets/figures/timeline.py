@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from typing import Any, Callable
 
 import plotly.graph_objects as go
 
 from ..assessment import Assessment
-from ..case import Case
 from ..knowledge import KnowledgeBase, Option, Schedule, knowledge
-from ._common import STATUS_COLOURS, as_assessment, cited, esc, titled, wrap
+from ..views import STATUS_COLOURS, STATUS_LABELS
+from ._common import cited, esc, titled, wrap
 
 NO_SCHEDULE = "no schedule in the sources"
 _BENEFIT_COLOUR = "rgba(0, 158, 115, 0.28)"
@@ -62,7 +62,7 @@ def _interval(s: Schedule) -> str:
 
 def _schedule_hover(opt: Option, kb: KnowledgeBase, status: str) -> str:
     s = opt.schedule
-    lines = [f"<b>{esc(opt.name)}</b> ({status})", esc(_interval(s))]
+    lines = [f"<b>{esc(opt.name)}</b> ({STATUS_LABELS[status]})", esc(_interval(s))]
     if s.duration_minutes:
         lines.append(f"{_GIVEN.get(opt.route or '', 'given')} time: about {s.duration_minutes:g} minutes")
     if s.de_escalate_to_weeks and s.de_escalate_after_weeks:
@@ -82,7 +82,7 @@ def _doses(fig: go.Figure, row: int, option: str, status: str, hover: str, s: Sc
              + (" (longer interval)" if x in later else "") + f"<br>{hover}" for i, x in enumerate(xs)]
     fig.add_trace(go.Scatter(
         x=xs, y=[row] * len(xs), mode="markers", text=texts, hoverinfo="text",
-        name=f"{'single treatment' if single else 'dose'} ({status})",
+        name=f"{'single treatment' if single else 'dose'} ({STATUS_LABELS[status]})",
         marker=dict(symbol="diamond" if single else "circle", size=11 if single else 9,
                     color=STATUS_COLOURS[status], line=dict(color="#333", width=1)),
         meta={"option": option, "part": "doses", "usual": usual, "de_escalated": later},
@@ -96,12 +96,13 @@ def _doses(fig: go.Figure, row: int, option: str, status: str, hover: str, s: Sc
             meta={"option": option, "part": "de-escalation"}, **legend("de-escalation")))
 
 
-def schedule_timeline(assessment: Assessment | Case | Mapping[str, Any], weeks: int = 52) -> go.Figure:
+def schedule_timeline(a: Assessment, weeks: int = 52) -> go.Figure:
     """Dosing and time to benefit of the options that are recommended or to consider.
 
     Parameters
     ----------
-    assessment : Assessment, Case or dict of case fields
+    a : Assessment
+        From :func:`bonemets.assess`.
     weeks : int
         Length of the time axis, in weeks from the start of treatment.
 
@@ -114,7 +115,6 @@ def schedule_timeline(assessment: Assessment | Case | Mapping[str, Any], weeks: 
         ``time_to_benefit.min_weeks`` to ``max_weeks``), ``de-escalation`` (a dashed mark where
         the interval lengthens) or ``none`` (text: "no schedule in the sources").
     """
-    a = as_assessment(assessment)
     kb = a.knowledge or knowledge()
     recs = [r for s in _SHOWN for r in a.recommendations if r.kind == "option" and r.status == s]
     fig = go.Figure()
@@ -138,7 +138,8 @@ def schedule_timeline(assessment: Assessment | Case | Mapping[str, Any], weeks: 
             xs = list(range(0, weeks + 1))
             fig.add_trace(go.Scatter(
                 x=xs, y=[row] * len(xs), mode="lines", line=dict(color=colour, width=9), opacity=0.75,
-                name=f"daily ({rec.status})", text=[f"week {x}<br>{hover}" for x in xs], hoverinfo="text",
+                name=f"daily ({STATUS_LABELS[rec.status]})", text=[f"week {x}<br>{hover}" for x in xs],
+                hoverinfo="text",
                 meta={"option": rec.id, "part": "daily"}, **legend(f"daily:{rec.status}")))
         else:
             _doses(fig, row, rec.id, rec.status, _schedule_hover(opt, kb, rec.status), s, weeks, legend)
@@ -152,7 +153,7 @@ def schedule_timeline(assessment: Assessment | Case | Mapping[str, Any], weeks: 
                 mode="lines", hoveron="fills", text=hover, hoverinfo="text", name="time to benefit",
                 meta={"option": rec.id, "part": "benefit", "min_weeks": ttb.min_weeks, "max_weeks": ttb.max_weeks},
                 **legend("benefit")))
-    labels = [f"{r.name} ({r.status})" for r in recs]
+    labels = [f"{r.name} ({STATUS_LABELS[r.status]})" for r in recs]
     titled(fig, f"Schedules and time to benefit over {weeks} weeks", height=max(300, 190 + 42 * len(recs)),
            width=1050,
            legend=dict(orientation="h", yref="container", yanchor="bottom", y=0.01, x=0, xanchor="left"),
