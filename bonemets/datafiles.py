@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError, model_
 from .exceptions import DataTableError
 from .paths import data_dir
 
-__all__ = ["StrictModel", "data_dir", "load_model", "problem"]
+__all__ = ["StrictModel", "data_dir", "load_model", "problem", "read_yaml", "validate"]
 
 
 class StrictModel(BaseModel):
@@ -35,8 +35,24 @@ class StrictModel(BaseModel):
         return data
 
 
-def load_model(path: Path, schema: Any) -> Any:
-    """Read one YAML file and validate it as ``schema`` (a model class or a type).
+def read_yaml(path: Path) -> Any:
+    """The content of one YAML file.
+
+    Raises
+    ------
+    DataTableError
+        If the file cannot be read or is not valid YAML, naming the file.
+    """
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise DataTableError(f"{path}: cannot read: {err.strerror}") from None
+    except yaml.YAMLError as err:
+        raise DataTableError(f"{path}: not valid YAML: {str(err).splitlines()[0]}") from None
+
+
+def validate(path: Path, raw: Any, schema: Any) -> Any:
+    """Validate the content of ``path`` as ``schema`` (a model class or a type).
 
     Raises
     ------
@@ -44,15 +60,14 @@ def load_model(path: Path, schema: Any) -> Any:
         Naming the file, the entry (a dotted path into the file) and what is allowed.
     """
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as err:
-        raise DataTableError(f"{path}: cannot read: {err.strerror}") from None
-    except yaml.YAMLError as err:
-        raise DataTableError(f"{path}: not valid YAML: {str(err).splitlines()[0]}") from None
-    try:
         return TypeAdapter(schema).validate_python(raw)
     except ValidationError as err:
         raise DataTableError(f"{path}: {problem(err)}") from None
+
+
+def load_model(path: Path, schema: Any) -> Any:
+    """Read one YAML file and validate it as ``schema`` (see :func:`validate`)."""
+    return validate(path, read_yaml(path), schema)
 
 
 def problem(err: ValidationError) -> str:
@@ -60,10 +75,14 @@ def problem(err: ValidationError) -> str:
     e = err.errors()[0]
     loc = ".".join(str(p) for p in e["loc"])
     where = f"entry '{loc}': " if loc else ""
+    given = e.get("input")
     if e["type"] == "literal_error":
-        return f"{where}{e['input']!r} is not allowed; allowed: {e['ctx']['expected']}"
+        return f"{where}{given!r} is not allowed; allowed: {e['ctx']['expected']}"
     if e["type"] == "missing":
         return f"{where}is required"
     if e["type"] == "string_pattern_mismatch":
-        return f"{where}{e['input']!r} is not allowed; ids are lowercase snake_case"
-    return f"{where}{e['msg'].removeprefix('Value error, ')} (got {e.get('input')!r})"
+        return f"{where}{given!r} is not allowed; ids are lowercase snake_case"
+    if e["type"] == "string_type" and isinstance(given, (int, float)):
+        return f"{where}must be text, got the number {given!r}; write it in quotes"
+    message = f"{where}{e['msg'].removeprefix('Value error, ')}"
+    return message if isinstance(given, (dict, list)) else f"{message} (got {given!r})"

@@ -8,8 +8,9 @@ cores of :mod:`bonemets.scores`, rounded half up as labs report them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Protocol
+from typing import Protocol
 
 import numpy as np
 

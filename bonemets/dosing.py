@@ -9,7 +9,8 @@ and the three note texts; the dose itself comes from the scalar function of
 
 from __future__ import annotations
 
-from typing import Any, Callable, Protocol
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from . import scores
 from .exceptions import DataTableError, ScoreInputError

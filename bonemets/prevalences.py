@@ -8,7 +8,7 @@ import: a malformed one fails naming the file, the entry and what is allowed.
 
 from __future__ import annotations
 
-from typing import Annotated, Generic, Optional, TypeVar
+from typing import Annotated, Generic, TypeVar
 
 from pydantic import Field, StrictStr, model_validator
 
@@ -34,11 +34,11 @@ class Parameter(StrictModel, Generic[V]):
 
     value: V
     illustrative: bool
-    sources: list[PrevalenceCitation] = []
-    note: Optional[Text] = None
+    sources: list[PrevalenceCitation] = Field(default_factory=list)
+    note: Text | None = None
 
     @model_validator(mode="after")
-    def _has_basis(self) -> "Parameter[V]":
+    def _has_basis(self) -> Parameter[V]:
         if not self.illustrative and not self.sources:
             raise ValueError("a parameter is marked 'illustrative: true' or cites at least one source")
         return self
@@ -128,23 +128,23 @@ class Prevalences(StrictModel):
     could_become_pregnant: Parameter[Prob]
 
     @model_validator(mode="after")
-    def _keys(self) -> "Prevalences":
+    def _keys(self) -> Prevalences:
         for name, (field, every) in _BY_FIELD_VALUE.items():
             keys = list(getattr(self, name).value)
             allowed = FIELDS[field].allowed
             if any(k not in allowed for k in keys) or (every and set(keys) != set(allowed)):
                 need = "every one of" if every else "values among"
-                raise ValueError(f"{name}.value: keys must be {need} the allowed values of case field "
+                raise ValueError(f"entry '{name}.value': keys must be {need} the allowed values of case field "
                                  f"'{field}': {', '.join(allowed)}; got {', '.join(keys)}")
         for name, expected in _NAMED_KEYS.items():
             value = getattr(self, name).value
             if tuple(value) != expected:
-                raise ValueError(f"{name}.value: keys must be {', '.join(expected)}, in that order; "
+                raise ValueError(f"entry '{name}.value': keys must be {', '.join(expected)}, in that order; "
                                  f"got {', '.join(value)}")
             inner = _INNER_KEYS.get(name)
             for key, sub in value.items() if inner else ():
                 if tuple(sub) != inner:
-                    raise ValueError(f"{name}.value.{key}: keys must be {', '.join(inner or ())}; "
+                    raise ValueError(f"entry '{name}.value.{key}': keys must be {', '.join(inner or ())}; "
                                      f"got {', '.join(sub)}")
         self._check_lists("bone_sites", [c.sites for c in self.bone_sites.value], "bone_sites")
         self._check_lists("endocrine_by_group", [c.drugs for g in self.endocrine_by_group.value.values()
@@ -157,7 +157,7 @@ class Prevalences(StrictModel):
         for items in lists:
             wrong = [i for i in items if i not in allowed]
             if wrong or len(set(items)) != len(items):
-                raise ValueError(f"{name}.value: {items} must list distinct allowed values of case field "
+                raise ValueError(f"entry '{name}.value': {items} must list distinct allowed values of case field "
                                  f"'{field}': {', '.join(allowed)}")
 
 

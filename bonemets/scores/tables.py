@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import string
 from pathlib import Path
-from typing import Annotated, Any, Literal, Optional, Union, get_args
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import Field, StrictStr, model_validator
 
-from ..datafiles import StrictModel, data_dir, load_model
+from ..datafiles import StrictModel, data_dir, read_yaml, validate
 from ..exceptions import DataTableError
 
 Ident = Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9_]*$")]
@@ -63,14 +63,14 @@ class Item(StrictModel):
         Other spellings accepted for a category.
     """
 
-    field: Optional[Ident] = None
-    points: Optional[dict[StrictStr, Annotated[int, Field(ge=0)]]] = None
-    at_least: Optional[list[Step]] = None
-    aliases: dict[StrictStr, StrictStr] = {}
+    field: Ident | None = None
+    points: dict[StrictStr, Annotated[int, Field(ge=0)]] | None = None
+    at_least: list[Step] | None = None
+    aliases: dict[StrictStr, StrictStr] = Field(default_factory=dict)
     sources: Cited
 
     @model_validator(mode="after")
-    def _one_kind(self) -> "Item":
+    def _one_kind(self) -> Item:
         if (self.points is None) == (self.at_least is None):
             raise ValueError("an item has exactly one of 'points' (by category) or 'at_least' (by count)")
         if self.at_least is not None:
@@ -117,7 +117,7 @@ class Band(StrictModel):
     text: Text
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Band":
+    def _ordered(self) -> Band:
         if self.min > self.max:
             raise ValueError(f"band {self.id!r}: min {self.min} is above max {self.max}")
         return self
@@ -137,29 +137,30 @@ class PointScore(StrictModel):
     id: Ident
     name: Text
     unit: Literal["points"]
-    derived: Optional[DerivedSpec] = None
+    derived: DerivedSpec | None = None
     sources: Cited
     items: Annotated[dict[Ident, Item], Field(min_length=1)]
     bands: Annotated[list[Band], Field(min_length=1)]
     band_sources: Cited
 
     @model_validator(mode="after")
-    def _bands_cover_totals(self) -> "PointScore":
+    def _bands_cover_totals(self) -> PointScore:
         ids = [b.id for b in self.bands]
         if len(ids) != len(set(ids)):
-            raise ValueError(f"band ids must be distinct; got {ids}")
+            raise ValueError(f"entry 'bands': band ids must be distinct; got {ids}")
         low = sum(i.lowest for i in self.items.values())
         high = sum(i.highest for i in self.items.values())
         edges = [(b.min, b.max) for b in self.bands]
         expected_next = low
         for b in self.bands:
             if b.min != expected_next:
-                raise ValueError(f"bands must cover every total from {low} to {high} in order, without "
+                raise ValueError(f"entry 'bands': bands must cover every total from {low} to {high} in order, without "
                                  f"gaps or overlaps; band {b.id!r} starts at {b.min}, expected "
                                  f"{expected_next} (bands: {edges})")
             expected_next = b.max + 1
         if expected_next != high + 1:
-            raise ValueError(f"bands must end at the highest total, {high}; they end at {expected_next - 1}")
+            raise ValueError(f"entry 'bands': bands must end at the highest total, {high}; they end at "
+                             f"{expected_next - 1}")
         return self
 
     def band(self, total: int) -> Band:
@@ -183,7 +184,7 @@ class DoseBand(StrictModel):
 
     id: BandId
     lowest_ml_min: int = Field(ge=0)
-    dose_mg: Optional[float] = Field(gt=0)
+    dose_mg: float | None = Field(gt=0)
     clearance_text: Text
     dose_text: Text
 
@@ -213,7 +214,7 @@ class DoseNote(StrictModel):
     dose: Text
 
     @model_validator(mode="after")
-    def _placeholders(self) -> "DoseNote":
+    def _placeholders(self) -> DoseNote:
         for name, allowed in _NOTE_FIELDS.items():
             template = getattr(self, name)
             used = {f for _, f, _, _ in string.Formatter().parse(template) if f is not None}
@@ -236,14 +237,14 @@ class DoseTable(StrictModel):
     note: DoseNote
 
     @model_validator(mode="after")
-    def _bands_descend_to_zero(self) -> "DoseTable":
+    def _bands_descend_to_zero(self) -> DoseTable:
         lowest = [b.lowest_ml_min for b in self.bands]
         if lowest != sorted(set(lowest), reverse=True) or lowest[-1] != 0:
-            raise ValueError(f"bands must be listed highest first with distinct 'lowest_ml_min', the "
+            raise ValueError(f"entry 'bands': bands must be listed highest first with distinct 'lowest_ml_min', the "
                              f"last at 0; got {lowest}")
         ids = [b.id for b in self.bands] + [self.not_recommended_band]
         if len(ids) != len(set(ids)):
-            raise ValueError(f"band ids and not_recommended_band must be distinct; got {ids}")
+            raise ValueError(f"entry 'bands': band ids and not_recommended_band must be distinct; got {ids}")
         return self
 
     def band(self, whole_ml_min: float) -> DoseBand:
@@ -283,7 +284,7 @@ class CalciumUnits(StrictModel):
     source: Ident
 
     @model_validator(mode="after")
-    def _ordered(self) -> "CalciumUnits":
+    def _ordered(self) -> CalciumUnits:
         l1, l2, l3 = self.grade_limits
         if not l1 < l2 < l3:
             raise ValueError(f"grade_limits must increase; got {list(self.grade_limits)}")
@@ -305,20 +306,24 @@ class CalciumTable(StrictModel):
     grades: dict[Grade, Text]
 
     @model_validator(mode="after")
-    def _every_grade(self) -> "CalciumTable":
+    def _every_grade(self) -> CalciumTable:
         if list(self.grades) != list(GRADES):
-            raise ValueError(f"grades must be {', '.join(GRADES)}, in that order; got {', '.join(self.grades)}")
+            raise ValueError(f"entry 'grades': grades must be {', '.join(GRADES)}, in that order; "
+                             f"got {', '.join(self.grades)}")
         for grade, template in self.grades.items():
             used = {f for _, f, _, _ in string.Formatter().parse(template) if f is not None}
             if not used <= _GRADE_FIELDS:
-                raise ValueError(f"grades.{grade}: placeholder(s) {sorted(used - _GRADE_FIELDS)} not "
+                raise ValueError(f"entry 'grades.{grade}': placeholder(s) {sorted(used - _GRADE_FIELDS)} not "
                                  f"allowed; allowed: {sorted(_GRADE_FIELDS)}")
         return self
 
 
 # --------------------------------------------------------------------------- loading
 
-ScoreTable = Annotated[Union[PointScore, DoseTable, CalciumTable], Field(discriminator="kind")]
+ScoreTable = PointScore | DoseTable | CalciumTable
+#: The kinds of table a file may hold (its ``kind`` key).
+KINDS: dict[str, type[ScoreTable]] = {"point_score": PointScore, "dose_table": DoseTable,
+                                      "calcium_grades": CalciumTable}
 
 
 def tables_dir() -> Path:
@@ -326,22 +331,27 @@ def tables_dir() -> Path:
     return data_dir() / "scores"
 
 
-def load_table(path: Path) -> PointScore | DoseTable | CalciumTable:
-    """Read and validate one table file.
+def load_table(path: Path) -> ScoreTable:
+    """Read and validate one table file; its ``kind`` key says which kind of table it is.
 
     Raises
     ------
     DataTableError
         Naming the file, the entry and what is allowed.
     """
-    table: PointScore | DoseTable | CalciumTable = load_model(path, ScoreTable)
+    raw = read_yaml(path)
+    kind = raw.get("kind") if isinstance(raw, dict) else None
+    if kind not in KINDS:
+        raise DataTableError(f"{path}: entry 'kind': {kind!r} is not allowed; allowed: "
+                             + ", ".join(repr(k) for k in KINDS))
+    table: ScoreTable = validate(path, raw, KINDS[kind])
     return table
 
 
-def load_tables(directory: Path | None = None) -> dict[str, PointScore | DoseTable | CalciumTable]:
+def load_tables(directory: Path | None = None) -> dict[str, ScoreTable]:
     """Every table of a directory (default ``data/scores``) by id."""
     directory = tables_dir() if directory is None else directory
-    out: dict[str, PointScore | DoseTable | CalciumTable] = {}
+    out: dict[str, ScoreTable] = {}
     for path in sorted(directory.glob("*.yaml")):
         table = load_table(path)
         if table.id in out:
