@@ -32,7 +32,7 @@ from .derived import DERIVED
 from .exceptions import BonemetsError, KnowledgeError
 from .explorer.labels import field_label
 from .views import ALERT_COLOURS, ALERT_LABELS, STATUS_COLOURS, STATUS_LABELS, URGENCY_LABELS, ink
-from .vocabulary import DISCLAIMER, STATUSES
+from .vocabulary import ALERT_LEVELS, DISCLAIMER, STATUSES
 
 if TYPE_CHECKING:  # pragma: no cover
     from .knowledge import KnowledgeBase, Rule, Source
@@ -145,11 +145,11 @@ def _badge(text: str, colour: str) -> str:
     return f'<span class="badge" style="background:{colour};color:{ink(colour)}">{esc(text)}</span>'
 
 
-def status_badge(status: str) -> str:
-    """A status (or alert level) as a coloured badge with its label."""
-    if status in STATUS_COLOURS:
-        return _badge(STATUS_LABELS[status], STATUS_COLOURS[status])
-    return _badge(ALERT_LABELS[status], ALERT_COLOURS[status])
+def status_badge(status: str, alert: bool = False) -> str:
+    """A status, or with ``alert`` an alert state, as a coloured badge with its label."""
+    if alert:
+        return _badge(ALERT_LABELS[status], ALERT_COLOURS[status])
+    return _badge(STATUS_LABELS[status], STATUS_COLOURS[status])
 
 
 def _title(text: str) -> str:
@@ -177,26 +177,32 @@ def source_links(src: Source) -> list[tuple[str, str]]:
     return links
 
 
-def _clause_html(clause: Clause, top: bool = False) -> str:
-    """A condition in words as nested lists; a named condition folds its definition away."""
+def _clause_html(clause: Clause, unfold: bool) -> str:
+    """A condition in words as nested lists; a named condition's definition opens under its title."""
     if clause.named:
-        inner = f'<ul class="cond">{_clause_li(clause.parts[0])}</ul>'
-        body = (f'<details class="named"{" open" if top else ""}><summary>{esc(clause.text)}</summary>'
-                f'<div class="def">which means:{inner}</div></details>')
-        return body
+        definition = clause.parts[0]
+        if not definition.parts:  # one field test: say it in brackets
+            return f'<span class="named">{esc(clause.text)}</span> <span class="def">({esc(definition.text)})</span>'
+        if definition.named:
+            what, parts = "which means:", (definition,)
+        else:
+            what, parts = f"which means {definition.text}", definition.parts
+        return (f'<details class="concept"{" open" if unfold else ""}><summary><span class="named">'
+                f'{esc(clause.text)}</span></summary><span class="def">{esc(what)}</span>'
+                f'<ul class="cond">{"".join(_clause_li(p, unfold) for p in parts)}</ul></details>')
     if not clause.parts:
         return esc(clause.text)
     return (f'<span class="op">{esc(clause.text)}</span>'
-            f'<ul class="cond">{"".join(_clause_li(p) for p in clause.parts)}</ul>')
+            f'<ul class="cond">{"".join(_clause_li(p, unfold) for p in clause.parts)}</ul>')
 
 
-def _clause_li(clause: Clause) -> str:
-    return f"<li>{_clause_html(clause)}</li>"
+def _clause_li(clause: Clause, unfold: bool) -> str:
+    return f"<li>{_clause_html(clause, unfold)}</li>"
 
 
-def condition_html(clause: Clause) -> str:
-    """A rule's whole condition in words, as a block."""
-    return f'<div class="when"><ul class="cond top"><li>{_clause_html(clause, top=True)}</li></ul></div>'
+def condition_html(clause: Clause, unfold: bool) -> str:
+    """A rule's whole condition in words, as a block; ``unfold`` opens every named condition."""
+    return f'<div class="when"><ul class="cond top">{_clause_li(clause, unfold)}</ul></div>'
 
 
 def _case_text(case: Any) -> str:
@@ -331,12 +337,15 @@ class _Site:
             parts.append(f'<p class="lead">{esc(entry.summary)}</p>')
         if entry.description:
             parts.append(f'<p class="lead">{esc(entry.description)}</p>')
-        parts.append(self._statuses(kind, entry))
+        if kind == "alert":  # what to do comes first
+            parts.append(self._details(kind, entry))
+        parts.append(self._alert_levels(entry) if kind == "alert" else self._statuses(kind, entry))
         rules = self.rules_of.get(entry.id, [])
         if rules:
             cards = "".join(self._rule_card(v) for v in rules)
             parts.append(f'<h2>Rules ({len(rules)})</h2><div class="rules">{cards}</div>')
-        parts.append(self._details(kind, entry))
+        if kind != "alert":
+            parts.append(self._details(kind, entry))
         parts.append(f"<h2>Sources</h2>{self.citations_html(entry.sources)}")
         return self.page(entry.name, kind, "".join(parts))
 
@@ -364,10 +373,6 @@ class _Site:
                 effects = "".join(f"<li><b>{esc(e.name)}</b>: {esc(e.text)}{self.citations_html(e.sources)}</li>"
                                   for e in entry.side_effects)
                 rows.append(("Side effects and cautions", f'<ul class="effects">{effects}</ul>'))
-        if kind == "family":
-            options = [o for o in self.kb.options.values() if o.family == entry.id]
-            if options:
-                rows.append(("Options", ", ".join(self.link("option", o.id) for o in options)))
         if kind == "test":
             if entry.settles:
                 rows.append(("Settles", esc(", ".join(field_label(f) for f in entry.settles))))
@@ -377,42 +382,61 @@ class _Site:
         if not rows:
             return ""
         body = "".join(f"<tr><th>{esc(k)}</th><td>{v}</td></tr>" for k, v in rows)
-        heading = {"option": "Treatment detail", "alert": "What to do"}.get(kind, "Detail")
+        heading = {"option": "Treatment detail", "alert": "What to do", "test": "What it settles"}.get(kind, "Detail")
         return f'<h2>{heading}</h2><table class="facts">{body}</table>'
 
+    def _live_rules(self, entry_id: str) -> list[_RuleView]:
+        return [v for v in self.rules_of.get(entry_id, []) if v.rule.status != "retired"]
+
+    @staticmethod
+    def _can_be_unknown(rules: list[_RuleView]) -> bool:
+        """Whether any of these rules tests a field (and so can hang on an unknown one)."""
+        return any(v.condition is not None and next(v.condition.atoms(), None) is not None for v in rules)
+
+    def _possible(self, entry: Any) -> list[str]:
+        """The statuses an item can get: from its rules, its default, and undetermined."""
+        rules = self._live_rules(entry.id)
+        can = {v.rule.gives for v in rules} | {getattr(entry, "default_status", "not_indicated")}
+        if self._can_be_unknown(rules):
+            can.add("undetermined")
+        return [s for s in STATUSES if s in can]
+
     def _statuses(self, kind: str, entry: Any) -> str:
-        """Which statuses (or alert levels) the entry can get, from which rules, and its default."""
-        rules = [v for v in self.rules_of.get(entry.id, []) if v.rule.status != "retired"]
-        if kind == "family" and any(o.family == entry.id for o in self.kb.options.values()):
-            return ("<h2>Statuses</h2><p>A family takes the most favourable status of its options "
-                    "(listed above): see each option for the rules.</p>")
+        """Which statuses the item can get, from which rules, and its default."""
+        options = [o for o in self.kb.options.values() if o.family == entry.id]
+        if kind == "family" and options:
+            rows = "".join(f"<tr><td>{self.link('option', o.id)}</td><td>"
+                           f"{' '.join(status_badge(s) for s in self._possible(o))}</td></tr>" for o in options)
+            return ("<h2>Statuses</h2><p>A family takes the most favourable status of its options; each "
+                    f'option can be:</p><table class="list">{rows}</table>')
+        rules = self._live_rules(entry.id)
+        default = getattr(entry, "default_status", "not_indicated")
         rows = []
-        if kind == "alert":
-            for level in ("critical", "warning", "info"):
-                given = [v for v in rules if v.rule.level == level]
-                if given:
-                    rows.append((level, "raised when one of these rules holds: " + self._rule_list(given)))
-            if rules:
-                rows.append(("undetermined", "when no rule holds but one hangs on an unknown factor"))
-            rows.append(("not_raised", "when no rule holds (the default)"))
-            note = "The most severe level of the rules that hold is raised."
-        else:
-            default = getattr(entry, "default_status", "not_indicated")
-            for status in STATUSES:
-                given = [v for v in rules if v.rule.gives == status]
-                text = []
-                if given:
-                    text.append("when one of these rules holds: " + self._rule_list(given))
-                if status == default:
-                    text.append("the default, when no rule holds")
-                if status == "undetermined" and rules:
-                    text.append("when a rule that would change the status hangs on an unknown factor")
-                if text:
-                    rows.append((status, "; ".join(text)))
-            note = ("Avoid outranks every other status; otherwise the most favourable status of the rules "
-                    "that hold applies.")
+        for status in self._possible(entry):
+            given = [v for v in rules if v.rule.gives == status]
+            text = []
+            if given:
+                text.append("when one of these rules holds: " + self._rule_list(given))
+            if status == default:
+                text.append("the default, when no rule holds")
+            if status == "undetermined":
+                text.append("when a rule that would change the status hangs on an unknown factor")
+            rows.append((status, "; ".join(text)))
         body = "".join(f"<tr><th>{status_badge(s)}</th><td>{t}</td></tr>" for s, t in rows)
-        return f'<h2>Statuses</h2><table class="statuses">{body}</table><p class="muted">{esc(note)}</p>'
+        note = "Avoid outranks every other status; otherwise the most favourable status of the rules that hold applies."
+        return f'<h2>Statuses</h2><table class="statuses">{body}</table><p class="muted">{note}</p>'
+
+    def _alert_levels(self, alert: Any) -> str:
+        """The levels an alert is raised at, by which rules; not raised by default."""
+        rules = self._live_rules(alert.id)
+        rows = [(level, "raised when one of these rules holds: " + self._rule_list(given))
+                for level in ALERT_LEVELS if (given := [v for v in rules if v.rule.level == level])]
+        if self._can_be_unknown(rules):
+            rows.append(("undetermined", "when no rule holds but one hangs on an unknown factor"))
+        rows.append(("not_raised", "when no rule holds (the default)"))
+        body = "".join(f"<tr><th>{status_badge(s, alert=True)}</th><td>{t}</td></tr>" for s, t in rows)
+        return (f'<h2>Levels</h2><table class="statuses">{body}</table>'
+                '<p class="muted">The most severe level of the rules that hold is raised.</p>')
 
     def _rule_list(self, views: list[_RuleView]) -> str:
         items = []
@@ -428,19 +452,20 @@ class _Site:
         urgency = (f' <span class="urgency">{esc(URGENCY_LABELS[rule.urgency])}</span>'
                    if rule.urgency != "routine" else "")
         targets = ", ".join(self.target_link(t) for t in rule.targets)
-        return f"{verb} {status_badge(given)}{urgency} {'to' if rule.gives else 'for'} {targets}"
+        badge = status_badge(given, alert=rule.level is not None)
+        return f"{verb} {badge}{urgency} {'to' if rule.gives else 'for'} {targets}"
 
-    def _when(self, view: _RuleView) -> str:
+    def _when(self, view: _RuleView, unfold: bool) -> str:
         if view.condition is None:
             return '<p class="muted">This retired rule names something no longer in the knowledge.</p>'
-        return condition_html(describe(view.condition, self.kb))
+        return condition_html(describe(view.condition, self.kb), unfold)
 
     def _rule_card(self, view: _RuleView) -> str:
         rule = view.rule
         retired = ' <span class="muted">(retired)</span>' if rule.status == "retired" else ""
         return (f'<div class="card"><div class="card-head">{self.link("rule", rule.id)}{retired}</div>'
                 f'<div class="meta">{self._gives(rule)}</div>'
-                f"<div class=label>When</div>{self._when(view)}"
+                f"<div class=label>When</div>{self._when(view, unfold=False)}"
                 f'<div class="because">{esc(rule.because)}</div></div>')
 
     def rule_page(self, view: _RuleView) -> str:
@@ -451,7 +476,7 @@ class _Site:
         if any(d for _, d in dates):
             parts.append('<p class="muted">' + "; ".join(f"{w.capitalize()} {esc(d)}" for w, d in dates if d)
                          + "</p>")
-        parts.append(f"<h2>When</h2>{self._when(view)}")
+        parts.append(f"<h2>When</h2>{self._when(view, unfold=True)}")
         parts.append(self._computed(view.condition))
         parts.append(f'<h2>Why</h2><p class="because">{esc(rule.because)}</p>')
         parts.append(self._examples(rule))
@@ -473,7 +498,7 @@ class _Site:
             cases = list(getattr(rule.examples, attr, None) or [])
             if cases:
                 items = "".join(f"<li>{esc(_case_text(c))}</li>" for c in cases)
-                rows.append(f"<tr><th>{esc(label)}</th><td><ul class=plain>{items}</ul></td></tr>")
+                rows.append(f'<tr><th>{esc(label)}</th><td><ul class="cases">{items}</ul></td></tr>')
         if not rows:
             return ""
         return f'<h2>Worked examples</h2><table class="facts examples">{"".join(rows)}</table>'
@@ -481,8 +506,7 @@ class _Site:
     def source_page(self, src: Source) -> str:
         """A source: its full reference and outside links, and every rule and item citing it."""
         rows = [("Publisher", esc(src.publisher)), ("Title", esc(src.title))]
-        if src.date:
-            rows.append(("Date", esc(src.date)))
+        rows.append(("Date", esc(src.date or "undated")))
         rows.append(("Kind", esc(f"{value_words(src.kind)} ({src.level} source)")))
         links = source_links(src)
         if links:
@@ -500,8 +524,8 @@ class _Site:
                 continue
             body = "".join(
                 f"<tr><td>{esc(n) if k == 'concept' else self.link(k, i, n)}</td>"
-                f"<td class=muted>{esc(_KIND_WORDS.get(k, 'Named condition'))}</td>"
-                f"<td>section \u201c{esc(s)}\u201d</td></tr>" for k, i, n, s in lines)
+                + (f"<td class=muted>{esc(_KIND_WORDS[k])}</td>" if len(kinds) > 1 else "")
+                + f"<td>section \u201c{esc(s)}\u201d</td></tr>" for k, i, n, s in lines)
             parts.append(f'<h2>{esc(heading)} ({len(lines)})</h2><table class="list">{body}</table>')
         if not citing:
             parts.append('<p class="muted">Not cited by any rule or item.</p>')
@@ -574,9 +598,9 @@ does not give; the item's reasons then name the test or question that would sett
 <li>A treatment family takes the most favourable status of its options.</li>
 <li>An <b>alert</b> is raised at the most severe level of the rules that hold; it is <i>not ruled out</i>
 when a rule depends on an unknown factor.</li>
-<li>Conditions are shown in words. A named condition (underlined, with a triangle) opens to show its
-definition. Each rule lists worked examples: cases it holds for, cases it does not, and cases where it
-cannot tell.</li>
+<li>Conditions are shown in words. A named condition (dotted underline) gives its definition in
+brackets or, when longer, under it (the triangle folds it). Each rule lists worked examples: cases it holds
+for, cases it does not, and cases where it cannot tell.</li>
 <li>Every rule and item cites its sources with the section used; a source's page lists everything that
 cites it.</li></ul></details>"""
 
@@ -638,7 +662,8 @@ table.facts th, table.statuses th { width: 190px; text-align: left; vertical-ali
 table.facts td, table.statuses td, table.list td { vertical-align: top; padding: 6px 12px 6px 0; }
 table.facts tr, table.statuses tr, table.list tr { border-bottom: 1px solid #eaeef2; }
 table.facts ul, table.statuses ul { margin: 0; }
-ul.effects { padding-left: 18px; }
+ul.effects, ul.cases { padding-left: 18px; }
+ul.cases li + li { margin-top: 4px; }
 ul.effects > li { margin-bottom: 6px; }
 ul.plain { list-style: none; padding: 0; margin: 0; }
 ul.plain li { margin: 1px 0; }
@@ -658,9 +683,12 @@ ul.cond li { margin: 3px 0; }
 ul.cond li::before { content: "\\2022"; color: #8c959f; margin-right: 6px; }
 ul.cond.top > li::before { content: none; }
 .op { font-weight: 600; color: #57606a; }
-details.named { display: inline-block; vertical-align: top; }
-details.named > summary { cursor: pointer; text-decoration: underline dotted; }
-.def { color: #424a53; font-size: 14px; }
+details.concept { display: inline-block; vertical-align: top; }
+details.concept > summary { cursor: pointer; }
+ul.cond li:has(> details)::before { content: none; }
+.named { text-decoration: underline dotted #8c959f; text-underline-offset: 3px; }
+.def { color: #57606a; font-size: 14px; }
+details.concept > .def { display: block; }
 .banner { padding: 6px 10px; border-radius: 6px; }
 .banner.retired { background: #ffebe9; border: 1px solid #ff8182; }
 .banner.draft { background: #ddf4ff; border: 1px solid #54aeff; }
