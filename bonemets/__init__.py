@@ -11,6 +11,8 @@ An educational and research tool, not a medical device: it does not diagnose or 
 
 from __future__ import annotations
 
+from types import ModuleType
+
 from . import scores
 from .assessment import Alert, Assessment, Citation, Fact, Reason, Recommendation
 from .case import FIELDS, Case, load_case
@@ -27,17 +29,18 @@ __version__ = "0.1.0"
 _LAZY = ("batch", "cohort", "datasets", "explorer", "figures", "report")
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> ModuleType:
     if name in _LAZY:
         import importlib
 
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'bonemets' has no attribute '{name}'")
 
+# The lazy submodules are reached as attributes (``bonemets.figures``), never by ``import *``.
 __all__ = [
-    "ALERT_DTYPE", "ALERT_STATES", "Alert", "Assessment", "BonemetsError", "Case", "Citation",
-    "DISCLAIMER", "FIELDS", "Fact", "InvalidCaseError", "KnowledgeBase", "KnowledgeError", "Reason",
-    "Recommendation", "STATUSES", "STATUS_DTYPE", "TeachingCase", "URGENCIES", "assess",
-    "assess_cohort", "cases_frame", "cohort_errors", "knowledge", "load_case", "load_knowledge", "load_teaching_case", "scores",
-    "teaching_cases", "teaching_library", *_LAZY,
+    "ALERT_DTYPE", "ALERT_STATES", "STATUSES", "STATUS_DTYPE", "URGENCIES", "DISCLAIMER", "FIELDS",
+    "Alert", "Assessment", "BonemetsError", "Case", "Citation", "Fact", "InvalidCaseError", "KnowledgeBase",
+    "KnowledgeError", "Reason", "Recommendation", "TeachingCase",
+    "assess", "assess_cohort", "cases_frame", "cohort_errors", "knowledge", "load_case", "load_knowledge",
+    "load_teaching_case", "scores", "teaching_cases", "teaching_library",
 ]

@@ -301,14 +301,49 @@ def encode(frame: pd.DataFrame | Mapping[str, np.ndarray], n: int | None = None)
             bad_cells.append((bad, name, series, spec.allowed_text()))
             codes = np.where(bad, -1, codes)
         _store(cols, spec, codes, encoded)
-    for d in DERIVED.values():
-        cols.numbers[d.name] = d.compute(cols)
+    _derive(cols)
     for bad, name, series, allowed in bad_cells:
         for pos in np.flatnonzero(bad):
             value = series.iloc[pos] if isinstance(series, pd.Series) else series[pos]
             cols.errors.append(CellError(int(pos), name, value, allowed))
     cols.errors.sort(key=lambda e: (e.position, list(FIELDS).index(e.column)))
     return cols
+
+
+def encode_case(record: Mapping[str, Any]) -> Columns:
+    """One validated case as one-row columns, equal to what :func:`encode` gives for it.
+
+    The :class:`~bonemets.Case` model has already checked every value, so no cell is validated
+    again; this is :func:`bonemets.assess`'s way in (a tenth of the time of :func:`encode`).
+
+    Parameters
+    ----------
+    record : mapping
+        ``Case.engine_record()``: every field, ``None`` where unknown.
+
+    Returns
+    -------
+    Columns
+    """
+    cols = Columns(1)
+    for name, spec in FIELDS.items():
+        value = record.get(name)
+        if spec.kind == "enum":
+            cols.enums[name] = np.array([-1 if value is None else spec.allowed.index(value)], dtype=np.int8)
+        elif spec.kind == "bool":
+            cols.bools[name] = Tri.of(np.array([0 if value is None else 1 if value else -1], dtype=np.int8))
+        elif spec.kind == "list":
+            known = value is not None
+            cols.lists[name] = (np.array([known]), np.array([[known and v in value for v in spec.allowed]]))
+        else:
+            cols.numbers[name] = np.array([np.nan if value is None else float(value)])
+    _derive(cols)
+    return cols
+
+
+def _derive(cols: Columns) -> None:
+    for d in DERIVED.values():
+        cols.numbers[d.name] = d.compute(cols)
 
 
 def _fill_unknown(cols: Columns, spec: FieldSpec, n: int) -> None:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from functools import reduce
 from typing import Any, Callable, Iterator
 
 import numpy as np
@@ -31,7 +30,7 @@ from .case import FIELDS, suggest
 from .columns import Columns
 from .derived import DERIVED
 from .exceptions import KnowledgeError
-from .logic import Tri, all_of, any_of
+from .logic import FALSE, TRUE, UNKNOWN, Tri, all_of, any_of
 
 _OPS = {
     "enum": ("is", "in"),
@@ -67,8 +66,21 @@ class Atom(Node):
     tests: tuple[tuple[str, Any], ...]
     key: str = dataclasses.field(init=False, repr=False, compare=False)
 
+    luts: tuple[np.ndarray | None, ...] = dataclasses.field(init=False, repr=False, compare=False)
+
     def __post_init__(self) -> None:
         object.__setattr__(self, "key", f"{self.field}:{self.tests}")
+        object.__setattr__(self, "luts", tuple(self._lut(op, value) for op, value in self.tests))
+
+    def _lut(self, op: str, value: Any) -> np.ndarray | None:
+        """For a test on an enum field: the truth value of each code, the last entry (code -1) unknown."""
+        if self.kind != "enum" or op == "unknown":
+            return None
+        allowed = FIELDS[self.field].allowed
+        lut = np.full(len(allowed) + 1, FALSE, dtype=np.int8)
+        lut[[allowed.index(v) for v in (value if op == "in" else [value])]] = TRUE
+        lut[-1] = UNKNOWN
+        return lut
 
     def text(self) -> str:
         """The test as a reader writes it, e.g. ``her2 in {low, negative}``."""
@@ -92,18 +104,16 @@ class Atom(Node):
     def evaluate(self, cols: Columns, cache: dict[str, Tri]) -> Tri:
         hit = cache.get(self.key)
         if hit is None:
-            hit = cache[self.key] = all_of([self._one(cols, op, v) for op, v in self.tests])
+            hit = cache[self.key] = all_of([self._one(cols, op, v, lut)
+                                            for (op, v), lut in zip(self.tests, self.luts, strict=True)])
         return hit
 
-    def _one(self, cols: Columns, op: str, value: Any) -> Tri:
+    def _one(self, cols: Columns, op: str, value: Any, lut: np.ndarray | None) -> Tri:
+        if lut is not None:  # enum field: one lookup per row
+            return Tri.of(lut[cols.enums[self.field]])
         if op == "unknown":
             unknown = cols.unknown(self.field)
-            return Tri(unknown, ~unknown) if value else Tri(~unknown, unknown)
-        if self.kind == "enum":
-            codes = cols.enums[self.field]
-            allowed = FIELDS[self.field].allowed
-            wanted = [allowed.index(v) for v in (value if op == "in" else [value])]
-            return Tri.known(codes >= 0, any_equal(codes, wanted))
+            return Tri.of(np.where(unknown, TRUE, FALSE) if value else np.where(unknown, FALSE, TRUE))
         if self.kind == "bool":
             tri = cols.bools[self.field]
             return tri if value else ~tri
@@ -183,11 +193,6 @@ class Ref(Node):
 
     def atoms(self) -> Iterator[Atom]:
         yield from self.target.atoms()
-
-
-def any_equal(codes: np.ndarray, wanted: list[int]) -> np.ndarray:
-    """Rows whose code is one of a few wanted codes (faster than ``np.isin`` for a few)."""
-    return reduce(np.logical_or, (codes == w for w in wanted))
 
 
 def field_kind(name: str) -> str | None:

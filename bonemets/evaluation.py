@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .case import Case
-from .columns import encode, one_row
+from .columns import encode_case
 from .decision import BIT, decide_columns
 from .logic import Tri
 from .vocabulary import ALERT_STATES, STATUSES, URGENCIES
@@ -216,4 +216,4 @@ def evaluate_condition(node: Node, case: Case | Mapping[str, Any]) -> bool | Non
     """
     if not isinstance(case, Case):
         case = Case.model_validate(dict(case))
-    return node.evaluate(encode(one_row(case.engine_record()), n=1), {}).at(0)
+    return node.evaluate(encode_case(case.engine_record()), {}).at(0)

@@ -11,9 +11,11 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from .assessment import Alert, Citation, Fact, Reason, Recommendation
 from .decision import open_statuses
-from .columns import DERIVED
+from .derived import DERIVED
 from .vocabulary import ALERT_STATES, STATUSES, URGENCIES
 
 if TYPE_CHECKING:
@@ -21,29 +23,58 @@ if TYPE_CHECKING:
     from .knowledge import CompiledRule, KnowledgeBase
 
 _UNDETERMINED = STATUSES.index("undetermined")
+_NOT_RAISED = ALERT_STATES.index("not_raised")
+_TRUTH = {1: True, 0: None, -1: False}
 
 
 def explain(ev: Evaluation, row: int) -> tuple[tuple[Recommendation, ...], tuple[Alert, ...]]:
     """Recommendations (in reporting order) and alerts (raised or not ruled out, most severe
     first) of one row of an evaluation that was computed with urgency."""
-    recs = tuple(_recommendation(ev, i, item_id, row) for i, item_id in enumerate(ev.items))
-    alerts = [_alert(ev, alert_id, row) for alert_id, codes in ev.alerts.items()
-              if ALERT_STATES[codes[row]] != "not_raised"]
+    assert ev.urgency is not None, "explain needs an evaluation computed with urgency"
+    row_view = _Row(ev, row)
+    statuses = ev.status[:, row].tolist()
+    urgencies = ev.urgency[:, row].tolist()
+    recs = tuple(_recommendation(row_view, item_id, statuses[i], urgencies[i], statuses)
+                 for i, item_id in enumerate(ev.items))
+    alerts = [_alert(row_view, alert_id, int(codes[row])) for alert_id, codes in ev.alerts.items()
+              if codes[row] != _NOT_RAISED]
     return recs, tuple(sorted(alerts, key=lambda a: ALERT_STATES.index(a.level)))
 
 
-def _facts(ev: Evaluation, rule: CompiledRule, row: int, only_unknown: bool) -> tuple[Fact, ...]:
+class _Row:
+    """One row of an evaluation, read once: each rule's value and each field's value."""
+
+    def __init__(self, ev: Evaluation, row: int) -> None:
+        self.ev, self.kb, self.row = ev, ev.kb, row
+        ids = list(ev.values)
+        codes = np.array([ev.values[r].v[row] for r in ids]).tolist()
+        self.value: dict[str, bool | None] = {r: _TRUTH[c] for r, c in zip(ids, codes, strict=True)}
+        self._fields: dict[str, Any] = {}
+
+    def field(self, name: str) -> Any:
+        if name not in self._fields:
+            self._fields[name] = self.ev.cols.value(name, self.row)
+        return self._fields[name]
+
+
+@lru_cache(maxsize=1024)
+def _fields_read(rule: CompiledRule) -> tuple[str, ...]:
+    """The fields and derived numbers a rule's condition reads, in order, each once."""
+    return tuple(dict.fromkeys(atom.field for atom in rule.condition.atoms()))
+
+
+def _facts(row: _Row, rule: CompiledRule, only_unknown: bool) -> tuple[Fact, ...]:
     """The fields a rule reads on one row; an unknown derived number stands for its unknown inputs."""
     facts: dict[str, Fact] = {}
-    for atom in rule.condition.atoms():
-        names = [atom.field]
-        if atom.field in DERIVED and ev.cols.value(atom.field, row) is None:
-            names = [f for f in DERIVED[atom.field].inputs if ev.cols.value(f, row) is None]
+    for field in _fields_read(rule):
+        names = [field]
+        if field in DERIVED and row.field(field) is None:
+            names = [f for f in DERIVED[field].inputs if row.field(f) is None]
         for name in names:
-            value = ev.cols.value(name, row)
+            value = row.field(name)
             if name in facts or (only_unknown and value is not None):
                 continue
-            facts[name] = Fact(name, value, () if value is not None else tuple(ev.kb.settled_by(name)))
+            facts[name] = Fact(name, value, () if value is not None else tuple(row.kb.settled_by(name)))
     return tuple(facts.values())
 
 
@@ -62,74 +93,69 @@ def _cited(kb: KnowledgeBase, source: str, section: str, excerpt: str | None) ->
     return Citation(source, src.label(), section, excerpt, src.url)
 
 
-def _reason(ev: Evaluation, rule: CompiledRule, row: int, outcome: str) -> Reason:
-    return Reason(rule.rule.id, rule.rule.because, outcome, _facts(ev, rule, row, outcome == "unknown"),
-                  rule.rule.gives)
+def _reason(row: _Row, rule: CompiledRule, outcome: str) -> Reason:
+    gives = rule.rule.gives if rule.rule.gives is not None else rule.rule.level
+    return Reason(rule.rule.id, rule.rule.because, outcome, _facts(row, rule, outcome == "unknown"), gives)
 
 
-def _reasons(ev: Evaluation, item_id: str, status: int, row: int) -> tuple[list[Reason], list[CompiledRule]]:
+def _reasons(row: _Row, item_id: str, status: int) -> tuple[list[Reason], list[CompiledRule]]:
     """The reasons for an item's status on one row, and the rules that decided it."""
-    rules = ev.kb.rules_for(item_id)
-    true = [r for r in rules if ev.values[r.rule.id].true[row]]
+    rules = row.kb.rules_for(item_id)
+    true = [r for r in rules if row.value[r.rule.id]]
     if status == _UNDETERMINED:
-        unknown = [r for r in rules if ev.values[r.rule.id].unknown[row]]
-        default = STATUSES.index(ev.kb.items()[item_id].default_status)
+        unknown = [r for r in rules if row.value[r.rule.id] is None]
+        default = STATUSES.index(row.kb.items()[item_id].default_status)
         given = [STATUSES.index(r.rule.gives) for r in true]
         open_codes = open_statuses(given, (STATUSES.index(r.rule.gives) for r in unknown), default)
         best = min(given, default=None)
         open_ = [r for r in unknown if STATUSES.index(r.rule.gives) in open_codes]
         applies = [r for r in true if STATUSES.index(r.rule.gives) == best]
-        return ([_reason(ev, r, row, "unknown") for r in open_] + [_reason(ev, r, row, "applies") for r in applies],
-                open_ + true)
+        return [_reason(row, r, "unknown") for r in open_] + [_reason(row, r, "applies") for r in applies], open_ + true
     decisive = [r for r in true if STATUSES.index(r.rule.gives) == status]
     if not decisive:
         return [Reason(None, f"No rule for this item applies to this case; its default is {STATUSES[status]}.",
                        "default", (), STATUSES[status])], []
-    return [_reason(ev, r, row, "applies") for r in decisive], decisive
+    return [_reason(row, r, "applies") for r in decisive], decisive
 
 
-def _recommendation(ev: Evaluation, position: int, item_id: str, row: int) -> Recommendation:
-    kb = ev.kb
+def _recommendation(row: _Row, item_id: str, status: int, urgency: int, statuses: list[int]) -> Recommendation:
+    kb = row.kb
     item = kb.items()[item_id]
     kind = kb.kind(item_id)
-    status = int(ev.status[position, row])
     options = kb.options_of(item_id) if kind == "family" else []
+    notes: tuple[str, ...] = ()
     if options:
-        best = [o for o in options if ev.status_of(o)[row] == status]
-        names = ", ".join(kb.options[o].name for o in best)
+        position = {o: i for i, o in enumerate(row.ev.items)}
+        names = ", ".join(kb.options[o].name for o in options if statuses[position[o]] == status)
         reasons: tuple[Reason, ...] = (Reason(None, f"Most favourable status among its options ({names}).",
                                               "options", (), STATUSES[status]),)
         sources = _citations(kb, item.sources)
-        notes: tuple[str, ...] = ()
     else:
-        reason_list, rules = _reasons(ev, item_id, status, row)
+        reason_list, rules = _reasons(row, item_id, status)
         reasons = tuple(reason_list)
         sources = _citations(kb, [c for r in rules for c in r.rule.sources] + list(item.sources))
-        notes = _dosing(ev, item, row)
-    assert ev.urgency is not None, "explain needs an evaluation computed with urgency"
+        if getattr(item, "dosing", None):
+            notes = _dosing(row.ev, item, row.row)
     return Recommendation(
         id=item_id, kind=kind, name=item.name, family=getattr(item, "family", None) if kind == "option" else None,
-        status=STATUSES[status], urgency=URGENCIES[ev.urgency[position, row]],
-        reasons=reasons, sources=sources, notes=notes)
+        status=STATUSES[status], urgency=URGENCIES[urgency], reasons=reasons, sources=sources, notes=notes)
 
 
-def _alert(ev: Evaluation, alert_id: str, row: int) -> Alert:
-    alert = ev.kb.alerts[alert_id]
-    level = ALERT_STATES[ev.alerts[alert_id][row]]
-    rules = ev.kb.rules_for(alert_id)
+def _alert(row: _Row, alert_id: str, code: int) -> Alert:
+    alert = row.kb.alerts[alert_id]
+    level = ALERT_STATES[code]
+    rules = row.kb.rules_for(alert_id)
     if level == "undetermined":
-        used = [r for r in rules if ev.values[r.rule.id].unknown[row]]
-        reasons = tuple(Reason(r.rule.id, r.rule.because, "unknown", _facts(ev, r, row, True), r.rule.level)
-                        for r in used)
+        used = [r for r in rules if row.value[r.rule.id] is None]
+        reasons = tuple(_reason(row, r, "unknown") for r in used)
         name = alert.name[0].lower() + alert.name[1:]
         level_out, summary = "info", f"Not ruled out: {name}; factors it depends on are unknown."
     else:
-        used = [r for r in rules if ev.values[r.rule.id].true[row] and r.rule.level == level]
-        reasons = tuple(Reason(r.rule.id, r.rule.because, "applies", _facts(ev, r, row, False), r.rule.level)
-                        for r in used)
+        used = [r for r in rules if row.value[r.rule.id] and r.rule.level == level]
+        reasons = tuple(_reason(row, r, "applies") for r in used)
         level_out, summary = level, alert.summary
     return Alert(id=alert_id, level=level_out, name=alert.name, summary=summary, actions=tuple(alert.actions),
-                 sources=_citations(ev.kb, [c for r in used for c in r.rule.sources] + list(alert.sources)),
+                 sources=_citations(row.kb, [c for r in used for c in r.rule.sources] + list(alert.sources)),
                  reasons=reasons, raised=level != "undetermined",
                  patient_text=alert.patient_text, professional_text=alert.professional_text)
 

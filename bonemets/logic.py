@@ -1,63 +1,85 @@
-"""Three-valued (Kleene) logic over numpy arrays: true, false or unknown, row by row."""
+"""Three-valued (Kleene) logic over numpy arrays: true, false or unknown, row by row.
+
+A column of truth values is one int8 array: 1 true, 0 unknown, -1 false. Kleene's strong
+conjunction is then the minimum, disjunction the maximum and negation the sign change, one numpy
+operation each.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import reduce
 
 import numpy as np
 
+TRUE, UNKNOWN, FALSE = np.int8(1), np.int8(0), np.int8(-1)
 
-@dataclass(frozen=True, slots=True)
+
 class Tri:
-    """A column of Kleene truth values held as two boolean masks.
+    """A column of Kleene truth values.
 
-    A row is true where ``true`` is set, false where ``false`` is set, and unknown where
-    neither is. Both are never set together.
+    Parameters
+    ----------
+    true, false : ndarray of bool
+        Rows that are true, and rows that are false (never both); the others are unknown.
     """
 
-    true: np.ndarray
-    false: np.ndarray
+    __slots__ = ("v",)
+
+    def __init__(self, true: np.ndarray, false: np.ndarray) -> None:
+        self.v: np.ndarray = true.astype(np.int8) - false.astype(np.int8)
 
     @classmethod
-    def known(cls, known: np.ndarray, value: np.ndarray) -> "Tri":
+    def of(cls, v: np.ndarray) -> Tri:
+        """A column from its int8 codes (1 true, 0 unknown, -1 false), without a copy."""
+        tri = cls.__new__(cls)
+        tri.v = v
+        return tri
+
+    @classmethod
+    def known(cls, known: np.ndarray, value: np.ndarray) -> Tri:
         """``value`` where ``known``, unknown elsewhere."""
-        return cls(known & value, known & ~value)
+        return cls.of(np.where(known, np.where(value, TRUE, FALSE), UNKNOWN))
 
     @classmethod
-    def constant(cls, n: int, value: bool) -> "Tri":
+    def constant(cls, n: int, value: bool) -> Tri:
         """The same known value on every row."""
-        on, off = np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
-        return cls(on, off) if value else cls(off, on)
+        return cls.of(np.full(n, TRUE if value else FALSE))
+
+    @property
+    def true(self) -> np.ndarray:
+        """Rows where the value is true."""
+        return self.v == TRUE
+
+    @property
+    def false(self) -> np.ndarray:
+        """Rows where the value is false."""
+        return self.v == FALSE
 
     @property
     def unknown(self) -> np.ndarray:
         """Rows where the value is unknown."""
-        return ~(self.true | self.false)
+        return self.v == UNKNOWN
 
-    def __and__(self, other: "Tri") -> "Tri":
-        return Tri(self.true & other.true, self.false | other.false)
+    def __and__(self, other: Tri) -> Tri:
+        return Tri.of(np.minimum(self.v, other.v))
 
-    def __or__(self, other: "Tri") -> "Tri":
-        return Tri(self.true | other.true, self.false & other.false)
+    def __or__(self, other: Tri) -> Tri:
+        return Tri.of(np.maximum(self.v, other.v))
 
-    def __invert__(self) -> "Tri":
-        return Tri(self.false, self.true)
+    def __invert__(self) -> Tri:
+        return Tri.of(np.negative(self.v))
 
     def at(self, row: int) -> bool | None:
         """The value on one row: True, False or None for unknown."""
-        if self.true[row]:
-            return True
-        if self.false[row]:
-            return False
-        return None
+        code = self.v[row]
+        return None if code == UNKNOWN else bool(code == TRUE)
 
 
 def all_of(values: list[Tri]) -> Tri:
     """Kleene conjunction of one or more columns."""
-    return reduce(lambda a, b: a & b, values)
+    return values[0] if len(values) == 1 else Tri.of(reduce(np.minimum, (t.v for t in values)))
 
 
 def any_of(values: list[Tri]) -> Tri:
     """Kleene disjunction of one or more columns."""
-    return reduce(lambda a, b: a | b, values)
+    return values[0] if len(values) == 1 else Tri.of(reduce(np.maximum, (t.v for t in values)))

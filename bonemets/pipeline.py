@@ -1,12 +1,13 @@
 """The pipeline, top to bottom, for one case or a cohort:
 
-case → validation of fields (:class:`~bonemets.Case`, or per cell for a frame) → columns
-(:func:`~bonemets.columns.encode`, once) → consistency against the knowledge base in use
+case → validation of fields (:class:`~bonemets.Case`, or per cell for a frame) → columns, once
+(:func:`~bonemets.columns.encode_case` or :func:`~bonemets.columns.encode`) → consistency against
+the knowledge base in use
 (:mod:`bonemets.consistency`) → rule values and decisions (:mod:`bonemets.evaluation`) →
 explanation (:mod:`bonemets.explanation`, one case) → views (:class:`~bonemets.Assessment`'s
 ``to_*`` methods, :mod:`bonemets.render`, :mod:`bonemets.report`, :mod:`bonemets.figures`).
 
-:func:`assess` is this pipeline on a one-row frame plus the explanation of that row;
+:func:`assess` is this pipeline on one row plus the explanation of that row;
 :func:`assess_cohort` runs it on a frame in chunks of rows (bounded memory), or on each
 partition of a Dask DataFrame.
 """
@@ -21,7 +22,7 @@ import pandas as pd
 
 from .assessment import Assessment
 from .case import FIELDS, Case, suggest
-from .columns import Columns, encode, one_row
+from .columns import Columns, encode, encode_case
 from .consistency import contradictions
 from .evaluation import evaluate, plan
 from .exceptions import InvalidCaseError
@@ -65,7 +66,7 @@ def assess(case: Case | Mapping[str, Any], kb: KnowledgeBase | None = None) -> A
     kb = kb or knowledge()
     if not isinstance(case, Case):
         case = Case.model_validate(dict(case))
-    cols = encode(one_row(case.engine_record()), n=1)
+    cols = encode_case(case.engine_record())
     for _, message, fields in contradictions(cols, kb):
         raise InvalidCaseError(message, fields=fields)
     recommendations, alerts = explain(evaluate(cols, kb, urgency=True), 0)

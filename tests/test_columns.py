@@ -1,0 +1,38 @@
+"""Encoding: one validated case (``encode_case``, the way in of ``assess``) gives exactly the
+columns that the cohort path (``encode``) gives for the same case."""
+
+import numpy as np
+import pytest
+
+import bonemets
+from bonemets.cohort import row_record, synthetic
+from bonemets.columns import Columns, encode, encode_case, one_row
+
+COHORT = synthetic(300, seed=7, unknown_rate=0.3)
+RECORDS = ([c.engine_record() for c in bonemets.teaching_cases().values()]
+           + [bonemets.Case.model_validate(row_record(COHORT, i)).engine_record() for i in range(len(COHORT))])
+
+
+def same(a: Columns, b: Columns) -> None:
+    assert a.n == b.n == 1
+    assert a.enums.keys() == b.enums.keys() and a.bools.keys() == b.bools.keys()
+    assert a.numbers.keys() == b.numbers.keys() and a.lists.keys() == b.lists.keys()
+    for name in a.enums:
+        assert a.enums[name].tolist() == b.enums[name].tolist(), name
+    for name in a.bools:
+        assert a.bools[name].v.tolist() == b.bools[name].v.tolist(), name
+    for name in a.numbers:  # derived numbers included
+        np.testing.assert_array_equal(a.numbers[name], b.numbers[name], err_msg=name)
+    for name in a.lists:
+        assert [x.tolist() for x in a.lists[name]] == [x.tolist() for x in b.lists[name]], name
+
+
+@pytest.mark.parametrize("i", range(len(RECORDS)))
+def test_one_case_encodes_as_the_cohort_path_does(i):
+    same(encode_case(RECORDS[i]), encode(one_row(RECORDS[i]), n=1))
+
+
+def test_the_comparison_can_fail():
+    a, b = RECORDS[0], dict(RECORDS[0], er="negative" if RECORDS[0]["er"] != "negative" else "positive")
+    with pytest.raises(AssertionError):
+        same(encode_case(a), encode(one_row(b), n=1))
