@@ -8,10 +8,14 @@ link both ways (item -> rules -> sources, and back), use relative links only, an
 CSS and script inline, so the directory opens from ``file://`` with no network. All text is
 escaped with :func:`html.escape`; only ``http(s)`` addresses become links.
 
->>> import tempfile, bonemets
->>> from bonemets.reference_site import write_reference
->>> write_reference(tempfile.mkdtemp() + "/reference").name
-'index.html'
+Build it with ``bonemets knowledge --html DIR`` or :func:`write_reference`; see
+``docs/knowledge-reference.md``.
+
+>>> import bonemets
+>>> from bonemets.reference_site import reference_pages
+>>> pages = reference_pages(bonemets.knowledge())
+>>> "Creatinine clearance (mL/min): below 30" in pages["rule-low_clearance_avoid_iv_bisphosphonate.html"]
+True
 """
 
 from __future__ import annotations
