@@ -1,0 +1,83 @@
+"""Dose notes (bonemets.dosing): the three note texts, written out by hand from the zoledronic
+acid label table (>60 mL/min 4.0 mg; 50-60 3.5 mg; 40-49 3.3 mg; 30-39 3.0 mg; <30 not
+recommended; clearance rounded half up to whole mL/min) and the scores' input limits."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+import bonemets
+from bonemets.dosing import dose_note
+
+ZOLEDRONIC = SimpleNamespace(dosing="zoledronic_acid_dose")
+
+
+def _values(**known):
+    asked = []
+
+    def value_of(name):
+        asked.append(name)
+        return known.get(name)
+
+    return value_of, asked
+
+
+def test_unknown_clearance_names_the_test_that_settles_creatinine():
+    value_of, asked = _values()
+    note = dose_note(ZOLEDRONIC, value_of, bonemets.knowledge())
+    assert note == ("Zoledronic acid dose depends on creatinine clearance, which is unknown "
+                    "(settle with: kidney_function).",)
+    assert asked == ["creatinine_clearance_ml_min"]
+
+
+def test_implausible_clearance_gives_no_dose_and_says_why():
+    value_of, _ = _values(creatinine_clearance_ml_min=1500.0)
+    assert dose_note(ZOLEDRONIC, value_of, bonemets.knowledge()) == (
+        "Creatinine clearance 1500 mL/min (Cockcroft–Gault) gives no dose: zoledronic_acid_dose(): "
+        "crcl_ml_min=1500.0 is outside the allowed range 0–1000 mL/min; check weight and creatinine.",)
+
+
+@pytest.mark.parametrize("crcl, interpretation", [
+    (45.0, "Creatinine clearance 40–49 mL/min: reduced dose, 3.3 mg zoledronic acid."),
+    (60.0, "Creatinine clearance 50–60 mL/min: reduced dose, 3.5 mg zoledronic acid."),
+    (61.0, "Creatinine clearance above 60 mL/min: 4.0 mg zoledronic acid."),
+    (29.0, "Creatinine clearance below 30 mL/min: zoledronic acid is not recommended."),
+])
+def test_known_clearance_gives_the_dose_of_its_band(crcl, interpretation):
+    value_of, _ = _values(creatinine_clearance_ml_min=crcl)
+    assert dose_note(ZOLEDRONIC, value_of, bonemets.knowledge()) == (
+        f"Creatinine clearance {crcl:.0f} mL/min (Cockcroft–Gault): {interpretation}",)
+
+
+def test_no_settling_test_in_the_knowledge_base_in_use():
+    class NoTests:
+        def settled_by(self, field: str) -> list[str]:
+            return []
+
+    value_of, _ = _values()
+    assert dose_note(ZOLEDRONIC, value_of, NoTests()) == (
+        "Zoledronic acid dose depends on creatinine clearance, which is unknown.",)
+
+
+def test_items_without_dosing_have_no_note():
+    kb = bonemets.knowledge()
+    value_of, asked = _values(creatinine_clearance_ml_min=45.0)
+    for item_id in ("denosumab", "bone_strengthening", "kidney_function"):
+        assert dose_note(kb.items()[item_id], value_of, kb) == ()
+    assert asked == []
+
+
+def test_dose_note_of_a_case_in_an_assessment():
+    # Man, 65 y, 70 kg, creatinine 123.76 umol/L (1.4 mg/dL): (140-65) x 70 / (72 x 1.4)
+    # = 52.08 -> 52 mL/min -> 50-60 band, 3.5 mg.
+    case = {"primary": "prostate", "sex": "male", "age": 65, "weight_kg": 70, "creatinine_umol_l": 123.76,
+            "bone_sites": ["spine"]}
+    notes = {r.id: r.notes for r in bonemets.assess(case).recommendations}
+    assert notes["bisphosphonate_iv"] == (
+        "Creatinine clearance 52 mL/min (Cockcroft–Gault): Creatinine clearance 50–60 mL/min: "
+        "reduced dose, 3.5 mg zoledronic acid.",)
+    kb = bonemets.knowledge()
+    assert dose_note(kb.options["bisphosphonate_iv"], {"creatinine_clearance_ml_min": 52.0}.get, kb) == \
+        notes["bisphosphonate_iv"]
