@@ -187,8 +187,8 @@ class KnowledgeBase:
         """A new knowledge base: this one with some entries changed, removed or added.
 
         The knowledge is copied to a temporary directory, changed there and loaded with every
-        check; the files of this knowledge base are never written. The copy is deleted when
-        the returned knowledge base is garbage-collected (its ``path`` is the copy). Its
+        check; the files of this knowledge base are never written. The returned knowledge base's
+        ``path`` is the copy, deleted when that knowledge base is garbage-collected or Python exits. Its
         version is this one's with ``+changed`` appended, so that an assessment made with it
         does not claim the shipped version.
 
@@ -196,8 +196,8 @@ class KnowledgeBase:
         ----------
         sources, families, options, tests, alerts, concepts, consistency, rules : mapping, optional
             Id to change: a mapping of fields to set (``{"gives": "consider"}``), a function
-            given the entry as a dict that edits it in place or returns its replacement, or
-            ``None`` to remove the entry.
+            given the entry as a dict that edits it in place (e.g. ``lambda r: r["when"]["all"].pop()``),
+            or ``None`` to remove the entry.
         add : mapping of str to list of dict, optional
             New entries by kind, e.g. ``{"sources": [...], "options": [...], "rules": [...]}``.
         edit : callable, optional

@@ -18,9 +18,9 @@ from .exceptions import KnowledgeError
 from .knowledge_files import read_yaml
 from .knowledge_models import FILE_KINDS
 
-#: A change to one entry: fields to set, a function that edits the entry (a dict) in place or
-#: returns its replacement, or None to remove the entry.
-Change = Optional[Union[Mapping[str, Any], Callable[[dict[str, Any]], Optional[dict[str, Any]]]]]
+#: A change to one entry: fields to set, a function that edits the entry (a dict) in place (what
+#: it returns is ignored), or None to remove the entry.
+Change = Optional[Union[Mapping[str, Any], Callable[[dict[str, Any]], Any]]]
 #: Where entries added to a kind kept in a folder (sources, rules) are written.
 ADDED_FILE = "added.yaml"
 _ENTRY_KINDS = [k for k in FILE_KINDS if k != "manifest"]
@@ -37,8 +37,7 @@ def apply_changes(root: Path, change: Mapping[str, Mapping[str, Change]],
     change : mapping of kind to (mapping of id to change)
         Kinds are ``sources``, ``families``, ``options``, ``tests``, ``alerts``, ``concepts``,
         ``consistency`` and ``rules``. A change is a mapping of fields to set, a function
-        given the entry as a dict (it edits it in place, or returns a replacement), or
-        ``None`` to remove the entry.
+        given the entry as a dict that edits it in place, or ``None`` to remove the entry.
     add : mapping of kind to sequence of entries
         New entries, as mappings of their fields. Single-file kinds get them at the end of
         their file; ``sources`` and ``rules`` in a new file ``added.yaml`` of their folder.
@@ -81,8 +80,8 @@ def _changed(entry: dict[str, Any], change: Change) -> dict[str, Any] | None:
     if change is None:
         return None
     if callable(change):
-        replacement = change(entry)
-        return entry if replacement is None else replacement
+        change(entry)
+        return entry
     return {**entry, **change}
 
 

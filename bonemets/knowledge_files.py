@@ -72,8 +72,12 @@ def read_entries(file: Path, model: type[E], seen: typing.Container[str] = ()) -
 
 
 def problem(err: ValidationError, model: type[BaseModel]) -> str:
-    """The first problem of a validation error, in one line naming the field and what is allowed."""
-    e = err.errors()[0]
+    """The first problem of a validation error, in one line naming the field and what is allowed.
+
+    An unknown key comes first: a misspelt key is also a missing one, and its name is the clue.
+    """
+    errors = err.errors()
+    e = next((x for x in errors if x["type"] == "extra_forbidden"), errors[0])
     loc = e["loc"]
     place = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
     where = f"field '{place}': " if place else ""
