@@ -83,6 +83,15 @@ def test_her2_control_changes_status_and_cards(fresh):
     assert fresh.widgets.cards.value == fresh.cards_html  # the widget shows it
 
 
+def test_option_cards_name_their_family(fresh):
+    a = fresh.assessment
+    card = fresh.cards_html.split('data-item="denosumab"')[1]
+    kind = card.split('class="bm-kind">')[1].split("<")[0]
+    assert kind == f"option \u00b7 {html.escape(a.recommendation('bone_strengthening').name)}"
+    family = fresh.cards_html.split('data-item="bone_strengthening"')[1]
+    assert family.split('class="bm-kind">')[1].split("<")[0] == "family"
+
+
 def test_unknown_gives_undetermined(fresh):
     fresh.controls["her2"].input.value = "unknown"
     assert fresh.case.her2 is None

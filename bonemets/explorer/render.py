@@ -119,12 +119,13 @@ def summary_html(a: "Assessment") -> str:
     return f'<div class="bm-summary">{chips}</div>'
 
 
-def card_html(r: "Recommendation") -> str:
-    """One item as a card: status badge, name, kind, urgency, reasons and sources."""
+def card_html(r: "Recommendation", family: str | None = None) -> str:
+    """One item as a card: status badge, name, kind (and the name of an option's ``family``),
+    urgency, reasons and sources."""
     colour = STATUS_COLOURS[r.status]
     urgency = (f' <span class="bm-urgency bm-urgency-{esc(r.urgency)}">{esc(URGENCY_LABELS[r.urgency])}</span>'
                if r.urgency != "routine" else "")
-    kind = r.kind + (f" \u00b7 {r.family}" if r.family and r.family != r.id else "")
+    kind = r.kind + (f" \u00b7 {family}" if family else "")
     reasons = "".join(f"<li>{esc(x.line())}</li>" for x in r.reasons)
     return (f'<div class="bm-card bm-status-{esc(r.status)}" data-item="{esc(r.id)}" '
             f'data-status="{esc(r.status)}" style="border-left-color:{colour}">'
@@ -142,6 +143,7 @@ def cards_html(a: "Assessment") -> str:
     card (``data-item``, ``data-status``) can always be found.
     """
     groups = a.by_status()
+    names = {r.id: r.name for r in a.recommendations}
     parts = ['<div class="bm-cards">', summary_html(a)]
     for title, is_test in (("Tests", True), ("Treatments", False)):
         parts.append(f'<h3 class="bm-section">{title}</h3>')
@@ -149,7 +151,8 @@ def cards_html(a: "Assessment") -> str:
             chosen = [r for r in groups[status] if (r.kind == "test") == is_test]
             if not chosen:
                 continue
-            body = "".join(card_html(r) for r in chosen)
+            body = "".join(card_html(r, names.get(r.family or "") if r.family != r.id else None)
+                           for r in chosen)
             heading = f"{STATUS_HEADINGS[status]} ({len(chosen)})"
             if status == "not_indicated":
                 parts.append(f'<details class="bm-group bm-group-{status}"><summary>{esc(heading)}'
