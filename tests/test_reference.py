@@ -1,4 +1,4 @@
-"""The browsable knowledge reference (bonemets.reference_site): pages, links both ways, words not
+"""The browsable knowledge reference (bonemets.reference): pages, links both ways, words not
 ids, safe links, the writer's directory handling, and a real browser following item -> rule -> source.
 """
 
@@ -13,7 +13,7 @@ import pytest
 
 import bonemets
 from bonemets.case import FIELDS
-from bonemets.reference_site import write_reference
+from bonemets.reference import write_reference
 
 KB = bonemets.knowledge()
 # A chain known from the shipped rule files: rule low_clearance_avoid_iv_bisphosphonate makes the IV
@@ -178,7 +178,8 @@ def test_no_snake_case_id_in_the_visible_text_of_any_page(site):
 
 
 def test_a_javascript_url_and_markup_in_a_modified_copy_are_neither_links_nor_markup(tmp_path):
-    kb = bonemets.load_knowledge(KB.path)  # a fresh copy, changed below
+    # The loader rejects such a url in a file; a copy changed in memory must still not link it.
+    kb = bonemets.load_knowledge(KB.path)
     kb.sources[SOURCE] = kb.sources[SOURCE].model_copy(
         update={"url": "  JavaScript:alert(1)", "title": "<script>alert(2)</script> label"})
     index = write_reference(tmp_path / "ref", kb=kb)
@@ -189,6 +190,21 @@ def test_a_javascript_url_and_markup_in_a_modified_copy_are_neither_links_nor_ma
     assert "<script>alert(2)" not in page.read_text(encoding="utf-8")
     assert "<script>alert(2)</script> label" in parsed.visible
     assert "javascript" not in _parse(index).visible.lower()
+
+
+def test_draft_and_retired_rules_have_pages_but_give_no_status(tmp_path):
+    retired = {"status": "retired", "retired": {"date": "2026-12-01", "reason": "superseded in a what-if"}}
+    kb = KB.with_changes(rules={RULE: {"status": "draft"}, "breast_bone_strengthening": retired})
+    folder = write_reference(tmp_path / "ref", kb=kb).parent
+    assert "Draft, under review: not used in assessments." in _parse(folder / f"rule-{RULE}.html").visible
+    retired_page = _parse(folder / "rule-breast_bone_strengthening.html")
+    assert "Retired on 2026-12-01: superseded in a what-if." in retired_page.visible
+    option = (folder / f"option-{OPTION}.html").read_text(encoding="utf-8")
+    statuses = re.search(r'<table class="statuses">(.*?)</table>', option, re.S).group(1)
+    assert f"rule-{RULE}.html" not in statuses and "rule-breast_bone_strengthening.html" not in statuses
+    assert "rule-low_calcium_correct_first.html" in statuses  # still avoided for low calcium
+    assert f"rule-{RULE}.html" in _parse(folder / f"option-{OPTION}.html").links  # listed, marked as not used
+    assert "(draft, not used)" in _parse(folder / f"option-{OPTION}.html").visible
 
 
 def test_writing_replaces_an_earlier_reference_but_never_a_users_directory(tmp_path):
