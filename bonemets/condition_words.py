@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .conditions import AllOf, Always, AnyOf, Atom, Negation, Node, Ref
-from .explorer.labels import field_label, value_text
+from .labels import field_label, value_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from .knowledge import KnowledgeBase

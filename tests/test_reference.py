@@ -5,6 +5,8 @@ ids, safe links, the writer's directory handling, and a real browser following i
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -230,6 +232,22 @@ def test_writing_replaces_an_earlier_reference_but_never_a_users_directory(tmp_p
     empty = tmp_path / "empty"
     empty.mkdir()
     assert write_reference(empty).is_file()
+
+
+def test_the_reference_needs_no_optional_extra(tmp_path):
+    """``bonemets knowledge --html`` is a core command: no ipywidgets, dask or other extra."""
+    blocked = ["ipywidgets", "dask", "distributed", "lifelines", "voila", "anywidget", "pyarrow"]
+    code = ("import sys\n"
+            "class Block:\n"
+            "    def find_spec(self, name, path=None, target=None):\n"
+            f"        if name.split('.')[0] in {blocked!r}:\n"
+            "            raise ImportError('blocked: ' + name)\n"
+            "sys.meta_path.insert(0, Block())\n"
+            "from bonemets.reference import write_reference\n"
+            f"print(write_reference({str(tmp_path / 'ref')!r}).name)\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "index.html"
 
 
 @pytest.mark.browser

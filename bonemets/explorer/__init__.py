@@ -10,7 +10,7 @@ One module per job:
 - :mod:`.render`: pure views, assessment in, HTML out;
 - :mod:`.comparison`: how two assessed cases differ;
 - :mod:`.plots`: which figures are drawn and how they reach a widget;
-- :mod:`.labels`: field names and values in words.
+- :mod:`bonemets.labels` (shared with the knowledge reference, needs no extra): field names and values in words.
 
 Needs the ``notebooks`` extra (ipywidgets). Educational and research use only: not a
 diagnostic device.

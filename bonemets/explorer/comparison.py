@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..case import FIELDS
-from .labels import value_text
+from ..labels import value_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..assessment import Assessment

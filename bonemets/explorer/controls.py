@@ -19,7 +19,7 @@ from typing import Any, Callable
 import ipywidgets as widgets
 
 from ..case import FIELDS, FieldSpec
-from .labels import field_label
+from ..labels import field_label
 
 UNKNOWN = "unknown"
 _BOOL = {UNKNOWN: None, "yes": True, "no": False}

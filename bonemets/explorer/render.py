@@ -20,7 +20,7 @@ from ..views import (ALERT_COLOURS, ALERT_LABELS, STATUS_COLOURS, STATUS_HEADING
                      URGENCY_LABELS, ink, rgba)
 from ..vocabulary import DISCLAIMER, STATUSES
 from .comparison import Comparison
-from .labels import field_label, value_text
+from ..labels import field_label, value_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..assessment import Alert, Assessment, Citation, Recommendation

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..condition_words import fields_of, value_words, word_list
 from ..derived import DERIVED
-from ..explorer.labels import field_label
+from ..labels import field_label
 from ..vocabulary import ALERT_LEVELS, STATUSES
 from .parts import KIND_WORDS, case_text, esc, external, rule_title, source_links, status_badge
 from .site import RuleView, Site

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlparse
 
 from ..condition_words import Clause, value_words
-from ..explorer.labels import field_label
+from ..labels import field_label
 from ..views import ALERT_COLOURS, ALERT_LABELS, STATUS_COLOURS, STATUS_LABELS, URGENCY_LABELS, ink
 from ..vocabulary import DISCLAIMER
 from .assets import CSS

@@ -1,4 +1,7 @@
-"""Case fields and values as a reader says them (``calcium_mmol_l`` -> ``Calcium (mmol/L)``)."""
+"""Case fields and values as a reader says them (``calcium_mmol_l`` -> ``Calcium (mmol/L)``).
+
+Used by the explorer and the knowledge reference; needs no optional extra.
+"""
 
 from __future__ import annotations
 
