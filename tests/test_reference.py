@@ -43,8 +43,8 @@ class _Page(HTMLParser):
         a = dict(attrs)
         if tag == "a" and "href" in a:
             self.links.append(a["href"] or "")
-        if a.get("id"):
-            self.ids.add(a["id"])
+        if element_id := a.get("id"):
+            self.ids.add(element_id)
         if tag in ("script", "style"):
             self._skip += 1
         if tag == "h1":

@@ -96,10 +96,8 @@ def _clause_html(clause: Clause, unfold: bool) -> str:
         definition = clause.parts[0]
         if not definition.parts:  # one field test: say it in brackets
             return f'<span class="named">{esc(clause.text)}</span> <span class="def">({esc(definition.text)})</span>'
-        if definition.named:
-            what, parts = "which means:", (definition,)
-        else:
-            what, parts = f"which means {definition.text}", definition.parts
+        what, parts = (("which means:", (definition,)) if definition.named
+                       else (f"which means {definition.text}", definition.parts))
         return (f'<details class="concept"{" open" if unfold else ""}><summary><span class="named">'
                 f'{esc(clause.text)}</span></summary><span class="def">{esc(what)}</span>'
                 f'<ul class="cond">{"".join(_clause_li(p, unfold) for p in parts)}</ul></details>')
