@@ -244,7 +244,7 @@ def synthetic(n: int, seed: int = 0, unknown_rate: float = 0.1) -> pd.DataFrame:
     n_sites = np.array([len(c) for c in combos])[site_codes]
     has_spine = np.array(["spine" in c for c in combos])[site_codes]
     lesions = n_sites - 1 + rng.geometric(_EXTRA_LESIONS_P, n)
-    cols["bone_lesion_count"] = np.minimum(lesions, FIELDS["bone_lesion_count"].le).astype(float)
+    cols["bone_lesion_count"] = np.minimum(lesions, FIELDS["bone_lesion_count"].le or np.inf).astype(float)
     cols["visceral_metastases"] = _pick(rng, n, _VISCERAL_P, "visceral_metastases")
     cols["bone_marrow_involvement"] = chance(_MARROW)
 

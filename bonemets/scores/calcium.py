@@ -8,7 +8,7 @@ import numpy as np
 
 from ._result import ScoreResult
 from ._validate import choice, number, round_half_up
-from .tables import CORRECTED_CALCIUM
+from .tables import CORRECTED_CALCIUM, Grade
 
 _UNITS = CORRECTED_CALCIUM.units
 
@@ -144,6 +144,7 @@ def corrected_calcium(
         value = corrected_calcium_conventional(ca, alb)
     graded = round_half_up(value, spec.decimals)
     l1, l2, l3 = spec.grade_limits
+    band: Grade
     if graded <= limit:
         band = "normal"
     elif graded <= l1:

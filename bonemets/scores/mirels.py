@@ -69,7 +69,7 @@ def mirels(site: str, lesion: str, size: str, pain: str) -> ScoreResult:
     total = sum(points.values())
     band = MIRELS.band(total)
     sources = MIRELS.source_ids
-    notes = _NOTES
+    notes: tuple[str, ...] = _NOTES
     if site == "upper_limb":
         sources += ("pmc10132712_mirels_humerus",)
         notes += (_HUMERUS_NOTE,)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..exceptions import ScoreInputError
 from ._result import ScoreResult
 from ._validate import number, round_half_up
@@ -61,15 +63,15 @@ def zoledronic_acid_dose(crcl_ml_min: "float | ScoreResult") -> ScoreResult:
     4.0
     """
     from_result = isinstance(crcl_ml_min, ScoreResult)
-    if from_result:
+    given: Any = crcl_ml_min
+    if isinstance(crcl_ml_min, ScoreResult):
         if crcl_ml_min.unit != "mL/min":
             raise ScoreInputError(
                 f"zoledronic_acid_dose(): crcl_ml_min must be a creatinine clearance in mL/min "
                 f"or a creatinine_clearance() result; got a {crcl_ml_min.name!r} result"
             )
-        crcl_ml_min = crcl_ml_min.value  # type: ignore[assignment]
-    crcl = number("zoledronic_acid_dose", "crcl_ml_min", crcl_ml_min, low=0, high=1000,
-                  unit="mL/min")
+        given = crcl_ml_min.value
+    crcl = number("zoledronic_acid_dose", "crcl_ml_min", given, low=0, high=1000, unit="mL/min")
     band = ZOLEDRONIC_ACID.band(round_half_up(crcl))
     band_id = band.id if band.dose_mg is not None else ZOLEDRONIC_ACID.not_recommended_band
     return ScoreResult(
