@@ -74,7 +74,8 @@ a { color: #0b5cad; }
 def citations(assessment: Assessment) -> list[Citation]:
     """Every distinct citation of an assessment, alerts first, in order of first appearance."""
     seen: dict[Citation, None] = {}
-    for part in (*assessment.alerts, *assessment.recommendations):
+    parts: tuple[Alert | Recommendation, ...] = (*assessment.alerts, *assessment.recommendations)
+    for part in parts:
         for c in part.sources:
             seen.setdefault(c, None)
     return list(seen)

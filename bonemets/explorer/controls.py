@@ -111,15 +111,21 @@ class FieldControl:
         if self.widget is not self.input:
             self.input.add_class(f"bm-input-{spec.name}")
 
-    def observe(self, callback: Callable[[dict], None]) -> None:
+    def observe(self, callback: Callable[[dict[str, Any]], None]) -> None:
         """Call ``callback(change)`` whenever the user changes this field."""
         self.input.observe(callback, names="value")
         if self.unknown_box is not None:
             self.unknown_box.observe(callback, names="value")
             self.unknown_box.observe(self._sync_disabled, names="value")
 
-    def _sync_disabled(self, change: dict | None = None) -> None:
-        self.input.disabled = bool(self.unknown_box.value)
+    def _box(self) -> widgets.Checkbox:
+        """The ``unknown`` check box of a list field."""
+        if self.unknown_box is None:  # pragma: no cover - only list fields read it
+            raise TypeError(f"{self.name}: only a list field has an unknown box")
+        return self.unknown_box
+
+    def _sync_disabled(self, change: dict[str, Any] | None = None) -> None:
+        self.input.disabled = bool(self._box().value)
 
     def read(self) -> tuple[Any, str | None]:
         """The field value shown (None for unknown) and a one-line error, or None."""
@@ -129,7 +135,7 @@ class FieldControl:
         if kind == "bool":
             return _BOOL[value], None
         if kind == "list":
-            return (None if self.unknown_box.value else list(value)), None
+            return (None if self._box().value else list(value)), None
         text = value.strip().replace(",", ".")
         if not text or text.lower() == UNKNOWN:
             return None, None
@@ -155,7 +161,7 @@ class FieldControl:
         elif kind == "bool":
             self.input.value = UNKNOWN if value is None else ("yes" if value else "no")
         elif kind == "list":
-            self.unknown_box.value = value is None
+            self._box().value = value is None
             self.input.value = tuple(value or ())
             self._sync_disabled()
         else:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import plotly.graph_objects as go
 
@@ -62,7 +62,7 @@ def _outline() -> list[dict[str, Any]]:
     return shapes
 
 
-def _state(site: str, sites: list[str] | None) -> str:
+def _state(site: str, sites: Sequence[str] | None) -> str:
     if sites is None:
         return "unknown"
     return "involved" if site in sites else "not involved"

@@ -36,17 +36,18 @@ def dose_weeks(schedule: Schedule, weeks: float) -> tuple[list[float], list[floa
         step = schedule.every_days / 7
     if step is None:
         return [0.0], []
-    end = schedule.de_escalate_after_weeks if schedule.de_escalate_to_weeks else None
+    longer = schedule.de_escalate_to_weeks
+    end = schedule.de_escalate_after_weeks if longer else None
     usual, t = [], 0.0
     while t <= weeks and (end is None or t < end):
         usual.append(t)
         t += step
     later: list[float] = []
-    if end is not None and usual:
-        t = usual[-1] + schedule.de_escalate_to_weeks
+    if end is not None and longer and usual:
+        t = usual[-1] + longer
         while t <= weeks:
             later.append(t)
-            t += schedule.de_escalate_to_weeks
+            t += longer
     return usual, later
 
 
@@ -60,8 +61,8 @@ def _interval(s: Schedule) -> str:
     return "no interval given (a single treatment or a short course)"
 
 
-def _schedule_hover(opt: Option, kb: KnowledgeBase, status: str) -> str:
-    s = opt.schedule
+def _schedule_hover(opt: Option, s: Schedule, kb: KnowledgeBase, status: str) -> str:
+    """The hover text of an option's schedule ``s``."""
     lines = [f"<b>{esc(opt.name)}</b> ({STATUS_LABELS[status]})", esc(_interval(s))]
     if s.duration_minutes:
         lines.append(f"{_GIVEN.get(opt.route or '', 'given')} time: about {s.duration_minutes:g} minutes")
@@ -134,7 +135,7 @@ def schedule_timeline(a: Assessment, weeks: int = 52) -> go.Figure:
                 text=[f"<i>{NO_SCHEDULE}</i>"], textposition="middle right", textfont=dict(color="#666"),
                 hoverinfo="skip", showlegend=False, meta={"option": rec.id, "part": "none"}))
         elif s.every_days is not None and s.every_days < 7:
-            hover = _schedule_hover(opt, kb, rec.status)
+            hover = _schedule_hover(opt, s, kb, rec.status)
             xs = list(range(0, weeks + 1))
             fig.add_trace(go.Scatter(
                 x=xs, y=[row] * len(xs), mode="lines", line=dict(color=colour, width=9), opacity=0.75,
@@ -142,7 +143,7 @@ def schedule_timeline(a: Assessment, weeks: int = 52) -> go.Figure:
                 hoverinfo="text",
                 meta={"option": rec.id, "part": "daily"}, **legend(f"daily:{rec.status}")))
         else:
-            _doses(fig, row, rec.id, rec.status, _schedule_hover(opt, kb, rec.status), s, weeks, legend)
+            _doses(fig, row, rec.id, rec.status, _schedule_hover(opt, s, kb, rec.status), s, weeks, legend)
         if ttb is not None:  # drawn last, over the bar: a translucent band
             hover = (f"<b>{esc(opt.name)}</b>: time to benefit {ttb.min_weeks:g}\u2013{ttb.max_weeks:g} weeks<br>"
                      f"{wrap(ttb.text, 80)}<br>Sources:<br>{cited(ttb.sources, kb)}")
