@@ -12,6 +12,7 @@ import pytest
 import bonemets
 from bonemets import DISCLAIMER, assess, load_case
 from bonemets.report import citations, report_html, write_report
+from bonemets.views import STATUS_HEADINGS
 
 CASES = Path(__file__).resolve().parents[1] / "data" / "cases"
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -169,3 +170,28 @@ def test_same_assessment_same_page():
     """No random ids: a handout can be diffed against last term's."""
     a = assessment("triple_negative")
     assert report_html(a) == report_html(a)
+
+
+def test_statuses_read_as_words_with_the_views_headings(page):
+    a, html = page
+    items = html[html.index("id='items'"):html.index("id='figures'")]
+    groups = a.by_status()
+    assert groups["not_indicated"], "expected a not-indicated item in this case"
+    for status, recs in groups.items():
+        if recs:
+            assert f"id='status-{status}'>{escape(STATUS_HEADINGS[status])} ({len(recs)})</h3>" in items
+    assert "<span class='badge'>not indicated</span>" in items
+    assert "<span class='badge'>not_indicated</span>" not in items
+
+
+def test_text_report_groups_each_kind_under_counted_headings():
+    a = assessment("receptors_unknown")
+    text = a.to_text()
+    tests, treatments = text.split("\nTESTS\n")[1].split("\nTREATMENTS\n")
+    for block, is_test in ((tests, True), (treatments, False)):
+        for status, recs in a.by_status().items():
+            n = sum((r.kind == "test") == is_test for r in recs)
+            heading = f" {STATUS_HEADINGS[status]} ({n})"
+            assert (heading + "\n" in block) == (n > 0), heading
+    assert " Undetermined: hangs on an unknown factor (" in text
+    assert "?? not ruled out: Possible blood clot" in text
