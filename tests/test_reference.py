@@ -157,6 +157,16 @@ def test_a_rule_shows_its_worked_examples_and_the_sections_it_cites(site):
     assert "Posology: renal impairment" in rule.visible
 
 
+def test_pubmed_and_doi_links_where_a_source_has_them(site):
+    # data/knowledge/sources/guidelines.yaml: asco_cco_2017_bma has pmid 29035643 and no url;
+    # endocrine_resistance_definition has doi 10.1007/s12032-020-01449-8.
+    asco = site["source-asco_cco_2017_bma.html"]
+    assert "https://pubmed.ncbi.nlm.nih.gov/29035643/" in asco.links
+    assert "https://doi.org/10.1007/s12032-020-01449-8" in site["source-endocrine_resistance_definition.html"].links
+    # and on the pages of the rules citing them, next to the citation
+    assert "https://pubmed.ncbi.nlm.nih.gov/29035643/" in site["rule-breast_bone_strengthening.html"].links
+
+
 def test_a_named_condition_reads_as_its_title_with_its_definition(site):
     # breast_bone_strengthening: when {ref: breast}; concept breast: {field: primary, is: breast}
     when = re.sub(r"\s+", " ", site["rule-breast_bone_strengthening.html"].by_class["when"][0])

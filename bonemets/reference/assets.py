@@ -115,7 +115,8 @@ ul.entries { list-style: none; padding: 0; margin: 0; }
 ul.entries li { display: grid; grid-template-columns: 150px 1fr; column-gap: 8px; padding: 5px 0;
   border-bottom: 1px solid #eaeef2; }
 ul.entries li.nested { grid-template-columns: 150px 1fr; }
-ul.entries li.nested .tag { padding-left: 22px; }
+ul.entries li.nested .tag, ul.entries li.nested > div { padding-left: 20px; }
+ul.entries li.family a { font-weight: 600; }
 ul.entries .muted { display: block; font-size: 13px; }
 .tag { font-size: 11px; color: #57606a; text-transform: uppercase; letter-spacing: .04em; padding-top: 3px; }
 section.group { scroll-margin-top: 96px; }

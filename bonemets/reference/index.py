@@ -89,6 +89,6 @@ def _entry(site: Site, kind: str, entry_id: str, kind_word: str, extra: str, sho
     name = site.kb.sources[entry_id].title if kind == "source" else site.name_of(kind, entry_id)
     search = " ".join((name, kind_word, extra)).lower()
     note = shown if shown is not None else esc(extra)
-    return (f'<li class="{"nested" if nested else ""}" data-search="{esc(search)}">'
+    return (f'<li class="{kind}{" nested" if nested else ""}" data-search="{esc(search)}">'
             f'<span class="tag">{esc(kind_word)}</span><div>{link(page_name(kind, entry_id), name)}'
             + (f' <span class="muted">{note}</span>' if note else "") + "</div></li>")
