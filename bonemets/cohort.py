@@ -10,7 +10,8 @@ takes, so a row can be checked against its one-case assessment.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd

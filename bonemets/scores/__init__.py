@@ -24,7 +24,7 @@ from ._result import ScoreResult
 from ._validate import round_half_up
 from .calcium import corrected_calcium, corrected_calcium_conventional, corrected_calcium_si
 from .mirels import mirels
-from .renal import cockcroft_gault_ml_min, creatinine_clearance, crcl_band
+from .renal import cockcroft_gault_ml_min, crcl_band, creatinine_clearance
 from .spine import sins, spinal_location, tokuhashi
 from .zoledronic_acid import zoledronic_acid_dose
 

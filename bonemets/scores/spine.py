@@ -12,8 +12,20 @@ from .tables import SINS, TOKUHASHI
 
 # --- SINS [pacs_de_sins]: points and bands in data/scores/sins.yaml --------------------------
 
-_REGION_SIZE = {"C": 7, "T": 12, "L": 5, "S": 5}
 _LEVEL = re.compile(r"^(?:(O|OC|OCC|OCCIPUT|C0)|([CTLS])(\d{1,2}))$")
+#: The SINS location category of each vertebral level ("O": occiput), from the table's levels.
+_CATEGORY_OF_LEVEL = {level: category for category, levels in (SINS.items["location"].levels or {}).items()
+                      for level in levels}
+
+
+def _levels_text() -> str:
+    """The levels :func:`spinal_location` reads, as an error message lists them."""
+    numbers: dict[str, list[int]] = {}
+    for level in _CATEGORY_OF_LEVEL:
+        if level != "O":
+            numbers.setdefault(level[0], []).append(int(level[1:]))
+    ranges = [f"'{r}{min(numbers[r])}'–'{r}{max(numbers[r])}'" for r in "CTLS" if r in numbers]
+    return ", ".join(["'O' (occiput)", *ranges])
 
 _SINS_NOTES = (
     "Pain scores 3 (mechanical), 1 (occasional, not mechanical) or 0 (pain-free) "
@@ -27,7 +39,7 @@ def spinal_location(level: str) -> str:
     """SINS location category of a spinal level.
 
     Junctional: occiput–C2, C7–T2, T11–L1, L5–S1; mobile: C3–C6, L2–L4; semi-rigid: T3–T10;
-    rigid: S2–S5 [pacs_de_sins].
+    rigid: S2–S5 [pacs_de_sins], as listed in ``data/scores/sins.yaml``.
 
     Parameters
     ----------
@@ -54,22 +66,14 @@ def spinal_location(level: str) -> str:
     """
     text = level.strip().upper().replace(" ", "") if isinstance(level, str) else ""
     match = _LEVEL.match(text)
-    number = int(match.group(3)) if match and match.group(2) else 0
-    region = match.group(2) if match else None
-    if not match or (region and not 1 <= number <= _REGION_SIZE[region]):
+    key = None
+    if match:
+        key = "O" if match.group(1) else f"{match.group(2)}{int(match.group(3))}"
+    if key not in _CATEGORY_OF_LEVEL:
         raise ScoreInputError(
-            f"spinal_location(): level={level!r} is not a vertebral level; allowed values: "
-            "'O' (occiput), 'C1'–'C7', 'T1'–'T12', 'L1'–'L5', 'S1'–'S5'"
+            f"spinal_location(): level={level!r} is not a vertebral level; allowed values: {_levels_text()}"
         )
-    if region is None:  # occiput
-        return "junctional"
-    if region == "C":
-        return "mobile" if 3 <= number <= 6 else "junctional"
-    if region == "T":
-        return "semi_rigid" if 3 <= number <= 10 else "junctional"
-    if region == "L":
-        return "mobile" if 2 <= number <= 4 else "junctional"
-    return "junctional" if number == 1 else "rigid"
+    return _CATEGORY_OF_LEVEL[key]
 
 
 def sins(

@@ -61,12 +61,16 @@ class Item(StrictModel):
         points.
     aliases : dict of str to str
         Other spellings accepted for a category.
+    levels : dict of str to list of str
+        For a category that is read off a vertebral level (SINS location): the levels of each
+        category, ``"O"`` for the occiput.
     """
 
     field: Ident | None = None
     points: dict[StrictStr, Annotated[int, Field(ge=0)]] | None = None
     at_least: list[Step] | None = None
     aliases: dict[StrictStr, StrictStr] = Field(default_factory=dict)
+    levels: dict[StrictStr, list[Annotated[StrictStr, Field(pattern=r"^(O|[CTLS][1-9][0-9]?)$")]]] | None = None
     sources: Cited
 
     @model_validator(mode="after")
@@ -77,6 +81,14 @@ class Item(StrictModel):
             counts = [s.count for s in self.at_least]
             if not counts or counts != sorted(set(counts), reverse=True):
                 raise ValueError(f"'at_least' steps must have distinct counts, highest first; got {counts}")
+        if self.levels is not None:
+            if self.points is None or list(self.levels) != list(self.points):
+                raise ValueError(f"'levels' must list the levels of every category, in the order of 'points': "
+                                 f"{', '.join(self.points or [])}; got {', '.join(self.levels)}")
+            listed = [level for levels in self.levels.values() for level in levels]
+            if len(listed) != len(set(listed)):
+                twice = sorted({v for v in listed if listed.count(v) > 1})
+                raise ValueError(f"'levels': each level belongs to one category; listed twice: {', '.join(twice)}")
         for alias, target in self.aliases.items():
             if self.points is None or target not in self.points:
                 raise ValueError(f"alias {alias!r} names {target!r}, which is not a category; "

@@ -23,7 +23,7 @@ _NOTES = (
 )
 
 
-def zoledronic_acid_dose(crcl_ml_min: "float | ScoreResult") -> ScoreResult:
+def zoledronic_acid_dose(crcl_ml_min: float | ScoreResult) -> ScoreResult:
     """Zoledronic acid dose (bone metastases) from baseline creatinine clearance.
 
     Label table [zometa_smpc], also reproduced in [pmc3459591_bisphosphonate_renal_table], as
