@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
+from ..columns import encode_case
 from ..condition_words import fields_of, value_words, word_list
 from ..derived import DERIVED
 from ..labels import field_label
@@ -12,7 +14,7 @@ from .parts import KIND_WORDS, case_text, esc, external, rule_title, source_link
 from .site import RuleView, Site
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..conditions import Node
+    from ..case import Case
     from ..knowledge_models import Rule, Source
 
 _DETAIL_HEADINGS = {"option": "Treatment detail", "alert": "What to do", "test": "What it settles"}
@@ -142,25 +144,35 @@ def rule_page(site: Site, view: RuleView) -> str:
     dates = [f"{word} {esc(day)}" for word, day in (("Added", rule.added), ("Modified", rule.modified)) if day]
     if dates:
         parts.append(f'<p class="muted">{"; ".join(dates)}</p>')
-    parts += [f"<h2>When</h2>{site.when_html(view, unfold=True)}", _computed(view.condition),
-              f'<h2>Why</h2><p class="because">{esc(rule.because)}</p>', _examples(rule),
+    computed = [f for f in fields_of(view.condition) if f in DERIVED] if view.condition is not None else []
+    parts += [f"<h2>When</h2>{site.when_html(view, unfold=True)}", _computed(computed),
+              f'<h2>Why</h2><p class="because">{esc(rule.because)}</p>', _examples(rule, computed),
               f"<h2>Sources</h2>{site.citations_html(rule.sources)}"]
     return site.page(rule_title(rule.title), "rule", "".join(parts))
 
 
-def _computed(node: Node | None) -> str:
-    """Where a condition uses a computed number, what it is computed from."""
+def _computed(names: list[str]) -> str:
+    """What each computed number a condition uses is computed from."""
     notes = [f"{field_label(f)} is computed from {word_list([field_label(i) for i in DERIVED[f].inputs], 'and')}; "
-             "unknown if any of them is." for f in (fields_of(node) if node is not None else []) if f in DERIVED]
+             "unknown if any of them is." for f in names]
     return "".join(f'<p class="muted">{esc(n)}</p>' for n in notes)
 
 
-def _examples(rule: Rule) -> str:
+def _computed_values(case: Case, names: list[str]) -> str:
+    """`` — computed Creatinine clearance (mL/min): 16`` for an example, as the engine computes it."""
+    if not names:
+        return ""
+    numbers = encode_case(case.engine_record()).numbers
+    shown = [f"{field_label(f)}: {float(numbers[f][0]):g}" for f in names if not math.isnan(numbers[f][0])]
+    return f' <span class="muted">\u2014 computed {esc("; ".join(shown))}</span>' if shown else ""
+
+
+def _examples(rule: Rule, computed: list[str]) -> str:
     rows = []
     for label, attr in _EXAMPLES:
         cases = getattr(rule.examples, attr)
         if cases:
-            items = "".join(f"<li>{esc(case_text(c))}</li>" for c in cases)
+            items = "".join(f"<li>{esc(case_text(c))}{_computed_values(c, computed)}</li>" for c in cases)
             rows.append(f'<tr><th>{esc(label)}</th><td><ul class="cases">{items}</ul></td></tr>')
     return f'<h2>Worked examples</h2><table class="facts">{"".join(rows)}</table>' if rows else ""
 
