@@ -32,6 +32,16 @@ def paint(colour: str) -> str:
     return f"background:{colour};color:{ink(colour)}"
 
 
+def status_badge(status: str) -> str:
+    """A status in words on its colour."""
+    return f'<span class="bm-badge" style="{paint(STATUS_COLOURS[status])}">{esc(STATUS_LABELS[status])}</span>'
+
+
+def alert_badge(state: str) -> str:
+    """An alert state in capitals on its colour."""
+    return f'<span class="bm-badge" style="{paint(ALERT_COLOURS[state])}">{esc(ALERT_LABELS[state].upper())}</span>'
+
+
 def esc(value: Any) -> str:
     """HTML-escape any value (quotes too)."""
     return html.escape(str(value), quote=True)
@@ -90,12 +100,10 @@ def alerts_html(a: "Assessment") -> str:
 
 
 def _alert_html(x: "Alert") -> str:
-    colour = ALERT_COLOURS[x.level]
     actions = "".join(f"<li>{esc(act)}</li>" for act in x.actions)
     reasons = "".join(f"<li>{esc(r.line())}</li>" for r in x.reasons)
     return (f'<div class="bm-alert bm-alert-{esc(x.level)}" data-alert="{esc(x.id)}">'
-            f'<div class="bm-alert-head"><span class="bm-badge" style="{paint(colour)}">'
-            f'{esc(ALERT_LABELS[x.level].upper())}</span> <b>{esc(x.name)}</b>: {esc(x.summary)}</div>'
+            f'<div class="bm-alert-head">{alert_badge(x.level)} <b>{esc(x.name)}</b>: {esc(x.summary)}</div>'
             + (f'<div class="bm-sub">Actions</div><ul>{actions}</ul>' if actions else "")
             + (f'<div class="bm-sub">Why</div><ul>{reasons}</ul>' if reasons else "")
             + _sources_html(x.sources) + "</div>")
@@ -129,8 +137,7 @@ def card_html(r: "Recommendation", family: str | None = None) -> str:
     reasons = "".join(f"<li>{esc(x.line())}</li>" for x in r.reasons)
     return (f'<div class="bm-card bm-status-{esc(r.status)}" data-item="{esc(r.id)}" '
             f'data-status="{esc(r.status)}" style="border-left-color:{colour}">'
-            f'<div class="bm-card-head"><span class="bm-badge" style="{paint(colour)}">'
-            f'{esc(STATUS_LABELS[r.status])}</span>{urgency} <b>{esc(r.name)}</b> '
+            f'<div class="bm-card-head">{status_badge(r.status)}{urgency} <b>{esc(r.name)}</b> '
             f'<span class="bm-kind">{esc(kind)}</span></div>'
             + (f'<ul class="bm-reasons">{reasons}</ul>' if reasons else "")
             + _sources_html(r.sources) + "</div>")
@@ -215,15 +222,9 @@ def compare_html(cmp: Comparison, label_a: str = "A", label_b: str = "B") -> str
     names = {r.id: r.name for r in cmp.a.recommendations}
     alert_names = {x.id: x.name for x in (*cmp.b.alerts, *cmp.a.alerts)}
 
-    def badge(status: str) -> str:
-        return f'<span class="bm-badge" style="{paint(STATUS_COLOURS[status])}">{esc(STATUS_LABELS[status])}</span>'
-
-    def alert_badge(state: str) -> str:
-        return f'<span class="bm-badge" style="{paint(ALERT_COLOURS[state])}">{esc(ALERT_LABELS[state])}</span>'
-
     status_rows = "".join(
         f'<tr class="bm-diff" data-item="{esc(i)}"><th>{esc(names.get(i, i))}</th>'
-        f"<td>{badge(x)}</td><td>{badge(y)}</td></tr>" for i, (x, y) in cmp.statuses.items())
+        f"<td>{status_badge(x)}</td><td>{status_badge(y)}</td></tr>" for i, (x, y) in cmp.statuses.items())
     alert_rows = "".join(
         f'<tr class="bm-diff" data-alert="{esc(i)}"><th>{esc(alert_names.get(i, i))}</th>'
         f"<td>{alert_badge(x)}</td><td>{alert_badge(y)}</td></tr>"
