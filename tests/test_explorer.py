@@ -9,7 +9,7 @@ import yaml
 
 import bonemets
 from bonemets import FIELDS, Case
-from bonemets.explorer import Explorer, compare, field_groups, render
+from bonemets.explorer import Explorer, compare, compare_html, field_groups, render
 
 LIBRARY = bonemets.teaching_library()
 
@@ -218,6 +218,12 @@ def test_compare_is_a_pure_function():
     assert cmp.statuses["her2_targeted"] == ("not_indicated", "recommended")
     assert "bone_sites" not in cmp.fields  # the same sites in another order
     assert compare(a["triple_negative"], a["triple_negative"]).same
+    cord = a["spinal_cord_compression"].alert("spinal_cord_compression")
+    page = compare_html(compare(a["hr_positive_postmenopausal"], a["spinal_cord_compression"]))
+    row = page.split('data-alert="spinal_cord_compression">')[1].split("</tr>")[0]
+    assert f"<th>{html.escape(cord.name)}</th>" in row  # the alert's name, not its id
+    assert ["NOT RAISED", cord.level.upper()] == [cell.split("</span>")[0].rsplit(">", 1)[1]
+                                                 for cell in row.split("<td>")[1:]]
 
 
 def test_figures_follow_the_figures_tab(fresh):
