@@ -329,7 +329,7 @@ def test_dose_weeks_plain_interval_and_daily():
 
 # --------------------------------------------------------------------------- cohort summary
 
-COHORT = pd.DataFrame({
+COHORT: pd.DataFrame = pd.DataFrame({
     "primary":   ["breast", "breast", "breast", "breast", "breast", "breast", "breast", "breast", "prostate", "breast"],
     "sex":       ["female"] * 8 + ["male", "female"],
     "menopause": ["post", "pre", "post", None, "post", "post", "pre", "post", "not_applicable", "post"],
@@ -397,7 +397,7 @@ def test_cohort_summary_other_groupings():
 # --------------------------------------------------------------------------- Kaplan-Meier
 
 # Six people of group "a" and two of group "b"; event 1 = observed, 0 = censored.
-KM = pd.DataFrame({"days": [1, 2, 2, 3, 4, 5, 1, 3], "event": [1, 1, 0, 1, 0, 1, 0, 1],
+KM: pd.DataFrame = pd.DataFrame({"days": [1, 2, 2, 3, 4, 5, 1, 3], "event": [1, 1, 0, 1, 0, 1, 0, 1],
                    "arm": pd.Categorical(list("aaaaaabb"), categories=["b", "a"])})
 # By hand, group a: at t=1, 6 at risk, 1 event: 5/6. At t=2, 5 at risk, 1 event (the one
 # censored at 2 is still at risk): 5/6 * 4/5 = 2/3. At t=3, 3 at risk, 1 event: 2/3 * 2/3 = 4/9.
