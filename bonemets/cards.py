@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from .views import STATUS_LABELS, URGENCY_LABELS
 
@@ -24,7 +25,7 @@ def _summary(text: str) -> str:
     return text if len(text) < 140 else text[:136].rstrip() + "..."
 
 
-def _detail(reasons: "tuple[Reason, ...]", citations: "tuple[Citation, ...]", disclaimer: str,
+def _detail(reasons: tuple[Reason, ...], citations: tuple[Citation, ...], disclaimer: str,
             extra: Sequence[str] = ()) -> str:
     lines = list(extra)
     lines += ["**Why**", *[f"- {r.line()}" for r in reasons], "", "**Sources**"]
@@ -33,7 +34,7 @@ def _detail(reasons: "tuple[Reason, ...]", citations: "tuple[Citation, ...]", di
     return "\n".join(lines)
 
 
-def cards(assessment: "Assessment") -> list[dict[str, Any]]:
+def cards(assessment: Assessment) -> list[dict[str, Any]]:
     """See :meth:`bonemets.Assessment.to_cards`."""
     key = assessment.case.model_dump_json(exclude_none=True)
     out: list[dict[str, Any]] = []

@@ -18,7 +18,7 @@ def _wrap(text: str, indent: str) -> list[str]:
     return textwrap.wrap(text, _WIDTH, initial_indent=indent, subsequent_indent=indent + "  ")
 
 
-def _sources(citations: "tuple[Citation, ...]", indent: str) -> list[str]:
+def _sources(citations: tuple[Citation, ...], indent: str) -> list[str]:
     """One line per source, its cited sections together."""
     grouped: dict[str, list[str]] = {}
     for c in citations:
@@ -35,7 +35,7 @@ def _value(value: object) -> str:
     return str(value)
 
 
-def _item(r: "Recommendation", detail: bool) -> list[str]:
+def _item(r: Recommendation, detail: bool) -> list[str]:
     urgency = f"  [{URGENCY_LABELS[r.urgency].upper()}]" if r.urgency != "routine" else ""
     lines = [f"  - {r.name} ({r.id}){urgency}"]
     if detail:
@@ -47,7 +47,7 @@ def _item(r: "Recommendation", detail: bool) -> list[str]:
     return lines
 
 
-def text_report(a: "Assessment", detail_not_indicated: bool = False) -> str:
+def text_report(a: Assessment, detail_not_indicated: bool = False) -> str:
     """The report :command:`bonemets assess` prints.
 
     Parameters

@@ -25,11 +25,20 @@ import plotly.graph_objects as go
 from .assessment import Alert, Assessment, Citation, Reason, Recommendation
 from .case import FIELDS, Case
 from .figures import decision_sankey, schedule_timeline, skeleton_map
-from .views import (ALERT_COLOURS, ALERT_LABELS, STATUS_COLOURS, STATUS_HEADINGS, STATUS_LABELS, STATUS_MARKS,
-                    URGENCY_COLOURS, URGENCY_LABELS, ink)
+from .views import (
+    ALERT_COLOURS,
+    ALERT_LABELS,
+    STATUS_COLOURS,
+    STATUS_HEADINGS,
+    STATUS_LABELS,
+    STATUS_MARKS,
+    URGENCY_COLOURS,
+    URGENCY_LABELS,
+    ink,
+)
 from .vocabulary import STATUSES
 
-__all__ = ["report_html", "write_report", "citations"]
+__all__ = ["citations", "report_html", "write_report"]
 
 _CSS = """
 :root { --ink: #1f2933; --muted: #52606d; --line: #d9e2ec; }

@@ -11,11 +11,22 @@ import plotly.graph_objects as go
 import pytest
 
 import bonemets
-from bonemets import STATUSES, assess, assess_cohort, load_case
-from bonemets import ALERT_STATES, URGENCIES, views
+from bonemets import ALERT_STATES, STATUSES, URGENCIES, assess, assess_cohort, load_case, views
 from bonemets.figures import (
-    BONE_SITES, NO_SCHEDULE, NOTE, SITE_COLOURS, STATUS_COLOURS, applicability_matrix, breast_subtype,
-    cohort_summary, decision_sankey, dose_weeks, kaplan_meier, schedule_timeline, skeleton_map, status_legend,
+    BONE_SITES,
+    NO_SCHEDULE,
+    NOTE,
+    SITE_COLOURS,
+    STATUS_COLOURS,
+    applicability_matrix,
+    breast_subtype,
+    cohort_summary,
+    decision_sankey,
+    dose_weeks,
+    kaplan_meier,
+    schedule_timeline,
+    skeleton_map,
+    status_legend,
 )
 
 CASES = Path(__file__).resolve().parents[1] / "data" / "cases"

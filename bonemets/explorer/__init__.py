@@ -26,7 +26,22 @@ from .plots import assessment_figures, figure_makers, figure_output
 from .render import CSS, alerts_html, card_html, cards_html, case_yaml, compare_html, teaching_html, yaml_html
 
 __all__ = [
-    "CSS", "Comparison", "Explorer", "FieldControl", "GROUPS", "TABS", "alerts_html", "assessment_figures",
-    "card_html", "cards_html", "case_yaml", "compare", "compare_html", "field_groups", "figure_makers",
-    "figure_output", "teaching_html", "yaml_html",
+    "CSS",
+    "GROUPS",
+    "TABS",
+    "Comparison",
+    "Explorer",
+    "FieldControl",
+    "alerts_html",
+    "assessment_figures",
+    "card_html",
+    "cards_html",
+    "case_yaml",
+    "compare",
+    "compare_html",
+    "field_groups",
+    "figure_makers",
+    "figure_output",
+    "teaching_html",
+    "yaml_html",
 ]

@@ -22,7 +22,8 @@ more than the assessment itself; see ``benchmarks/bench_explorer.py``).
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any, Mapping
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from .. import assess
 from ..case import Case
@@ -84,7 +85,7 @@ class Explorer:
     """
 
     def __init__(self, case: Case | Mapping[str, Any] | str | None = None, *,
-                 kb: "KnowledgeBase | None" = None, figures: bool = True) -> None:
+                 kb: KnowledgeBase | None = None, figures: bool = True) -> None:
         self.kb = kb
         self.draw_figures = figures
         self.library: dict[str, TeachingCase] = teaching_library()
@@ -119,11 +120,11 @@ class Explorer:
     # ------------------------------------------------------------------ public API
 
     @property
-    def assessment(self) -> "Assessment":
+    def assessment(self) -> Assessment:
         return self._assessment
 
     @property
-    def figures(self) -> dict[str, "go.Figure"]:
+    def figures(self) -> dict[str, go.Figure]:
         return self._figures()[0]
 
     @property
@@ -229,7 +230,7 @@ class Explorer:
             self._refresh()
         self.last_update_ms = (time.perf_counter() - start) * 1000
 
-    def build(self) -> "ipywidgets.Widget":
+    def build(self) -> ipywidgets.Widget:
         """The explorer widget (built once; display it in a notebook or serve it with Voila)."""
         if self._root is None:
             self._root = self.widgets.layout()
@@ -266,7 +267,7 @@ class Explorer:
         if w.visible(COMPARE_TAB):
             self._push_compare_figure()
 
-    def _figures(self) -> tuple[dict[str, "go.Figure"], dict[str, str]]:
+    def _figures(self) -> tuple[dict[str, go.Figure], dict[str, str]]:
         if self._figs is None:
             self._figs = assessment_figures(self._assessment) if self.draw_figures else ({}, {})
         return self._figs

@@ -29,8 +29,8 @@ class Comparison:
         ruled out).
     """
 
-    a: "Assessment"
-    b: "Assessment"
+    a: Assessment
+    b: Assessment
     fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     statuses: dict[str, tuple[str, str]] = field(default_factory=dict)
     alerts: dict[str, tuple[str, str]] = field(default_factory=dict)
@@ -55,7 +55,7 @@ def _norm(value: Any) -> Any:
     return frozenset(value) if isinstance(value, list) else value
 
 
-def compare(a: "Assessment", b: "Assessment") -> Comparison:
+def compare(a: Assessment, b: Assessment) -> Comparison:
     """Compare two assessments (:func:`bonemets.assess` of each case): the case fields, item
     statuses and alert states that differ.
 

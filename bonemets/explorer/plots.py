@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import plotly.io as pio
 
@@ -20,7 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
 MAX_FIGURE_WIDTH = 900
 
 
-def figure_makers() -> dict[str, Callable[["Assessment"], "go.Figure"]]:
+def figure_makers() -> dict[str, Callable[[Assessment], go.Figure]]:
     """The figures the explorer draws for one assessment, by title."""
     return {
         "Skeleton map": figures.skeleton_map,
@@ -29,7 +30,7 @@ def figure_makers() -> dict[str, Callable[["Assessment"], "go.Figure"]]:
     }
 
 
-def assessment_figures(a: "Assessment") -> tuple[dict[str, "go.Figure"], dict[str, str]]:
+def assessment_figures(a: Assessment) -> tuple[dict[str, go.Figure], dict[str, str]]:
     """Every explorer figure for an assessment, and a one-line error for any that failed."""
     figs, errors = {}, {}
     for title, make in figure_makers().items():
@@ -40,12 +41,12 @@ def assessment_figures(a: "Assessment") -> tuple[dict[str, "go.Figure"], dict[st
     return figs, errors
 
 
-def comparison_figure(cmp: "Comparison", label_a: str, label_b: str) -> "go.Figure":
+def comparison_figure(cmp: Comparison, label_a: str, label_b: str) -> go.Figure:
     """The applicability matrix of the two assessments of a comparison (families and tests)."""
     return figures.applicability_matrix({label_a: cmp.a, label_b: cmp.b})
 
 
-def figure_output(fig: "go.Figure") -> dict[str, Any]:
+def figure_output(fig: go.Figure) -> dict[str, Any]:
     """A figure as a notebook ``display_data`` output (plotly's mime type, as its notebook
     renderer sends it), ready for an ``Output`` widget's ``outputs``. A figure wider than the
     explorer's column is given the column's width."""

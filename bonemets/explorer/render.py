@@ -11,16 +11,26 @@ from __future__ import annotations
 
 import base64
 import html
-from typing import TYPE_CHECKING, Any, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from ..case import FIELDS, Case
-from ..views import (ALERT_COLOURS, ALERT_LABELS, STATUS_COLOURS, STATUS_HEADINGS, STATUS_LABELS, URGENCY_COLOURS,
-                     URGENCY_LABELS, ink, rgba)
+from ..labels import field_label, value_text
+from ..views import (
+    ALERT_COLOURS,
+    ALERT_LABELS,
+    STATUS_COLOURS,
+    STATUS_HEADINGS,
+    STATUS_LABELS,
+    URGENCY_COLOURS,
+    URGENCY_LABELS,
+    ink,
+    rgba,
+)
 from ..vocabulary import DISCLAIMER, STATUSES
 from .comparison import Comparison
-from ..labels import field_label, value_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..assessment import Alert, Assessment, Citation, Recommendation
@@ -55,7 +65,7 @@ def disclaimer_html(disclaimer: str = DISCLAIMER) -> str:
 # --------------------------------------------------------------------------- citations
 
 
-def _citation_html(c: "Citation") -> str:
+def _citation_html(c: Citation) -> str:
     text = f"{esc(c.label)}, section \u201c{esc(c.section)}\u201d"
     if c.excerpt:
         text += f' <span class="bm-excerpt">\u2014 \u201c{esc(c.excerpt)}\u201d</span>'
@@ -64,7 +74,7 @@ def _citation_html(c: "Citation") -> str:
     return f"<li>{text}</li>"
 
 
-def _sources_html(citations: Iterable["Citation"]) -> str:
+def _sources_html(citations: Iterable[Citation]) -> str:
     cits = list(citations)
     if not cits:
         return ""
@@ -75,7 +85,7 @@ def _sources_html(citations: Iterable["Citation"]) -> str:
 # --------------------------------------------------------------------------- alerts
 
 
-def alerts_html(a: "Assessment") -> str:
+def alerts_html(a: Assessment) -> str:
     """The alerts of an assessment: raised ones (most severe first), then those not ruled out.
 
     Each raised alert shows its summary, actions, reasons and sources; an alert that hangs on an
@@ -99,7 +109,7 @@ def alerts_html(a: "Assessment") -> str:
     return "".join(parts)
 
 
-def _alert_html(x: "Alert") -> str:
+def _alert_html(x: Alert) -> str:
     actions = "".join(f"<li>{esc(act)}</li>" for act in x.actions)
     reasons = "".join(f"<li>{esc(r.line())}</li>" for r in x.reasons)
     return (f'<div class="bm-alert bm-alert-{esc(x.level)}" data-alert="{esc(x.id)}">'
@@ -112,7 +122,7 @@ def _alert_html(x: "Alert") -> str:
 # --------------------------------------------------------------------------- cards
 
 
-def status_counts(a: "Assessment") -> dict[str, int]:
+def status_counts(a: Assessment) -> dict[str, int]:
     """How many items have each status (every status listed, most favourable first)."""
     counts = {s: 0 for s in STATUSES}
     for r in a.recommendations:
@@ -120,14 +130,14 @@ def status_counts(a: "Assessment") -> dict[str, int]:
     return counts
 
 
-def summary_html(a: "Assessment") -> str:
+def summary_html(a: Assessment) -> str:
     """One line of coloured counts: ``12 recommended · 4 consider · ...``."""
     chips = "".join(f'<span class="bm-chip" style="{paint(STATUS_COLOURS[s])}">{n} {esc(STATUS_LABELS[s])}'
                     "</span>" for s, n in status_counts(a).items() if n)
     return f'<div class="bm-summary">{chips}</div>'
 
 
-def card_html(r: "Recommendation", family: str | None = None) -> str:
+def card_html(r: Recommendation, family: str | None = None) -> str:
     """One item as a card: status badge, name, kind (and the name of an option's ``family``),
     urgency, reasons and sources."""
     colour = STATUS_COLOURS[r.status]
@@ -143,7 +153,7 @@ def card_html(r: "Recommendation", family: str | None = None) -> str:
             + _sources_html(r.sources) + "</div>")
 
 
-def cards_html(a: "Assessment") -> str:
+def cards_html(a: Assessment) -> str:
     """Status cards: tests, then treatments; each grouped by status, most favourable first.
 
     ``not_indicated`` items are folded away under one summary but still present, so an item's
@@ -176,7 +186,7 @@ def cards_html(a: "Assessment") -> str:
 # --------------------------------------------------------------------------- teaching cases
 
 
-def teaching_html(tc: "TeachingCase | None") -> str:
+def teaching_html(tc: TeachingCase | None) -> str:
     """A teaching case for the class: title, narrative, teaching points and questions."""
     if tc is None:
         return ('<div class="bm-teaching bm-muted">No teaching case loaded: choose one above, or '

@@ -28,7 +28,21 @@ from .survival import kaplan_meier
 from .timeline import NO_SCHEDULE, dose_weeks, schedule_timeline
 
 __all__ = [
-    "BONE_SITES", "NO_SCHEDULE", "NOTE", "SITE_COLOURS", "STATUS_COLOURS", "STATUS_MARKS", "SUBTYPES",
-    "applicability_matrix", "breast_subtype", "cohort_summary", "decision_sankey", "dose_weeks",
-    "kaplan_meier", "schedule_timeline", "skeleton_map", "status_counts", "status_legend",
+    "BONE_SITES",
+    "NOTE",
+    "NO_SCHEDULE",
+    "SITE_COLOURS",
+    "STATUS_COLOURS",
+    "STATUS_MARKS",
+    "SUBTYPES",
+    "applicability_matrix",
+    "breast_subtype",
+    "cohort_summary",
+    "decision_sankey",
+    "dose_weeks",
+    "kaplan_meier",
+    "schedule_timeline",
+    "skeleton_map",
+    "status_counts",
+    "status_legend",
 ]

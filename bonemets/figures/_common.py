@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import textwrap
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -55,7 +56,7 @@ def wrap(text: object, width: int = 80, max_chars: int | None = None) -> str:
     return "<br>".join(esc(line) for line in textwrap.wrap(text, width)) or esc(text)
 
 
-def cited(citations: "list[Any] | tuple[Citation, ...]", kb: Any = None, width: int = 80) -> str:
+def cited(citations: list[Any] | tuple[Citation, ...], kb: Any = None, width: int = 80) -> str:
     """Hover lines naming each source label and section (knowledge or assessment citations)."""
     lines = []
     for c in citations:

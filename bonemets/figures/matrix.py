@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable, Literal, Mapping
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
@@ -23,7 +24,7 @@ Kind = Literal["family", "option", "test"]
 _MAX_REASONS = 4
 
 
-def default_items(kind: Kind | None = None, kb: "KnowledgeBase | None" = None) -> list[str]:
+def default_items(kind: Kind | None = None, kb: KnowledgeBase | None = None) -> list[str]:
     """Every family then every test (``kind=None``), or every item of one kind, in report order."""
     kb = kb or knowledge()
     kinds = ("family", "test") if kind is None else (kind,)
@@ -55,7 +56,7 @@ def _from_assessments(assessments: Mapping[str, Assessment], ids: list[str]) -> 
     return codes.reshape(len(recs), len(ids)), hovers
 
 
-def _from_frame(result: pd.DataFrame, ids: list[str], kb: "KnowledgeBase") -> tuple[np.ndarray, list[list[str]]]:
+def _from_frame(result: pd.DataFrame, ids: list[str], kb: KnowledgeBase) -> tuple[np.ndarray, list[list[str]]]:
     """Status codes and hover texts of the frame :func:`bonemets.assess_cohort` returns."""
     absent = [i for i in ids if i not in result.columns]
     if absent:
@@ -76,7 +77,7 @@ def _from_frame(result: pd.DataFrame, ids: list[str], kb: "KnowledgeBase") -> tu
 
 
 def applicability_matrix(assessed: pd.DataFrame | Mapping[str, Assessment], items: Iterable[str] | None = None,
-                         kind: Kind | None = None, kb: "KnowledgeBase | None" = None) -> go.Figure:
+                         kind: Kind | None = None, kb: KnowledgeBase | None = None) -> go.Figure:
     """A heatmap of statuses: one row per case (or what-if variant), one column per item.
 
     Nothing is assessed here: the statuses come from the frame :func:`bonemets.assess_cohort`
