@@ -9,7 +9,7 @@ cost little more than the handful.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 import numpy as np
 import pandas as pd
@@ -40,6 +40,11 @@ class CellError:
     allowed: str
 
 
+#: Rows evaluated at a time: bounds the engine's working memory on a large frame (the frame
+#: itself is encoded once, in compact columns of about 150 bytes a row).
+CHUNK_ROWS = 1 << 15
+
+
 @dataclass
 class Columns:
     """A frame of cases encoded for the engine.
@@ -54,8 +59,8 @@ class Columns:
     numbers : dict of str to ndarray
         Per number field and derived number, float64 with NaN for unknown.
     lists : dict of str to (ndarray, ndarray)
-        Per list field, a boolean mask of rows where the list is known, and a boolean
-        matrix (rows × allowed values) of membership.
+        Per list field, a boolean mask of rows where the list is known, and the list's
+        values as bits (uint16; bit i set for the field's i-th allowed value).
     errors : list of CellError
         Invalid cells, in row order; their rows are encoded as unknown.
     """
@@ -66,6 +71,24 @@ class Columns:
     numbers: dict[str, np.ndarray] = field(default_factory=dict)
     lists: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     errors: list[CellError] = field(default_factory=list)
+
+    def chunks(self) -> Iterator[tuple[int, Columns]]:
+        """``(start, rows)`` for consecutive blocks of :data:`CHUNK_ROWS` rows (the whole when smaller)."""
+        if self.n <= CHUNK_ROWS:
+            yield 0, self
+            return
+        for start in range(0, self.n, CHUNK_ROWS):
+            yield start, self.rows(start, start + CHUNK_ROWS)
+
+    def rows(self, start: int, stop: int) -> Columns:
+        """Rows ``start`` to ``stop`` (views, no copy; errors not carried)."""
+        return Columns(
+            n=len(range(start, min(stop, self.n))),
+            enums={k: v[start:stop] for k, v in self.enums.items()},
+            bools={k: Tri.of(v.v[start:stop]) for k, v in self.bools.items()},
+            numbers={k: v[start:stop] for k, v in self.numbers.items()},
+            lists={k: (known[start:stop], mask[start:stop]) for k, (known, mask) in self.lists.items()},
+        )
 
     def unknown(self, name: str) -> np.ndarray:
         """Rows where a field or derived number is unknown."""
@@ -89,8 +112,8 @@ class Columns:
         if kind == "bool":
             return self.bools[name].at(row)
         if kind == "list":
-            known, member = self.lists[name]
-            return [v for v, m in zip(spec.allowed, member[row]) if m] if known[row] else None
+            known, mask = self.lists[name]
+            return [v for i, v in enumerate(spec.allowed) if int(mask[row]) >> i & 1] if known[row] else None
         x = self.numbers[name][row]
         if np.isnan(x):
             return None
@@ -290,7 +313,7 @@ def encode(frame: pd.DataFrame | Mapping[str, np.ndarray], n: int | None = None)
         if spec.kind == "bool" and pd.api.types.is_bool_dtype(series.dtype):  # numpy bool or nullable boolean
             known = series.notna().to_numpy() if isinstance(series, pd.Series) else np.ones(n, bool)
             value = series.to_numpy(dtype=bool, na_value=False) if isinstance(series, pd.Series) else series
-            cols.bools[name] = Tri(known & value, known & ~value)
+            cols.bools[name] = Tri.known(known, value)
             continue
         codes, uniques = _factorize(series)
         encoder = {"enum": _encode_enum, "bool": _encode_bool, "list": _encode_list}[spec.kind]
@@ -334,7 +357,7 @@ def encode_case(record: Mapping[str, Any]) -> Columns:
             cols.bools[name] = Tri.of(np.array([0 if value is None else 1 if value else -1], dtype=np.int8))
         elif spec.kind == "list":
             known = value is not None
-            cols.lists[name] = (np.array([known]), np.array([[known and v in value for v in spec.allowed]]))
+            cols.lists[name] = (np.array([known]), np.array([_bits(spec, value or ())], dtype=np.uint16))
         else:
             cols.numbers[name] = np.array([np.nan if value is None else float(value)])
     _derive(cols)
@@ -352,7 +375,7 @@ def _fill_unknown(cols: Columns, spec: FieldSpec, n: int) -> None:
     elif spec.kind == "bool":
         cols.bools[spec.name] = Tri(np.zeros(n, bool), np.zeros(n, bool))
     elif spec.kind == "list":
-        cols.lists[spec.name] = (np.zeros(n, bool), np.zeros((n, len(spec.allowed)), bool))
+        cols.lists[spec.name] = (np.zeros(n, bool), np.zeros(n, dtype=np.uint16))
     else:
         cols.numbers[spec.name] = np.full(n, np.nan)
 
@@ -370,10 +393,12 @@ def _store(cols: Columns, spec: FieldSpec, codes: np.ndarray, encoded: list[Any]
         value = lut[codes]
         cols.bools[spec.name] = Tri(value == 1, value == 0)
     else:
-        k = len(spec.allowed)
         known_lut = np.array([isinstance(e, frozenset) for e in encoded] + [False])
-        member_lut = np.zeros((len(encoded) + 1, k), dtype=bool)
-        for i, e in enumerate(encoded):
-            if isinstance(e, frozenset):
-                member_lut[i] = [v in e for v in spec.allowed]
-        cols.lists[spec.name] = (known_lut[codes], member_lut[codes])
+        mask_lut = np.array([_bits(spec, e) if isinstance(e, frozenset) else 0 for e in encoded] + [0],
+                            dtype=np.uint16)
+        cols.lists[spec.name] = (known_lut[codes], mask_lut[codes])
+
+
+def _bits(spec: FieldSpec, values: Iterable[str]) -> int:
+    """A list's values as bits: bit i set for the field's i-th allowed value."""
+    return sum(1 << spec.allowed.index(v) for v in set(values))

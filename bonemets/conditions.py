@@ -22,15 +22,14 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 import numpy as np
 
 from .case import FIELDS, suggest
-from .columns import Columns
 from .derived import DERIVED
 from .exceptions import KnowledgeError
-from .logic import FALSE, TRUE, UNKNOWN, Tri, all_of, any_of
+from .logic import FALSE, TRUE, UNKNOWN
 
 _OPS = {
     "enum": ("is", "in"),
@@ -39,18 +38,12 @@ _OPS = {
     "int": ("lt", "le", "gt", "ge"),
     "float": ("lt", "le", "gt", "ge"),
 }
-_COMPARE: dict[str, Callable[[np.ndarray, float], np.ndarray]] = {
-    "lt": np.less, "le": np.less_equal, "gt": np.greater, "ge": np.greater_equal,
-}
+_COMPARE = ("lt", "le", "gt", "ge")
 _SYMBOL = {"lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
 
 
 class Node:
-    """A compiled condition."""
-
-    def evaluate(self, cols: Columns, cache: dict[str, Tri]) -> Tri:
-        """Kleene truth value on every row; atoms are cached by their key."""
-        raise NotImplementedError
+    """A compiled condition; :mod:`bonemets.program` evaluates it."""
 
     def atoms(self) -> Iterator["Atom"]:
         """Every field test inside this condition, depth first."""
@@ -101,34 +94,6 @@ class Atom(Node):
                 parts.append(f"{self.field} is {str(value).lower()}")
         return " and ".join(parts)
 
-    def evaluate(self, cols: Columns, cache: dict[str, Tri]) -> Tri:
-        hit = cache.get(self.key)
-        if hit is None:
-            hit = cache[self.key] = all_of([self._one(cols, op, v, lut)
-                                            for (op, v), lut in zip(self.tests, self.luts, strict=True)])
-        return hit
-
-    def _one(self, cols: Columns, op: str, value: Any, lut: np.ndarray | None) -> Tri:
-        if lut is not None:  # enum field: one lookup per row
-            return Tri.of(lut[cols.enums[self.field]])
-        if op == "unknown":
-            unknown = cols.unknown(self.field)
-            return Tri.of(np.where(unknown, TRUE, FALSE) if value else np.where(unknown, FALSE, TRUE))
-        if self.kind == "bool":
-            tri = cols.bools[self.field]
-            return tri if value else ~tri
-        if self.kind == "list":
-            known, member = cols.lists[self.field]
-            allowed = FIELDS[self.field].allowed
-            if op == "empty":
-                empty = ~member.any(axis=1)
-                return Tri.known(known, empty if value else ~empty)
-            wanted = [allowed.index(v) for v in (value if op == "has_any" else [value])]
-            return Tri.known(known, member[:, wanted].any(axis=1))
-        x = cols.numbers[self.field]
-        with np.errstate(invalid="ignore"):
-            return Tri.known(~np.isnan(x), _COMPARE[op](x, value))
-
     def atoms(self) -> Iterator["Atom"]:
         yield self
 
@@ -136,9 +101,6 @@ class Atom(Node):
 @dataclass(frozen=True)
 class AllOf(Node):
     children: tuple[Node, ...]
-
-    def evaluate(self, cols: Columns, cache: dict[str, Tri]) -> Tri:
-        return all_of([c.evaluate(cols, cache) for c in self.children])
 
     def atoms(self) -> Iterator[Atom]:
         for c in self.children:
@@ -149,9 +111,6 @@ class AllOf(Node):
 class AnyOf(Node):
     children: tuple[Node, ...]
 
-    def evaluate(self, cols: Columns, cache: dict[str, Tri]) -> Tri:
-        return any_of([c.evaluate(cols, cache) for c in self.children])
-
     def atoms(self) -> Iterator[Atom]:
         for c in self.children:
             yield from c.atoms()
@@ -161,35 +120,22 @@ class AnyOf(Node):
 class Negation(Node):
     child: Node
 
-    def evaluate(self, cols: Columns, cache: dict[str, Tri]) -> Tri:
-        return ~self.child.evaluate(cols, cache)
-
     def atoms(self) -> Iterator[Atom]:
         yield from self.child.atoms()
 
 
 @dataclass(frozen=True)
 class Always(Node):
-    def evaluate(self, cols: Columns, cache: dict[str, Tri]) -> Tri:
-        return Tri.constant(cols.n, True)
-
     def atoms(self) -> Iterator[Atom]:
         return iter(())
 
 
 @dataclass(frozen=True)
 class Ref(Node):
-    """A named condition (concept); evaluated once per frame and cached under its name."""
+    """A named condition (concept); compiled once however often it is referred to."""
 
     name: str
     target: Node
-
-    def evaluate(self, cols: Columns, cache: dict[str, Tri]) -> Tri:
-        key = f"ref:{self.name}"
-        hit = cache.get(key)
-        if hit is None:
-            hit = cache[key] = self.target.evaluate(cols, cache)
-        return hit
 
     def atoms(self) -> Iterator[Atom]:
         yield from self.target.atoms()

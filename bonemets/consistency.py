@@ -6,11 +6,12 @@ the rules read, against the knowledge base in use.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .logic import Tri
+from .program import Program, compile_program
 
 if TYPE_CHECKING:
     from .columns import Columns
@@ -31,10 +32,16 @@ def contradictions(cols: Columns, kb: KnowledgeBase) -> list[tuple[int, str, tup
         Row position, a one-line message naming the fields and their values, and the fields;
         in row order.
     """
-    cache: dict[str, Tri] = {}
     found = []
-    for entry, node in kb.consistency:
-        for pos in np.flatnonzero(node.evaluate(cols, cache).true):
-            given = ", ".join(f"{f}={cols.value(f, pos)!r}" for f in entry.fields)
-            found.append((int(pos), f"{given} contradict: {entry.message}", tuple(entry.fields)))
+    for start, chunk in cols.chunks():
+        values = _program(kb).run(chunk)
+        for i, (entry, _) in enumerate(kb.consistency):
+            for pos in start + np.flatnonzero(values[str(i)].true):
+                given = ", ".join(f"{f}={cols.value(f, pos)!r}" for f in entry.fields)
+                found.append((int(pos), f"{given} contradict: {entry.message}", tuple(entry.fields)))
     return sorted(found, key=lambda f: f[0])
+
+
+@lru_cache(maxsize=16)
+def _program(kb: KnowledgeBase) -> Program:
+    return compile_program({str(i): node for i, (_, node) in enumerate(kb.consistency)})

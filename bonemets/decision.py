@@ -99,13 +99,14 @@ def _tables() -> tuple[np.ndarray, np.ndarray]:
 _STATUS_TABLE, _OPEN_TABLE = _tables()
 
 
-def decide_columns(true_bits: np.ndarray, unknown_bits: np.ndarray, defaults: np.ndarray) -> np.ndarray:
+def decide_columns(byte: np.ndarray, defaults: np.ndarray) -> np.ndarray:
     """:func:`decide` on every item and row at once.
 
     Parameters
     ----------
-    true_bits, unknown_bits : ndarray of uint8, shape (items, rows)
-        Bit ``BIT[code]`` is set where a rule of the item giving ``code`` holds / is unknown.
+    byte : ndarray of uint8, shape (items, rows)
+        ``true_bits << 4 | unknown_bits``: bit ``BIT[code]`` of ``true_bits`` is set where a rule
+        of the item giving ``code`` holds, of ``unknown_bits`` where one is unknown.
     defaults : ndarray of int, shape (items,)
         Each item's default status code.
 
@@ -114,8 +115,11 @@ def decide_columns(true_bits: np.ndarray, unknown_bits: np.ndarray, defaults: np
     ndarray of int8, shape (items, rows)
         Status codes.
     """
-    byte = (true_bits << 4) | unknown_bits
-    return _STATUS_TABLE[defaults[:, None], byte]
+    status = np.empty(byte.shape, dtype=np.int8)
+    for default in np.unique(defaults).tolist():  # a few distinct defaults: one lookup each
+        rows = np.flatnonzero(defaults == default)
+        status[rows] = _STATUS_TABLE[default].take(byte[rows])
+    return status
 
 
 def open_statuses(true: Iterable[int], unknown: Iterable[int], default: int) -> frozenset[int]:

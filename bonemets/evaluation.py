@@ -1,6 +1,7 @@
 """Evaluation: rule values and decisions for every row of encoded cases, in one vectorised pass.
 
-1. Every active rule's condition is evaluated with Kleene logic (true, false or unknown per row).
+1. Every active rule's condition is evaluated with Kleene logic (true, false or unknown per row),
+   all at once by the knowledge base's compiled :class:`~bonemets.program.Program`.
 2. Each option, test, and family without options gets its status from :mod:`bonemets.decision`,
    all items at once: the rules' truth values become two bytes per item and row, one table
    lookup gives the status.
@@ -23,7 +24,8 @@ import numpy as np
 from .case import Case
 from .columns import encode_case
 from .decision import BIT, decide_columns
-from .logic import Tri
+from .logic import TRUE, UNKNOWN, Tri
+from .program import Program, compile_program
 from .vocabulary import ALERT_STATES, STATUSES, URGENCIES
 
 if TYPE_CHECKING:
@@ -68,6 +70,7 @@ class Plan:
     pair_gives: np.ndarray
     pair_urgency: np.ndarray
     families: tuple[tuple[int, np.ndarray], ...]
+    program: Program
 
 
 @lru_cache(maxsize=16)
@@ -100,7 +103,8 @@ def plan(kb: KnowledgeBase) -> Plan:
     return Plan(items, np.array(decided, dtype=np.intp), np.array(defaults, dtype=np.intp), tuple(pair_rules),
                 np.array(pair_bits, dtype=np.uint8), np.array(pair_items, dtype=np.intp),
                 np.array(starts, dtype=np.intp)[with_rules], with_rules,
-                np.array(pair_gives, dtype=np.int8), np.array(pair_urgency, dtype=np.int8), tuple(families))
+                np.array(pair_gives, dtype=np.int8), np.array(pair_urgency, dtype=np.int8), tuple(families),
+                compile_program({r.rule.id: r.condition for r in kb.rules}))
 
 
 @dataclass
@@ -152,21 +156,12 @@ def evaluate(cols: Columns, kb: KnowledgeBase, urgency: bool = False) -> Evaluat
     -------
     Evaluation
     """
-    cache: dict[str, Tri] = {}
-    values = {r.rule.id: r.condition.evaluate(cols, cache) for r in kb.rules}
     p = plan(kb)
+    values = p.program.run(cols)
     n = cols.n
     status = np.empty((len(p.items), n), dtype=np.int8)
     decided = np.full((len(p.decided), n), -1, dtype=np.int8)
-    true_bits = np.zeros((len(p.decided), n), dtype=np.uint8)
-    unknown_bits = np.zeros_like(true_bits)
-    if p.pair_rules:
-        shifts = p.pair_bits[:, None]
-        true = np.stack([values[r].true for r in p.pair_rules]).view(np.uint8) << shifts
-        unknown = np.stack([values[r].unknown for r in p.pair_rules]).view(np.uint8) << shifts
-        true_bits[p.has_rules] = np.bitwise_or.reduceat(true, p.starts, axis=0)
-        unknown_bits[p.has_rules] = np.bitwise_or.reduceat(unknown, p.starts, axis=0)
-    decided[:] = decide_columns(true_bits, unknown_bits, p.defaults)
+    decided[:] = decide_columns(_rule_bytes(p, values, n), p.defaults)
     status[p.decided] = decided
     for fam, options in p.families:
         status[fam] = status[options].min(axis=0)
@@ -174,6 +169,29 @@ def evaluate(cols: Columns, kb: KnowledgeBase, urgency: bool = False) -> Evaluat
     alerts = {alert_id: _alert_state(kb.rules_for(alert_id), values, n)
               for alert_id, alert in kb.alerts.items() if alert.active}
     return Evaluation(kb, cols, values, status, urgencies, alerts)
+
+
+#: Up to this many rows the rules' values are stacked and reduced at once; above it, each is
+#: or-ed into its item's bits in place (``reduceat`` along rows is slow on long columns).
+STACK_ROWS = 256
+
+
+def _rule_bytes(p: Plan, values: dict[str, Tri], n: int) -> np.ndarray:
+    """Each decided item's byte ``true_bits << 4 | unknown_bits`` on every row."""
+    byte = np.zeros((len(p.decided), n), dtype=np.uint8)
+    if not p.pair_rules:
+        return byte
+    if n <= STACK_ROWS:
+        v = np.stack([values[r].v for r in p.pair_rules])
+        bits = p.pair_bits[:, None]
+        contribution = ((v == TRUE).view(np.uint8) << (bits + 4)) | ((v == UNKNOWN).view(np.uint8) << bits)
+        byte[p.has_rules] = np.bitwise_or.reduceat(contribution, p.starts, axis=0)
+        return byte
+    for rule_id, item, bit in zip(p.pair_rules, p.pair_items, p.pair_bits.tolist(), strict=True):
+        v = values[rule_id].v
+        byte[item] |= (v == TRUE).view(np.uint8) << (bit + 4)
+        byte[item] |= (v == UNKNOWN).view(np.uint8) << bit
+    return byte
 
 
 def _urgency(p: Plan, values: dict[str, Tri], status: np.ndarray, decided: np.ndarray) -> np.ndarray:
@@ -216,4 +234,4 @@ def evaluate_condition(node: Node, case: Case | Mapping[str, Any]) -> bool | Non
     """
     if not isinstance(case, Case):
         case = Case.model_validate(dict(case))
-    return node.evaluate(encode_case(case.engine_record()), {}).at(0)
+    return compile_program({"condition": node}).run(encode_case(case.engine_record()))["condition"].at(0)

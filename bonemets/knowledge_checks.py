@@ -17,7 +17,7 @@ from .columns import DERIVED, cases_frame, encode
 from .conditions import Node, compile_condition
 from .exceptions import KnowledgeError
 from .knowledge_models import AlertDef, CompiledRule, Consistency, Family, Option, Rule, Test, _Lifecycled
-from .logic import Tri
+from .program import compile_program
 from .vocabulary import ALERT_LEVELS
 
 Item = Family | Option | Test | AlertDef
@@ -130,12 +130,9 @@ def run_examples(rules: Sequence[CompiledRule]) -> None:
     if not rows:
         return
     cols = encode(cases_frame(case for *_, case in rows))
-    cache: dict[str, Tri] = {}
-    values: dict[int, Tri] = {}
+    values = compile_program({str(id(r)): r.condition for r in rules}).run(cols)
     for row, (r, kind, i, case) in enumerate(rows):
-        if id(r) not in values:
-            values[id(r)] = r.condition.evaluate(cols, cache)
-        got = values[id(r)].at(row)
+        got = values[str(id(r))].at(row)
         if got is not EXPECTED[kind]:
             written = yaml.safe_dump(case.model_dump(exclude_unset=True), default_flow_style=True, sort_keys=False,
                                      width=10_000).strip()

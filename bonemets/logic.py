@@ -2,12 +2,10 @@
 
 A column of truth values is one int8 array: 1 true, 0 unknown, -1 false. Kleene's strong
 conjunction is then the minimum, disjunction the maximum and negation the sign change, one numpy
-operation each.
+operation each (:mod:`bonemets.program` computes them so).
 """
 
 from __future__ import annotations
-
-from functools import reduce
 
 import numpy as np
 
@@ -38,12 +36,10 @@ class Tri:
     @classmethod
     def known(cls, known: np.ndarray, value: np.ndarray) -> Tri:
         """``value`` where ``known``, unknown elsewhere."""
-        return cls.of(np.where(known, np.where(value, TRUE, FALSE), UNKNOWN))
-
-    @classmethod
-    def constant(cls, n: int, value: bool) -> Tri:
-        """The same known value on every row."""
-        return cls.of(np.full(n, TRUE if value else FALSE))
+        v = np.left_shift(value.view(np.int8), 1)  # 0/1 -> 0/2
+        v -= 1  # -> -1/1
+        v *= known.view(np.int8)  # unknown rows -> 0
+        return cls.of(v)
 
     @property
     def true(self) -> np.ndarray:
@@ -60,26 +56,7 @@ class Tri:
         """Rows where the value is unknown."""
         return self.v == UNKNOWN
 
-    def __and__(self, other: Tri) -> Tri:
-        return Tri.of(np.minimum(self.v, other.v))
-
-    def __or__(self, other: Tri) -> Tri:
-        return Tri.of(np.maximum(self.v, other.v))
-
-    def __invert__(self) -> Tri:
-        return Tri.of(np.negative(self.v))
-
     def at(self, row: int) -> bool | None:
         """The value on one row: True, False or None for unknown."""
         code = self.v[row]
         return None if code == UNKNOWN else bool(code == TRUE)
-
-
-def all_of(values: list[Tri]) -> Tri:
-    """Kleene conjunction of one or more columns."""
-    return values[0] if len(values) == 1 else Tri.of(reduce(np.minimum, (t.v for t in values)))
-
-
-def any_of(values: list[Tri]) -> Tri:
-    """Kleene disjunction of one or more columns."""
-    return values[0] if len(values) == 1 else Tri.of(reduce(np.maximum, (t.v for t in values)))

@@ -8,8 +8,8 @@ explanation (:mod:`bonemets.explanation`, one case) → views (:class:`~bonemets
 ``to_*`` methods, :mod:`bonemets.render`, :mod:`bonemets.report`, :mod:`bonemets.figures`).
 
 :func:`assess` is this pipeline on one row plus the explanation of that row;
-:func:`assess_cohort` runs it on a frame in chunks of rows (bounded memory), or on each
-partition of a Dask DataFrame.
+:func:`assess_cohort` encodes a frame once and evaluates it in chunks of rows (bounded memory),
+or runs on each partition of a Dask DataFrame.
 """
 
 from __future__ import annotations
@@ -38,8 +38,6 @@ ALERT_DTYPE = pd.CategoricalDtype(ALERT_STATES, ordered=True)
 URGENCY_DTYPE = pd.CategoricalDtype(URGENCIES, ordered=True)
 #: Columns of the error table of ``assess_cohort(..., errors="report")`` and :func:`cohort_errors`.
 ERROR_COLUMNS = ["row", "column", "value", "allowed"]
-#: Rows encoded and evaluated at a time: bounds the engine's working memory on a large frame.
-CHUNK_ROWS = 1 << 16
 
 Problem = tuple[int, str, Any, str]
 
@@ -128,15 +126,13 @@ def assess_cohort(frame: Any, *, errors: str = "raise", passthrough: Iterable[st
     status = np.empty((len(p.items), n), dtype=np.int8)
     urgencies = np.empty_like(status) if urgency else None
     alerts = np.empty((len(alert_ids), n), dtype=np.int8)
-    problems: list[Problem] = []
-    for start in range(0, max(n, 1), CHUNK_ROWS):
-        stop = min(start + CHUNK_ROWS, n)
-        cols = encode(frame.iloc[start:stop] if n > CHUNK_ROWS else frame)
-        found = _problems(cols, kb, start)
-        if found and errors == "raise":
-            _raise(frame.index, found[0])
-        problems += found
-        ev = evaluate(cols, kb, urgency=urgency)
+    cols = encode(frame)
+    problems = _problems(cols, kb)
+    if problems and errors == "raise":
+        _raise(frame.index, problems[0])
+    for start, chunk in cols.chunks():
+        stop = start + chunk.n
+        ev = evaluate(chunk, kb, urgency=urgency)
         status[:, start:stop] = ev.status
         if urgencies is not None and ev.urgency is not None:
             urgencies[:, start:stop] = ev.urgency
@@ -167,13 +163,13 @@ def cohort_errors(frame: pd.DataFrame, kb: KnowledgeBase | None = None) -> pd.Da
         by commas), ``value`` (None for a contradiction) and ``allowed`` (the values allowed,
         or the contradiction's message); empty when every row is valid.
     """
-    return _error_table(frame.index, _problems(encode(frame), kb or knowledge(), 0))
+    return _error_table(frame.index, _problems(encode(frame), kb or knowledge()))
 
 
-def _problems(cols: Columns, kb: KnowledgeBase, offset: int) -> list[Problem]:
-    """Invalid cells and contradictions, by row position (``offset`` added), in row order."""
-    problems = [(offset + e.position, e.column, e.value, e.allowed) for e in cols.errors]
-    problems += [(offset + pos, ",".join(fields), None, message) for pos, message, fields in contradictions(cols, kb)]
+def _problems(cols: Columns, kb: KnowledgeBase) -> list[Problem]:
+    """Invalid cells and contradictions, by row position, in row order."""
+    problems = [(e.position, e.column, e.value, e.allowed) for e in cols.errors]
+    problems += [(pos, ",".join(fields), None, message) for pos, message, fields in contradictions(cols, kb)]
     return sorted(problems, key=lambda p: p[0])
 
 

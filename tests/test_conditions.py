@@ -8,7 +8,7 @@ import pytest
 from bonemets.columns import encode, one_row
 from bonemets.conditions import compile_condition
 from bonemets.exceptions import KnowledgeError
-from bonemets.logic import Tri
+from bonemets.program import compile_program
 
 T, F, U = True, False, None
 # Kleene's strong three-valued logic (independently known truth tables).
@@ -16,27 +16,19 @@ KLEENE_AND = {(T, T): T, (T, F): F, (T, U): U, (F, F): F, (F, U): F, (U, U): U}
 KLEENE_OR = {(T, T): T, (T, F): T, (T, U): T, (F, F): F, (F, U): U, (U, U): U}
 
 
-def tri(values):
-    v = np.array([x is True for x in values])
-    f = np.array([x is False for x in values])
-    return Tri(v, f)
-
-
-def as_list(t: Tri):
-    return [t.at(i) for i in range(len(t.true))]
-
-
 @pytest.mark.parametrize("a, b", list(itertools.product([T, F, U], repeat=2)))
 def test_kleene_tables(a, b):
     key = (a, b) if (a, b) in KLEENE_AND else (b, a)
-    assert as_list(tri([a]) & tri([b])) == [KLEENE_AND[key]]
-    assert as_list(tri([a]) | tri([b])) == [KLEENE_OR[key]]
-    assert as_list(~tri([a])) == [{T: F, F: T, U: U}[a]]
+    fields = {k: v for k, v in (("back_pain", a), ("neurological_deficit", b)) if v is not None}
+    first, second = {"field": "back_pain", "is": True}, {"field": "neurological_deficit", "is": True}
+    assert value({"all": [first, second]}, **fields) is KLEENE_AND[key]
+    assert value({"any": [first, second]}, **fields) is KLEENE_OR[key]
+    assert value({"not": first}, **fields) is {T: F, F: T, U: U}[a]
 
 
 def value(spec, **fields):
     node = compile_condition(spec, "test", {})
-    return node.evaluate(encode(one_row(fields), n=1), {}).at(0)
+    return compile_program({"c": node}).run(encode(one_row(fields), n=1))["c"].at(0)
 
 
 @pytest.mark.parametrize("spec, fields, expected", [

@@ -1,0 +1,234 @@
+"""Conditions compiled into one flat program: a few numpy operations for all of them at once.
+
+Every distinct node of the conditions (a field test, ``all``, ``any``, ``not``; a ``ref`` is its
+concept's node, evaluated once) gets a row of one int8 matrix of Kleene values (1 true,
+0 unknown, -1 false; see :mod:`bonemets.logic`):
+
+1. Field tests of one kind are computed together: every test on an enum field is one lookup in
+   one concatenated table; true/false fields, ``unknown:`` tests, list tests and number
+   comparisons are one or two array operations each kind.
+2. Composite nodes are computed level by level (a node's level is one more than its deepest
+   child), grouped by operation and number of children: ``all`` is the minimum of the children's
+   rows, ``any`` the maximum, ``not`` the sign change.
+
+So the cost of a frame of cases grows with its rows, and hardly with the number of rules.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .case import FIELDS
+from .conditions import AllOf, Always, AnyOf, Atom, Negation, Node, Ref
+from .logic import FALSE, TRUE, Tri
+
+if TYPE_CHECKING:
+    from .columns import Columns
+
+_ROW_TRUE, _ROW_FALSE = 0, 1  # two constant rows: identities of all/any, and ``always: true``
+
+
+@dataclass(frozen=True)
+class _Leaves:
+    """Field tests of one kind: the rows they fill and what each reads."""
+
+    rows: np.ndarray
+    fields: tuple[str, ...]
+    arg: np.ndarray  # per test: table offset, sign, bit mask or threshold, by kind
+
+
+@dataclass(frozen=True)
+class Program:
+    """Compiled conditions (see the module docstring); build with :func:`compile_program`.
+
+    Attributes
+    ----------
+    size : int
+        Rows of the value matrix.
+    outputs : dict of str to int
+        The row of each named condition.
+    """
+
+    size: int
+    outputs: dict[str, int]
+    enum: _Leaves
+    enum_table: np.ndarray
+    bools: _Leaves
+    unknown: _Leaves
+    lists: _Leaves
+    strict: _Leaves  # x < t (gt as -x < -t)
+    nonstrict: _Leaves  # x <= t (ge as -x <= -t)
+    steps: tuple[tuple[str, np.ndarray, np.ndarray], ...]  # (op, target rows, child rows (targets x width))
+
+    def run(self, cols: Columns) -> dict[str, Tri]:
+        """Every named condition on every row of encoded cases.
+
+        Parameters
+        ----------
+        cols : Columns
+
+        Returns
+        -------
+        dict of str to Tri
+            By name; the values are views of one matrix.
+        """
+        m = self.matrix(cols)
+        return {name: Tri.of(m[row]) for name, row in self.outputs.items()}
+
+    def matrix(self, cols: Columns) -> np.ndarray:
+        """The value matrix: one row per node, one column per case."""
+        m = np.empty((self.size, cols.n), dtype=np.int8)
+        m[_ROW_TRUE], m[_ROW_FALSE] = TRUE, FALSE
+        if len(self.enum.rows):
+            codes = np.stack([cols.enums[f] for f in self.enum.fields]).astype(np.intp)
+            codes += self.enum.arg[:, None] + 1  # code -1 (unknown) reads each table's first entry
+            m[self.enum.rows] = self.enum_table.take(codes)
+        if len(self.bools.rows):
+            m[self.bools.rows] = np.stack([cols.bools[f].v for f in self.bools.fields]) * self.bools.arg[:, None].astype(
+                np.int8)
+        if len(self.unknown.rows):
+            unknown = np.stack([cols.unknown(f) for f in self.unknown.fields]).view(np.int8)
+            sign = self.unknown.arg[:, None].astype(np.int8)  # 1: "is unknown"; -1: "is known"
+            m[self.unknown.rows] = (2 * unknown - 1) * sign
+        if len(self.lists.rows):
+            masks = np.stack([cols.lists[f][1] for f in self.lists.fields])
+            known = np.stack([cols.lists[f][0] for f in self.lists.fields])
+            hit = masks & self.lists.arg[:, None].astype(np.uint16) != 0
+            empty = self.lists.arg == 0  # an ``empty`` test: true where no bit is set
+            hit[empty] = masks[empty] == 0
+            m[self.lists.rows] = Tri.known(known, hit).v
+        for leaves, compare in ((self.strict, np.less), (self.nonstrict, np.less_equal)):
+            if len(leaves.rows):  # arg: (signed threshold, sign) per test
+                x = np.stack([cols.numbers[f] for f in leaves.fields]) * leaves.arg[:, 1:]
+                with np.errstate(invalid="ignore"):
+                    m[leaves.rows] = Tri.known(~np.isnan(x), compare(x, leaves.arg[:, :1])).v
+        for op, targets, children in self.steps:
+            if op == "not":
+                m[targets] = np.negative(m[children[:, 0]])
+            else:
+                values = m[children]  # targets x width x rows
+                m[targets] = values.min(axis=1) if op == "all" else values.max(axis=1)
+        return m
+
+
+def compile_program(roots: Mapping[str, Node]) -> Program:
+    """Compile named conditions into one :class:`Program`.
+
+    Parameters
+    ----------
+    roots : mapping of str to Node
+        Compiled conditions (rules' ``condition``, consistency checks...), by the name their
+        values are returned under.
+
+    Returns
+    -------
+    Program
+    """
+    builder = _Builder()
+    outputs = {name: builder.row(node) for name, node in roots.items()}
+    return builder.program(outputs)
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.size = 2
+        self.rows: dict[Any, int] = {}
+        self.level: dict[int, int] = {_ROW_TRUE: 0, _ROW_FALSE: 0}
+        self.leaves: dict[str, list[tuple[int, str, Any]]] = defaultdict(list)
+        self.composites: list[tuple[str, int, tuple[int, ...]]] = []
+
+    def _new(self, key: Any, level: int) -> int:
+        row = self.rows[key] = self.size
+        self.level[row] = level
+        self.size += 1
+        return row
+
+    def row(self, node: Node) -> int:
+        """The row of a node, adding it (and its children) the first time it is seen."""
+        if isinstance(node, Ref):
+            return self.row(node.target)
+        if isinstance(node, Always):
+            return _ROW_TRUE
+        if isinstance(node, Atom):
+            tests = [self._test(node, op, value, lut) for (op, value), lut in zip(node.tests, node.luts, strict=True)]
+            return tests[0] if len(tests) == 1 else self._composite("all", tuple(tests))
+        if isinstance(node, Negation):
+            return self._composite("not", (self.row(node.child),))
+        if isinstance(node, (AllOf, AnyOf)):
+            op = "all" if isinstance(node, AllOf) else "any"
+            return self._composite(op, tuple(self.row(c) for c in node.children))
+        raise TypeError(f"cannot compile {type(node).__name__}")
+
+    def _composite(self, op: str, children: tuple[int, ...]) -> int:
+        key = (op, children)
+        if key in self.rows:
+            return self.rows[key]
+        row = self._new(key, 1 + max(self.level[c] for c in children))
+        self.composites.append((op, row, children))
+        return row
+
+    def _test(self, atom: Atom, op: str, value: Any, lut: np.ndarray | None) -> int:
+        key = (atom.field, op, value)
+        if key in self.rows:
+            return self.rows[key]
+        row = self._new(key, 0)
+        if lut is not None:
+            kind, arg = "enum", lut
+        elif op == "unknown":
+            kind, arg = "unknown", 1 if value else -1
+        elif atom.kind == "bool":
+            kind, arg = "bools", 1 if value else -1
+        elif atom.kind == "list":
+            allowed = FIELDS[atom.field].allowed
+            wanted = value if op == "has_any" else [value] if op == "has" else []
+            bits = sum(1 << allowed.index(v) for v in wanted)
+            if op == "empty" and not value:  # not empty: any bit set
+                bits = (1 << len(allowed)) - 1
+            kind, arg = "lists", bits
+        else:  # lt/le: x < t; gt/ge: -x < -t (the sign of the argument carries the direction)
+            kind = "strict" if op in ("lt", "gt") else "nonstrict"
+            arg = (float(value), 1.0) if op in ("lt", "le") else (-float(value), -1.0)
+        self.leaves[kind].append((row, atom.field, arg))
+        return row
+
+    def program(self, outputs: dict[str, int]) -> Program:
+        enum = self.leaves["enum"]
+        offsets, table = [], [np.zeros(0, dtype=np.int8)]
+        position = 0
+        for _, _, lut in enum:  # each table stored with its unknown entry first
+            offsets.append(position)
+            table.append(np.concatenate([lut[-1:], lut[:-1]]))
+            position += len(lut)
+        numbers = {k: self.leaves[k] for k in ("strict", "nonstrict")}
+        steps: dict[tuple[int, str, int], list[tuple[int, tuple[int, ...]]]] = defaultdict(list)
+        for op, row, children in self.composites:
+            steps[self.level[row], op, len(children)].append((row, children))
+        return Program(
+            size=self.size, outputs=outputs,
+            enum=_leaves(enum, np.array(offsets, dtype=np.intp)), enum_table=np.concatenate(table),
+            bools=_leaves(self.leaves["bools"]), unknown=_leaves(self.leaves["unknown"]),
+            lists=_leaves(self.leaves["lists"]),
+            strict=_number_leaves(numbers["strict"]), nonstrict=_number_leaves(numbers["nonstrict"]),
+            steps=tuple((op, np.array([r for r, _ in group], dtype=np.intp),
+                         np.array([c for _, c in group], dtype=np.intp))
+                        for (_, op, _), group in sorted(steps.items())))
+
+
+def _leaves(entries: list[tuple[int, str, Any]], arg: np.ndarray | None = None) -> _Leaves:
+    rows = np.array([r for r, _, _ in entries], dtype=np.intp)
+    fields = tuple(f for _, f, _ in entries)
+    if arg is None:
+        arg = np.array([a for _, _, a in entries], dtype=np.int64)
+    return _Leaves(rows, fields, arg)
+
+
+def _number_leaves(entries: list[tuple[int, str, Any]]) -> _Leaves:
+    """Number tests: ``arg`` holds the signed threshold; the sign of each field is kept apart."""
+    return _Leaves(np.array([r for r, _, _ in entries], dtype=np.intp), tuple(f for _, f, _ in entries),
+                   np.array([a for _, _, a in entries], dtype=float).reshape(-1, 2))
+
