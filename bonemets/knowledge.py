@@ -36,13 +36,29 @@ import pandas as pd
 from .case import FIELDS, suggest
 from .columns import DERIVED
 from .conditions import Node, compile_condition
+from .datafiles import data_dir
 from .exceptions import KnowledgeError
 from .knowledge_checks import check_citations, check_items, compile_consistency, compile_rule, run_examples
 from .knowledge_edit import Change, apply_changes
 from .knowledge_files import read_entries, read_manifest
-from .knowledge_models import (AlertDef, Citation, CompiledRule, Concept, Consistency, Examples, Family, Manifest,
-                               Option, Retirement, Rule, Schedule, SideEffect, Source, Test, TimeToBenefit)
-from .datafiles import data_dir
+from .knowledge_models import (
+    AlertDef,
+    Citation,
+    CompiledRule,
+    Concept,
+    Consistency,
+    Examples,
+    Family,
+    Manifest,
+    Option,
+    Retirement,
+    Rule,
+    Schedule,
+    SideEffect,
+    Source,
+    Test,
+    TimeToBenefit,
+)
 
 __all__ = ["AlertDef", "Citation", "CompiledRule", "Concept", "Consistency", "Examples", "Family", "KnowledgeBase",
            "Option", "Retirement", "Rule", "Schedule", "SideEffect", "Source", "Test", "TimeToBenefit", "data_dir",
@@ -323,10 +339,11 @@ def load_knowledge(path: str | Path, *, include_drafts: bool = False, check_exam
         if c.active:
             kb.concept_nodes[c.id] = compile_condition(c.when, f"{path / 'concepts.yaml'}: concept '{c.id}': when",
                                                        kb.concept_nodes)
-    for c in read_entries(path / "consistency.yaml", Consistency).values():
-        if c.active:
-            kb.consistency.append((c, compile_consistency(path / "consistency.yaml", c, kb.concept_nodes)))
-    items = {**kb.families, **kb.options, **kb.tests, **kb.alerts}
+    for contradiction in read_entries(path / "consistency.yaml", Consistency).values():
+        if contradiction.active:
+            node = compile_consistency(path / "consistency.yaml", contradiction, kb.concept_nodes)
+            kb.consistency.append((contradiction, node))
+    items: dict[str, Family | Option | Test | AlertDef] = {**kb.families, **kb.options, **kb.tests, **kb.alerts}
     rule_files: dict[str, Path] = {}
     checked: list[CompiledRule] = []
     for file in sorted((path / "rules").glob("*.yaml")):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import Any
 
 import yaml
 
@@ -20,7 +20,7 @@ from .knowledge_models import FILE_KINDS
 
 #: A change to one entry: fields to set, a function that edits the entry (a dict) in place (what
 #: it returns is ignored), or None to remove the entry.
-Change = Optional[Union[Mapping[str, Any], Callable[[dict[str, Any]], Any]]]
+Change = Mapping[str, Any] | Callable[[dict[str, Any]], Any] | None
 #: Where entries added to a kind kept in a folder (sources, rules) are written.
 ADDED_FILE = "added.yaml"
 _ENTRY_KINDS = [k for k in FILE_KINDS if k != "manifest"]

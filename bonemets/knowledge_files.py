@@ -15,9 +15,9 @@ from pydantic import BaseModel, ValidationError
 
 from .case import Case, suggest
 from .exceptions import KnowledgeError
-from .knowledge_models import PATTERN_HELP, _Entry
+from .knowledge_models import PATTERN_HELP, _Entry, _Lifecycled
 
-E = TypeVar("E", bound=_Entry)
+E = TypeVar("E", bound=_Lifecycled)
 _LONG_LIST = 25  # above this many allowed keys, name the closest one and how many there are
 
 
@@ -35,7 +35,7 @@ def read_yaml(file: Path, mapping: bool = False) -> Any:
     return data
 
 
-def read_manifest(file: Path, model: type[E]) -> dict[str, Any]:
+def read_manifest(file: Path, model: type[_Entry]) -> dict[str, Any]:
     """The manifest as written, after checking it against its model."""
     data = read_yaml(file, mapping=True)
     try:
@@ -64,10 +64,9 @@ def read_entries(file: Path, model: type[E], seen: typing.Container[str] = ()) -
             entry = model.model_validate(raw)
         except ValidationError as err:
             raise KnowledgeError(f"{where}: {problem(err, model)}") from None
-        entry_id = getattr(entry, "id")
-        if entry_id in seen or entry_id in found:
-            raise KnowledgeError(f"{where}: id '{entry_id}' is used twice")
-        found[entry_id] = entry
+        if entry.id in seen or entry.id in found:
+            raise KnowledgeError(f"{where}: id '{entry.id}' is used twice")
+        found[entry.id] = entry
     return found
 
 

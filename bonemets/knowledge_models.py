@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Literal, Optional
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -53,10 +53,10 @@ class _Lifecycled(_Entry):
     id: str = Field(pattern=ID_PATTERN)
     status: Lifecycle = Field("active", description="active; draft (rules: evaluated only when drafts are "
                                                     "included); retired (kept, never evaluated).")
-    retired: Optional[Retirement] = None
+    retired: Retirement | None = None
 
     @model_validator(mode="after")
-    def _retirement(self) -> "_Lifecycled":
+    def _retirement(self) -> _Lifecycled:
         if (self.status == "retired") != (self.retired is not None):
             raise ValueError("a retired entry needs 'retired: {date, reason}', and only a retired one")
         return self
@@ -84,10 +84,10 @@ class Source(_Lifecycled):
 
     publisher: str
     title: str
-    date: Optional[str] = Field(None, description="Year or ISO date as published; null if undated.")
-    url: Optional[str] = Field(None, pattern=URL_PATTERN, description="http(s) address of the publication.")
-    pmid: Optional[str] = Field(None, pattern=PMID_PATTERN, description="PubMed id, digits only, in quotes.")
-    doi: Optional[str] = Field(None, pattern=DOI_PATTERN, description="DOI without prefix, e.g. '10.1634/x'.")
+    date: str | None = Field(None, description="Year or ISO date as published; null if undated.")
+    url: str | None = Field(None, pattern=URL_PATTERN, description="http(s) address of the publication.")
+    pmid: str | None = Field(None, pattern=PMID_PATTERN, description="PubMed id, digits only, in quotes.")
+    doi: str | None = Field(None, pattern=DOI_PATTERN, description="DOI without prefix, e.g. '10.1634/x'.")
     kind: Literal["patient_information", "guideline", "primary_study", "review", "drug_label",
                   "reference_work", "calculator"]
     level: Literal["primary", "secondary"]
@@ -109,11 +109,11 @@ class Citation(_Entry):
 
     source: str
     section: str = Field(min_length=2)
-    excerpt: Optional[str] = None
+    excerpt: str | None = None
 
     @field_validator("excerpt")
     @classmethod
-    def _short(cls, v: Optional[str]) -> Optional[str]:
+    def _short(cls, v: str | None) -> str | None:
         if v is not None and len(v.split()) > 40:
             raise ValueError(f"an excerpt is at most about 30 words (40 allowed), this one has {len(v.split())}")
         return v
@@ -143,12 +143,12 @@ class Schedule(_Entry):
     """
 
     text: str
-    every_days: Optional[float] = Field(None, gt=0)
-    every_weeks: Optional[float] = Field(None, gt=0)
-    every_weeks_max: Optional[float] = Field(None, gt=0)
-    duration_minutes: Optional[float] = Field(None, gt=0)
-    de_escalate_to_weeks: Optional[float] = Field(None, gt=0)
-    de_escalate_after_weeks: Optional[float] = Field(None, gt=0)
+    every_days: float | None = Field(None, gt=0)
+    every_weeks: float | None = Field(None, gt=0)
+    every_weeks_max: float | None = Field(None, gt=0)
+    duration_minutes: float | None = Field(None, gt=0)
+    de_escalate_to_weeks: float | None = Field(None, gt=0)
+    de_escalate_after_weeks: float | None = Field(None, gt=0)
     sources: list[Citation] = Field(min_length=1)
 
 
@@ -174,13 +174,12 @@ class Option(_Cited):
 
     family: str
     drugs: list[str] = []
-    route: Optional[Literal["intravenous", "oral", "subcutaneous", "injection", "external_beam", "surgery",
-                            "procedure", "mixed", "supportive"]] = None
-    schedule: Optional[Schedule] = None
-    time_to_benefit: Optional[TimeToBenefit] = None
+    route: Literal["intravenous", "oral", "subcutaneous", "injection", "external_beam", "surgery", "procedure", "mixed", "supportive"] | None = None
+    schedule: Schedule | None = None
+    time_to_benefit: TimeToBenefit | None = None
     monitoring: list[str] = Field([], description="Test ids to do before and during treatment.")
     side_effects: list[SideEffect] = []
-    dosing: Optional[Literal["zoledronic_acid_dose"]] = Field(
+    dosing: Literal["zoledronic_acid_dose"] | None = Field(
         None, description="A dosing rule of bonemets.scores applied to the case (e.g. by creatinine clearance).")
     default_status: ItemStatus = "not_indicated"
 
@@ -247,18 +246,18 @@ class Rule(_Lifecycled):
 
     title: str
     target: str | list[str]
-    gives: Optional[Literal["recommended", "consider", "not_indicated", "avoid"]] = None
-    level: Optional[Literal["critical", "warning", "info"]] = None
+    gives: Literal["recommended", "consider", "not_indicated", "avoid"] | None = None
+    level: Literal["critical", "warning", "info"] | None = None
     urgency: Literal["routine", "soon", "emergency"] = "routine"
     when: dict[str, Any]
     because: str = Field(min_length=10)
     sources: list[Citation] = Field(min_length=1)
     examples: Examples
-    added: Optional[dt.date] = Field(None, description="ISO date the rule was added, e.g. 2026-11-23.")
-    modified: Optional[dt.date] = Field(None, description="ISO date of the rule's last change.")
+    added: dt.date | None = Field(None, description="ISO date the rule was added, e.g. 2026-11-23.")
+    modified: dt.date | None = Field(None, description="ISO date of the rule's last change.")
 
     @model_validator(mode="after")
-    def _dates_in_order(self) -> "Rule":
+    def _dates_in_order(self) -> Rule:
         if self.added and self.modified and self.modified < self.added:
             raise ValueError(f"modified ({self.modified}) is before added ({self.added})")
         return self

@@ -14,7 +14,6 @@ from jsonschema import Draft202012Validator
 
 import bonemets
 from bonemets import KnowledgeError, load_knowledge
-from bonemets.knowledge import default_path
 from bonemets.knowledge_edit import apply_changes
 from bonemets.knowledge_schema import knowledge_files, schema, schema_file, schema_line, schema_text
 
