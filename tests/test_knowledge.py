@@ -392,3 +392,15 @@ def test_loader_names_file_entry_and_allowed_keys_for_a_misspelt_key():
     assert "rules/breast_systemic.yaml: entry 'her2_positive_her2_targeted': field 'becuase': unknown key; " \
            "did you mean 'because'?; allowed keys: id, status, retired, title, target" in message
     assert "knowledge.py" not in message
+
+
+def test_write_schemas_regenerates_a_knowledge_directorys_schemas(tmp_path):
+    root = tmp_path / "knowledge"
+    shutil.copytree(KB.path, root)
+    for f in (root / "schemas").glob("*.json"):
+        f.write_text("{}\n", encoding="utf-8")
+    r = _cli("knowledge", "--check", str(root), "--write-schemas")
+    assert r.returncode == 0, r.stderr
+    assert sorted(f.name for f in (root / "schemas").glob("*.json")) == sorted(
+        schema_file(root, k).name for k in {*FILES.values()})
+    assert all(schema_file(root, k).read_text(encoding="utf-8") == schema_text(k) for k in {*FILES.values()})
