@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -119,27 +121,45 @@ class Alert:
     professional_text: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Assessment:
     """The result of :func:`bonemets.assess` for one case.
 
     Attributes
     ----------
     case : Case
+    statuses : dict of str to str
+        Every family, option and test id's status, in reporting order.
     recommendations : tuple of Recommendation
-        Families (each followed by its options), then tests.
+        Families (each followed by its options), then tests, with their reasons and sources.
+        Explained when first read (the statuses and alerts are known before).
     alerts : tuple of Alert
         Raised alerts, most severe first, then alerts not ruled out (level ``info``).
     knowledge_version : str
     disclaimer : str
     """
 
-    case: "Case"
-    recommendations: tuple[Recommendation, ...]
+    case: Case
+    statuses: dict[str, str]
     alerts: tuple[Alert, ...]
     knowledge_version: str
-    knowledge: "KnowledgeBase" = dataclasses.field(repr=False, compare=False, default=None)
+    knowledge: KnowledgeBase | None = dataclasses.field(repr=False, default=None)
     disclaimer: str = DISCLAIMER
+    _explain: Callable[[], tuple[Recommendation, ...]] | None = dataclasses.field(repr=False, default=None)
+
+    @functools.cached_property
+    def recommendations(self) -> tuple[Recommendation, ...]:
+        """Every evaluated item with its reasons and sources (see the class docstring)."""
+        return self._explain() if self._explain is not None else ()
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Assessment):
+            return NotImplemented
+        return (self.case, self.statuses, self.alerts, self.knowledge_version, self.disclaimer,
+                self.recommendations) == (other.case, other.statuses, other.alerts, other.knowledge_version,
+                                          other.disclaimer, other.recommendations)
+
+    __hash__ = None  # type: ignore[assignment]  # equal assessments of mutable-looking contents
 
     def status(self, item_id: str) -> str:
         """The status of a family, option or test id.
@@ -149,17 +169,16 @@ class Assessment:
         KeyError
             Naming the id, if it is not a family, option or test.
         """
-        return self.recommendation(item_id).status
+        if item_id not in self.statuses:
+            from .case import suggest
+
+            raise KeyError(f"'{item_id}' is not a family, option or test id{suggest(item_id, self.statuses)}")
+        return self.statuses[item_id]
 
     def recommendation(self, item_id: str) -> Recommendation:
         """The recommendation for one id (see :meth:`status`)."""
-        for r in self.recommendations:
-            if r.id == item_id:
-                return r
-        from .case import suggest
-
-        raise KeyError(f"'{item_id}' is not a family, option or test id"
-                       f"{suggest(item_id, [r.id for r in self.recommendations])}")
+        self.status(item_id)  # a KeyError naming the id
+        return next(r for r in self.recommendations if r.id == item_id)
 
     def alert(self, alert_id: str) -> Alert | None:
         """The alert with this id if raised or not ruled out, else None."""

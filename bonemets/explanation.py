@@ -11,8 +11,6 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from .assessment import Alert, Citation, Fact, Reason, Recommendation
 from .decision import open_statuses
 from .derived import DERIVED
@@ -24,21 +22,25 @@ if TYPE_CHECKING:
 
 _UNDETERMINED = STATUSES.index("undetermined")
 _NOT_RAISED = ALERT_STATES.index("not_raised")
-_TRUTH = {1: True, 0: None, -1: False}
 
 
-def explain(ev: Evaluation, row: int) -> tuple[tuple[Recommendation, ...], tuple[Alert, ...]]:
-    """Recommendations (in reporting order) and alerts (raised or not ruled out, most severe
-    first) of one row of an evaluation that was computed with urgency."""
-    assert ev.urgency is not None, "explain needs an evaluation computed with urgency"
+def explain_items(ev: Evaluation, row: int) -> tuple[Recommendation, ...]:
+    """Every item of one row of an evaluation computed with urgency, with its reasons and
+    sources, in reporting order."""
+    assert ev.urgency is not None, "explaining needs an evaluation computed with urgency"
     row_view = _Row(ev, row)
     statuses = ev.status[:, row].tolist()
     urgencies = ev.urgency[:, row].tolist()
-    recs = tuple(_recommendation(row_view, item_id, statuses[i], urgencies[i], statuses)
+    return tuple(_recommendation(row_view, item_id, statuses[i], urgencies[i], statuses)
                  for i, item_id in enumerate(ev.items))
+
+
+def explain_alerts(ev: Evaluation, row: int) -> tuple[Alert, ...]:
+    """The alerts of one row that are raised or not ruled out, most severe first."""
+    row_view = _Row(ev, row)
     alerts = [_alert(row_view, alert_id, int(codes[row])) for alert_id, codes in ev.alerts.items()
               if codes[row] != _NOT_RAISED]
-    return recs, tuple(sorted(alerts, key=lambda a: ALERT_STATES.index(a.level)))
+    return tuple(sorted(alerts, key=lambda a: ALERT_STATES.index(a.level)))
 
 
 class _Row:
@@ -46,9 +48,7 @@ class _Row:
 
     def __init__(self, ev: Evaluation, row: int) -> None:
         self.ev, self.kb, self.row = ev, ev.kb, row
-        ids = list(ev.values)
-        codes = np.array([ev.values[r].v[row] for r in ids]).tolist()
-        self.value: dict[str, bool | None] = {r: _TRUTH[c] for r, c in zip(ids, codes, strict=True)}
+        self.value = ev.rule_values(row)
         self._fields: dict[str, Any] = {}
 
     def field(self, name: str) -> Any:

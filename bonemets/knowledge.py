@@ -286,7 +286,15 @@ def knowledge(path: str | Path | None = None, *, include_drafts: bool = False) -
     KnowledgeError
         Naming the file, the entry and what is allowed.
     """
-    return _load_cached(Path(path or default_path()).resolve(), include_drafts)
+    if path is None:  # the common call: no path to resolve again
+        return _load_default(os.environ.get("BONEMETS_KNOWLEDGE"), include_drafts)
+    return _load_cached(Path(path).resolve(), include_drafts)
+
+
+@cache
+def _load_default(environment: str | None, include_drafts: bool) -> KnowledgeBase:
+    """The default knowledge for one value of ``$BONEMETS_KNOWLEDGE``."""
+    return _load_cached(default_path().resolve(), include_drafts)
 
 
 def load_knowledge(path: str | Path, *, include_drafts: bool = False, check_examples: bool = True) -> KnowledgeBase:

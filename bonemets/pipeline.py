@@ -14,6 +14,7 @@ or runs on each partition of a Dask DataFrame.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal, overload
 
@@ -26,7 +27,7 @@ from .columns import Columns, encode, encode_case
 from .consistency import contradictions
 from .evaluation import evaluate, plan
 from .exceptions import InvalidCaseError
-from .explanation import explain
+from .explanation import explain_alerts, explain_items
 from .knowledge import KnowledgeBase, knowledge
 from .vocabulary import ALERT_STATES, STATUSES, URGENCIES
 
@@ -67,9 +68,11 @@ def assess(case: Case | Mapping[str, Any], kb: KnowledgeBase | None = None) -> A
     cols = encode_case(case.engine_record())
     for _, message, fields in contradictions(cols, kb):
         raise InvalidCaseError(message, fields=fields)
-    recommendations, alerts = explain(evaluate(cols, kb, urgency=True), 0)
-    return Assessment(case=case, recommendations=recommendations, alerts=alerts,
-                      knowledge_version=kb.version, knowledge=kb)
+    ev = evaluate(cols, kb, urgency=True)
+    return Assessment(case=case, statuses=dict(zip(ev.items, (STATUSES[c] for c in ev.status[:, 0].tolist()),
+                                                   strict=True)),
+                      alerts=explain_alerts(ev, 0), knowledge_version=kb.version, knowledge=kb,
+                      _explain=functools.partial(explain_items, ev, 0))
 
 
 @overload

@@ -85,26 +85,26 @@ class Program:
         m = np.empty((self.size, cols.n), dtype=np.int8)
         m[_ROW_TRUE], m[_ROW_FALSE] = TRUE, FALSE
         if len(self.enum.rows):
-            codes = np.stack([cols.enums[f] for f in self.enum.fields]).astype(np.intp)
+            codes = _stack([cols.enums[f] for f in self.enum.fields], cols.n).astype(np.intp)
             codes += self.enum.arg[:, None] + 1  # code -1 (unknown) reads each table's first entry
             m[self.enum.rows] = self.enum_table.take(codes)
         if len(self.bools.rows):
-            m[self.bools.rows] = np.stack([cols.bools[f].v for f in self.bools.fields]) * self.bools.arg[:, None].astype(
+            m[self.bools.rows] = _stack([cols.bools[f].v for f in self.bools.fields], cols.n) * self.bools.arg[:, None].astype(
                 np.int8)
         if len(self.unknown.rows):
-            unknown = np.stack([cols.unknown(f) for f in self.unknown.fields]).view(np.int8)
+            unknown = _stack([cols.unknown(f) for f in self.unknown.fields], cols.n).view(np.int8)
             sign = self.unknown.arg[:, None].astype(np.int8)  # 1: "is unknown"; -1: "is known"
             m[self.unknown.rows] = (2 * unknown - 1) * sign
         if len(self.lists.rows):
-            masks = np.stack([cols.lists[f][1] for f in self.lists.fields])
-            known = np.stack([cols.lists[f][0] for f in self.lists.fields])
+            masks = _stack([cols.lists[f][1] for f in self.lists.fields], cols.n)
+            known = _stack([cols.lists[f][0] for f in self.lists.fields], cols.n)
             hit = masks & self.lists.arg[:, None].astype(np.uint16) != 0
             empty = self.lists.arg == 0  # an ``empty`` test: true where no bit is set
             hit[empty] = masks[empty] == 0
             m[self.lists.rows] = Tri.known(known, hit).v
         for leaves, compare in ((self.strict, np.less), (self.nonstrict, np.less_equal)):
             if len(leaves.rows):  # arg: (signed threshold, sign) per test
-                x = np.stack([cols.numbers[f] for f in leaves.fields]) * leaves.arg[:, 1:]
+                x = _stack([cols.numbers[f] for f in leaves.fields], cols.n) * leaves.arg[:, 1:]
                 with np.errstate(invalid="ignore"):
                     m[leaves.rows] = Tri.known(~np.isnan(x), compare(x, leaves.arg[:, :1])).v
         for op, targets, children in self.steps:
@@ -114,6 +114,11 @@ class Program:
                 values = m[children]  # targets x width x rows
                 m[targets] = values.min(axis=1) if op == "all" else values.max(axis=1)
         return m
+
+
+def _stack(arrays: list[np.ndarray], n: int) -> np.ndarray:
+    """Equal-length columns as the rows of one array (``np.stack``, at a third of its overhead)."""
+    return np.concatenate(arrays).reshape(len(arrays), n)
 
 
 def compile_program(roots: Mapping[str, Node]) -> Program:

@@ -175,9 +175,13 @@ def _alert_state(assessment: bonemets.Assessment, alert_id: str) -> str:
 
 
 def test_cohort_rows_equal_assess_of_each_row():
-    df = synthetic(200, seed=21, unknown_rate=0.25)
-    result = assess_cohort(df)
-    status_cols = [c for c in result.columns if not c.startswith("alert:")]
+    """Over evaluation.STACK_ROWS rows, so the cohort groups rows its other way."""
+    from bonemets.evaluation import STACK_ROWS
+
+    df = synthetic(STACK_ROWS + 300, seed=21, unknown_rate=0.25)
+    result = assess_cohort(df, urgency=True)
+    urgency_cols = [c for c in result.columns if c.endswith(":urgency")]
+    status_cols = [c for c in result.columns if not c.startswith("alert:") and c not in urgency_cols]
     alert_cols = [c for c in result.columns if c.startswith("alert:")]
     assert status_cols and alert_cols
     seen = set()
@@ -185,7 +189,9 @@ def test_cohort_rows_equal_assess_of_each_row():
         one = assess(row_record(df, i))
         for col in status_cols:
             assert one.status(col) == result[col].iloc[i], (i, col)
+            assert one.recommendation(col).urgency == result[f"{col}:urgency"].iloc[i], (i, col)
             seen.add(result[col].iloc[i])
         for col in alert_cols:
             assert _alert_state(one, col.removeprefix("alert:")) == result[col].iloc[i], (i, col)
     assert {"recommended", "undetermined", "not_indicated"} <= seen  # the sample is varied
+    assert {"soon", "emergency"} <= set(result[urgency_cols].stack().astype(str))
