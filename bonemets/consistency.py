@@ -1,30 +1,31 @@
 """Consistency: fields of one case that contradict each other, by the knowledge base's checks.
 
-The checks are data (``data/knowledge/consistency.yaml``), evaluated on the same encoded columns
-the rules read, against the knowledge base in use.
+The checks are data (``data/knowledge/consistency.yaml``), compiled into the same program as the
+rules and evaluated with them, against the knowledge base in use.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .program import Program, compile_program
+from .evaluation import consistency_output, plan
+from .logic import TRUE
 
 if TYPE_CHECKING:
-    from .columns import Columns
-    from .knowledge import KnowledgeBase
+    from .evaluation import Evaluation
 
 
-def contradictions(cols: Columns, kb: KnowledgeBase) -> list[tuple[int, str, tuple[str, ...]]]:
-    """Every contradiction in encoded cases.
+def contradictions(ev: Evaluation, offset: int = 0) -> list[tuple[int, str, tuple[str, ...]]]:
+    """Every contradiction in evaluated cases.
 
     Parameters
     ----------
-    cols : Columns
-    kb : KnowledgeBase
+    ev : Evaluation
+        Its program computes the knowledge base's consistency checks with the rules.
+    offset : int
+        Added to each row position (the evaluated rows' first position in a larger frame).
 
     Returns
     -------
@@ -32,16 +33,10 @@ def contradictions(cols: Columns, kb: KnowledgeBase) -> list[tuple[int, str, tup
         Row position, a one-line message naming the fields and their values, and the fields;
         in row order.
     """
+    outputs = plan(ev.kb).program.outputs
     found = []
-    for start, chunk in cols.chunks():
-        values = _program(kb).run(chunk)
-        for i, (entry, _) in enumerate(kb.consistency):
-            for pos in start + np.flatnonzero(values[str(i)].true):
-                given = ", ".join(f"{f}={cols.value(f, pos)!r}" for f in entry.fields)
-                found.append((int(pos), f"{given} contradict: {entry.message}", tuple(entry.fields)))
+    for i, (entry, _) in enumerate(ev.kb.consistency):
+        for pos in np.flatnonzero(ev.matrix[outputs[consistency_output(i)]] == TRUE).tolist():
+            given = ", ".join(f"{f}={ev.cols.value(f, pos)!r}" for f in entry.fields)
+            found.append((offset + pos, f"{given} contradict: {entry.message}", tuple(entry.fields)))
     return sorted(found, key=lambda f: f[0])
-
-
-@lru_cache(maxsize=16)
-def _program(kb: KnowledgeBase) -> Program:
-    return compile_program({str(i): node for i, (_, node) in enumerate(kb.consistency)})

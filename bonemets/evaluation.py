@@ -46,7 +46,10 @@ class Plan:
     Attributes
     ----------
     program : Program
-        Every active rule's condition, compiled; its outputs are the rule ids.
+        Every active rule's condition and every consistency check, compiled; its outputs are the
+        rule ids and :func:`consistency_output` names.
+    rule_rows : ndarray of int
+        The program's row of each active rule, in the knowledge base's order.
     items : tuple of str
         Every active item in reporting order (families, each followed by its options, then tests).
     decided, defaults : ndarray of int
@@ -71,6 +74,7 @@ class Plan:
     """
 
     program: Program
+    rule_rows: np.ndarray
     items: tuple[str, ...]
     decided: np.ndarray
     defaults: np.ndarray
@@ -92,10 +96,16 @@ class Plan:
     alert_starts: np.ndarray
 
 
+def consistency_output(index: int) -> str:
+    """The program's name for the knowledge base's consistency check number ``index``."""
+    return f"consistency:{index}"
+
+
 @lru_cache(maxsize=16)
 def plan(kb: KnowledgeBase) -> Plan:
     """The :class:`Plan` of a knowledge base (cached per knowledge base object)."""
-    program = compile_program({r.rule.id: r.condition for r in kb.rules})
+    program = compile_program({**{r.rule.id: r.condition for r in kb.rules},
+                               **{consistency_output(i): node for i, (_, node) in enumerate(kb.consistency)}})
     row = program.outputs
     items = tuple(kb.items())
     position = {item_id: i for i, item_id in enumerate(items)}
@@ -124,7 +134,7 @@ def plan(kb: KnowledgeBase) -> Plan:
     counts = [len(kb.rules_for(a)) for a in alert_ids if kb.rules_for(a)]
     alert_starts = np.cumsum([0, *counts[:-1]]).astype(np.intp)
     return Plan(
-        program, items, np.array(decided, dtype=np.intp), np.array(defaults, dtype=np.intp),
+        program, np.array([row[r.rule.id] for r in kb.rules], dtype=np.intp), items, np.array(decided, dtype=np.intp), np.array(defaults, dtype=np.intp),
         pair_rows=columns[0], pair_items=columns[1], pair_bits=columns[2].astype(np.uint8),
         pair_gives=columns[3].astype(np.int8), pair_urgency=columns[4].astype(np.int8),
         starts=np.array(starts, dtype=np.intp)[with_rules], has_rules=with_rules, urgent_pairs=urgent,
@@ -171,9 +181,8 @@ class Evaluation:
 
     def rule_values(self, row: int) -> dict[str, bool | None]:
         """Every active rule's value on one row: True, False or None (unknown)."""
-        outputs = plan(self.kb).program.outputs
-        codes = self.matrix[list(outputs.values()), row].tolist()
-        return {rule_id: _TRUTH[c] for rule_id, c in zip(outputs, codes, strict=True)}
+        codes = self.matrix[plan(self.kb).rule_rows, row].tolist()
+        return {r.rule.id: _TRUTH[c] for r, c in zip(self.kb.rules, codes, strict=True)}
 
 
 _TRUTH = {1: True, 0: None, -1: False}

@@ -65,10 +65,9 @@ def assess(case: Case | Mapping[str, Any], kb: KnowledgeBase | None = None) -> A
     kb = kb or knowledge()
     if not isinstance(case, Case):
         case = Case.model_validate(dict(case))
-    cols = encode_case(case.engine_record())
-    for _, message, fields in contradictions(cols, kb):
+    ev = evaluate(encode_case(case.engine_record()), kb, urgency=True)
+    for _, message, fields in contradictions(ev):
         raise InvalidCaseError(message, fields=fields)
-    ev = evaluate(cols, kb, urgency=True)
     return Assessment(case=case, statuses=dict(zip(ev.items, (STATUSES[c] for c in ev.status[:, 0].tolist()),
                                                    strict=True)),
                       alerts=explain_alerts(ev, 0), knowledge_version=kb.version, knowledge=kb,
@@ -124,30 +123,18 @@ def assess_cohort(frame: Any, *, errors: str = "raise", passthrough: Iterable[st
                            urgency=urgency, kb=kb)
     kb = kb or knowledge()
     p = plan(kb)
-    alert_ids = [a for a, alert in kb.alerts.items() if alert.active]
-    n = len(frame)
-    status = np.empty((len(p.items), n), dtype=np.int8)
-    urgencies = np.empty_like(status) if urgency else None
-    alerts = np.empty((len(alert_ids), n), dtype=np.int8)
     cols = encode(frame)
-    problems = _problems(cols, kb)
+    status, urgencies, alerts, found = _evaluate_frame(cols, kb, urgency)
+    problems = _problems(cols, found)
     if problems and errors == "raise":
         _raise(frame.index, problems[0])
-    for start, chunk in cols.chunks():
-        stop = start + chunk.n
-        ev = evaluate(chunk, kb, urgency=urgency)
-        status[:, start:stop] = ev.status
-        if urgencies is not None and ev.urgency is not None:
-            urgencies[:, start:stop] = ev.urgency
-        for i, alert_id in enumerate(alert_ids):
-            alerts[i, start:stop] = ev.alerts[alert_id]
-    out = _frame(p.items, status, urgencies, alert_ids, alerts, frame.index)
+    out = _frame(p.items, status, urgencies, p.alert_ids, alerts, frame.index)
     for col in keep:
         out[col] = frame[col].to_numpy()
     if errors == "raise":
         return out
-    valid = np.ones(n, dtype=bool)
-    valid[[p for p, *_ in problems]] = False
+    valid = np.ones(len(frame), dtype=bool)
+    valid[[position for position, *_ in problems]] = False
     return out[valid], _error_table(frame.index, problems)
 
 
@@ -166,14 +153,36 @@ def cohort_errors(frame: pd.DataFrame, kb: KnowledgeBase | None = None) -> pd.Da
         by commas), ``value`` (None for a contradiction) and ``allowed`` (the values allowed,
         or the contradiction's message); empty when every row is valid.
     """
-    return _error_table(frame.index, _problems(encode(frame), kb or knowledge()))
+    cols = encode(frame)
+    *_, found = _evaluate_frame(cols, kb or knowledge(), urgency=False)
+    return _error_table(frame.index, _problems(cols, found))
 
 
-def _problems(cols: Columns, kb: KnowledgeBase) -> list[Problem]:
+def _evaluate_frame(cols: Columns, kb: KnowledgeBase,
+                    urgency: bool) -> tuple[np.ndarray, np.ndarray | None, np.ndarray, list[Problem]]:
+    """Status, urgency (if asked) and alert codes of every row, evaluated a chunk at a time, and
+    the contradictions found."""
+    p = plan(kb)
+    status = np.empty((len(p.items), cols.n), dtype=np.int8)
+    urgencies = np.empty_like(status) if urgency else None
+    alerts = np.empty((len(p.alert_ids), cols.n), dtype=np.int8)
+    found: list[Problem] = []
+    for start, chunk in cols.chunks():
+        stop = start + chunk.n
+        ev = evaluate(chunk, kb, urgency=urgency)
+        status[:, start:stop] = ev.status
+        if urgencies is not None and ev.urgency is not None:
+            urgencies[:, start:stop] = ev.urgency
+        for i, alert_id in enumerate(p.alert_ids):
+            alerts[i, start:stop] = ev.alerts[alert_id]
+        found += [(pos, ",".join(fields), None, message) for pos, message, fields in contradictions(ev, start)]
+    return status, urgencies, alerts, found
+
+
+def _problems(cols: Columns, contradicting: list[Problem]) -> list[Problem]:
     """Invalid cells and contradictions, by row position, in row order."""
-    problems = [(e.position, e.column, e.value, e.allowed) for e in cols.errors]
-    problems += [(pos, ",".join(fields), None, message) for pos, message, fields in contradictions(cols, kb)]
-    return sorted(problems, key=lambda p: p[0])
+    return sorted([(e.position, e.column, e.value, e.allowed) for e in cols.errors] + contradicting,
+                  key=lambda p: p[0])
 
 
 def _raise(index: pd.Index, problem: Problem) -> None:
@@ -207,7 +216,7 @@ def _is_dask(frame: Any) -> bool:
     return type(frame).__module__.split(".")[0] in ("dask", "dask_expr")
 
 
-def _frame(items: tuple[str, ...], status: np.ndarray, urgencies: np.ndarray | None, alert_ids: list[str],
+def _frame(items: tuple[str, ...], status: np.ndarray, urgencies: np.ndarray | None, alert_ids: tuple[str, ...],
            alerts: np.ndarray, index: pd.Index) -> pd.DataFrame:
     data: dict[str, Any] = {}
     for i, item_id in enumerate(items):
