@@ -27,13 +27,8 @@ NOTEBOOK_TEST_CMD ?= $(PYTEST) --nbval-lax --nbval-current-env \
 BENCH_DIR ?= benchmarks
 
 # The core package alone (no extras) resolves to a newer pandas than the extras allow (lifelines
-# requires pandas<3): test-core checks the core there, in its own venv.
+# requires pandas<3): test-core runs the tests marked `core` there, in its own venv.
 CORE_VENV  := .venv-core
-CORE_TESTS ?= tests/test_case.py tests/test_conditions.py tests/test_engine.py tests/test_rules.py \
-  tests/test_knowledge.py tests/test_teaching_cases.py tests/test_decide.py tests/test_cli.py \
-  tests/test_readme.py tests/test_content_coverage.py tests/test_scores.py tests/test_safety.py \
-  tests/test_cohort.py
-
 .PHONY: help venv run test test-core bench clean notebooks
 
 help: ## list the targets
@@ -64,9 +59,9 @@ test: venv ## unit tests, then notebooks with nbval (if any)
 
 test-core: ## the core tests with only the core dependencies installed (newest pandas), in .venv-core
 	@[ -x $(CORE_VENV)/bin/python ] || $(PYTHON) -m venv $(CORE_VENV)
-	$(CORE_VENV)/bin/pip install -q -e . pytest hypothesis
+	$(CORE_VENV)/bin/pip install -q -e . pytest hypothesis jsonschema
 	@$(CORE_VENV)/bin/python -c "import numpy, pandas; print('core:', 'pandas', pandas.__version__, 'numpy', numpy.__version__)"
-	$(CORE_VENV)/bin/python -m pytest -p no:cacheprovider $(CORE_TESTS)
+	$(CORE_VENV)/bin/python -m pytest -p no:cacheprovider -m core tests
 
 bench: venv ## run every benchmarks/*.py with the venv python
 	@set -e; shopt -s nullglob; files=($(BENCH_DIR)/*.py); \

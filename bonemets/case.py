@@ -155,7 +155,7 @@ class Case(BaseModel):
             raise InvalidCaseError(_describe(err), fields=_error_fields(err)) from None
 
     @classmethod
-    def model_validate(cls, obj: Any, **kwargs: Any) -> "Case":  # type: ignore[override]
+    def model_validate(cls, obj: Any, **kwargs: Any) -> "Case":
         """Validate a mapping of fields; errors as for ``Case(**fields)``."""
         if not isinstance(obj, dict):
             raise InvalidCaseError(f"a case must be a mapping of fields, not {type(obj).__name__}")
@@ -215,9 +215,9 @@ def _spec(name: str, info: Any) -> FieldSpec:
     ge = le = None
     for m in info.metadata:
         if isinstance(m, annotated_types.Ge):
-            ge = float(m.ge)
+            ge = float(m.ge)  # type: ignore[arg-type]  # the bounds of Case's fields are numbers
         if isinstance(m, annotated_types.Le):
-            le = float(m.le)
+            le = float(m.le)  # type: ignore[arg-type]
     desc = info.description or ""
     if typing.get_origin(ann) is Literal:
         return FieldSpec(name, "enum", tuple(a for a in typing.get_args(ann) if a != "unknown"),

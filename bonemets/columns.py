@@ -106,12 +106,12 @@ class Columns:
         """The value of a field on one row as a user reads it; None when unknown."""
         spec = FIELDS.get(name)
         kind = spec.kind if spec else "float"
-        if kind == "enum":
+        if kind == "enum" and spec is not None:
             code = self.enums[name][row]
             return None if code < 0 else spec.allowed[code]
         if kind == "bool":
             return self.bools[name].at(row)
-        if kind == "list":
+        if kind == "list" and spec is not None:
             known, mask = self.lists[name]
             return [v for i, v in enumerate(spec.allowed) if int(mask[row]) >> i & 1] if known[row] else None
         x = self.numbers[name][row]
@@ -137,14 +137,15 @@ def _factorize(column: pd.Series | np.ndarray) -> tuple[np.ndarray, list[Any]]:
     values = column.to_numpy() if isinstance(column, pd.Series) else column
     if values.dtype == object and len(values) <= _SMALL:
         index: dict[Any, int] = {}
-        codes = [-1 if _is_missing(v) else index.setdefault(_hashable(v), len(index)) for v in values]
-        return np.array(codes, dtype=np.intp), list(index)
+        small = [-1 if _is_missing(v) else index.setdefault(_hashable(v), len(index)) for v in values]
+        return np.array(small, dtype=np.intp), list(index)
     try:
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
     except TypeError:  # unhashable cells (Python lists): as tuples, in a Series so they stay 1-D
-        codes, uniques = pd.factorize(pd.Series([_hashable(v) for v in values], dtype=object),
-                                      use_na_sentinel=True)
-    return codes, list(uniques)
+        tuples = pd.Series([_hashable(v) for v in values], dtype=object)
+        tuple_codes, tuple_uniques = tuples.factorize(use_na_sentinel=True)
+        return np.asarray(tuple_codes), list(tuple_uniques)
+    return np.asarray(codes), list(uniques)
 
 
 def _is_missing(value: Any) -> bool:
@@ -152,7 +153,7 @@ def _is_missing(value: Any) -> bool:
 
 
 def _encode_enum(spec: FieldSpec, uniques: list[Any]) -> list[Any]:
-    out = []
+    out: list[Any] = []
     for u in uniques:
         if _is_missing(u) or (u == "unknown" and spec.has_unknown):
             out.append(-1)
@@ -164,7 +165,7 @@ def _encode_enum(spec: FieldSpec, uniques: list[Any]) -> list[Any]:
 
 
 def _encode_bool(spec: FieldSpec, uniques: list[Any]) -> list[Any]:
-    out = []
+    out: list[Any] = []
     for u in uniques:
         if _is_missing(u):
             out.append(-1)
@@ -178,7 +179,7 @@ def _encode_bool(spec: FieldSpec, uniques: list[Any]) -> list[Any]:
 
 
 def _encode_list(spec: FieldSpec, uniques: list[Any]) -> list[Any]:
-    out = []
+    out: list[Any] = []
     for u in uniques:
         if _is_missing(u):
             out.append(-1)

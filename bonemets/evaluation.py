@@ -109,7 +109,11 @@ def plan(kb: KnowledgeBase) -> Plan:
     row = program.outputs
     items = tuple(kb.items())
     position = {item_id: i for i, item_id in enumerate(items)}
-    decided, defaults, starts, has_rules, families = [], [], [], [], []
+    decided: list[int] = []
+    defaults: list[int] = []
+    starts: list[int] = []
+    has_rules: list[bool] = []
+    families: list[tuple[int, np.ndarray]] = []
     pairs: list[tuple[int, int, int, int, int]] = []
     for item_id in items:
         options = kb.options_of(item_id) if item_id in kb.families else []

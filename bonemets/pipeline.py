@@ -32,11 +32,11 @@ from .knowledge import KnowledgeBase, knowledge
 from .vocabulary import ALERT_STATES, STATUSES, URGENCIES
 
 #: The dtype of every status column of :func:`assess_cohort` (ordered, most favourable first).
-STATUS_DTYPE = pd.CategoricalDtype(STATUSES, ordered=True)
+STATUS_DTYPE = pd.CategoricalDtype(list(STATUSES), ordered=True)
 #: The dtype of every alert column of :func:`assess_cohort` (ordered, most severe first).
-ALERT_DTYPE = pd.CategoricalDtype(ALERT_STATES, ordered=True)
+ALERT_DTYPE = pd.CategoricalDtype(list(ALERT_STATES), ordered=True)
 #: The dtype of every ``<id>:urgency`` column of :func:`assess_cohort`.
-URGENCY_DTYPE = pd.CategoricalDtype(URGENCIES, ordered=True)
+URGENCY_DTYPE = pd.CategoricalDtype(list(URGENCIES), ordered=True)
 #: Columns of the error table of ``assess_cohort(..., errors="report")`` and :func:`cohort_errors`.
 ERROR_COLUMNS = ["row", "column", "value", "allowed"]
 

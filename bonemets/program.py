@@ -182,6 +182,7 @@ class _Builder:
         if key in self.rows:
             return self.rows[key]
         row = self._new(key, 0)
+        arg: Any
         if lut is not None:
             kind, arg = "enum", lut
         elif op == "unknown":

@@ -36,3 +36,11 @@ def artifacts() -> Path:
     path = ROOT / "artifacts"
     path.mkdir(exist_ok=True)
     return path
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """Under ``-m core`` (``make test-core``: the core dependencies alone) import only the test
+    modules marked core (``pytestmark = pytest.mark.core``); the others need the extras."""
+    if config.getoption("markexpr") == "core" and collection_path.name.startswith("test_"):
+        return "pytest.mark.core" not in collection_path.read_text(encoding="utf-8")
+    return None

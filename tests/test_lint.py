@@ -1,4 +1,5 @@
-"""No unused imports, undefined names or syntax errors anywhere in the code (ruff, pyflakes rules)."""
+"""The code as its tools check it: ruff (the rule set in pyproject.toml) over the package, tests and
+benchmarks, and mypy (``[tool.mypy]``) over the package. Both are in the dev extra."""
 
 import shutil
 import subprocess
@@ -10,10 +11,19 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def tool(name: str) -> str:
+    path = shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
+    if path is None:
+        pytest.skip(f"{name} is not installed (it is in the dev extra)")
+    return path
+
+
 def test_ruff_finds_nothing():
-    ruff = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
-    if ruff is None:
-        pytest.skip("ruff is not installed (it is in the dev extra)")
-    result = subprocess.run([ruff, "check", "bonemets", "benchmarks", "tests"], cwd=ROOT,
+    result = subprocess.run([tool("ruff"), "check", "bonemets", "benchmarks", "tests"], cwd=ROOT,
                             capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout
+
+
+def test_mypy_finds_nothing():
+    result = subprocess.run([tool("mypy")], cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout
