@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from .assessment import Alert, Citation, Fact, Reason, Recommendation
 from .decision import open_statuses
 from .derived import DERIVED
+from .dosing import dose_note
 from .vocabulary import ALERT_STATES, STATUSES, URGENCIES
 
 if TYPE_CHECKING:
@@ -134,8 +135,7 @@ def _recommendation(row: _Row, item_id: str, status: int, urgency: int, statuses
         reason_list, rules = _reasons(row, item_id, status)
         reasons = tuple(reason_list)
         sources = _citations(kb, [c for r in rules for c in r.rule.sources] + list(item.sources))
-        if getattr(item, "dosing", None):
-            notes = _dosing(row.ev, item, row.row)
+        notes = dose_note(item, row.field, kb)
     return Recommendation(
         id=item_id, kind=kind, name=item.name, family=getattr(item, "family", None) if kind == "option" else None,
         status=STATUSES[status], urgency=URGENCIES[urgency], reasons=reasons, sources=sources, notes=notes)
@@ -158,21 +158,3 @@ def _alert(row: _Row, alert_id: str, code: int) -> Alert:
                  sources=_citations(row.kb, [c for r in used for c in r.rule.sources] + list(alert.sources)),
                  reasons=reasons, raised=level != "undetermined",
                  patient_text=alert.patient_text, professional_text=alert.professional_text)
-
-
-def _dosing(ev: Evaluation, item: Any, row: int) -> tuple[str, ...]:
-    """The option's dosing rule applied to this case, as a note (or why it cannot be)."""
-    from .scores import ScoreInputError, zoledronic_acid_dose
-
-    if getattr(item, "dosing", None) != "zoledronic_acid_dose":
-        return ()
-    crcl = ev.cols.value("creatinine_clearance_ml_min", row)
-    if crcl is None:
-        return ("Zoledronic acid dose depends on creatinine clearance, which is unknown "
-                "(settle with: kidney_function).",)
-    try:
-        result = zoledronic_acid_dose(crcl)
-    except ScoreInputError as err:  # e.g. an implausible clearance from extreme weight or creatinine
-        return (f"Creatinine clearance {crcl:g} mL/min (Cockcroft–Gault) gives no dose: {err}; "
-                "check weight and creatinine.",)
-    return (f"Creatinine clearance {crcl:g} mL/min (Cockcroft–Gault): {result.interpretation}",)
