@@ -17,6 +17,8 @@ import bonemets
 from bonemets.case import FIELDS
 from bonemets.reference import write_reference
 
+pytestmark = pytest.mark.core  # the reference needs no extra (checked below); the browser test skips without one
+
 KB = bonemets.knowledge()
 # A chain known from the shipped rule files: rule low_clearance_avoid_iv_bisphosphonate makes the IV
 # bisphosphonate "avoid" below a creatinine clearance of 30 mL/min, citing the Zometa SmPC.
