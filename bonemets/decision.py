@@ -10,14 +10,15 @@ For each treatment option, test, or family without options, on one case:
    is true; or ``avoid`` where the answer is ``recommended`` or ``consider``. If any rule is
    open, the status is ``undetermined``, and the open rules are the reasons.
 
-:func:`decide` states the rule for one case. :func:`decide_columns` applies it to every row at
-once through a table of every combination, and :func:`open_statuses` tells the explanation which
-unknown rules were open, from the same table, so the status and its reasons never disagree.
+:func:`decide` states the rule for one case. :func:`item_table` tabulates it for one item over
+every combination of its rules' values, which the evaluation reads for every row at once, and
+:func:`open_statuses` tells the explanation which unknown rules were open, by the same rule, so the
+status and its reasons never disagree.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -25,11 +26,6 @@ from .vocabulary import STATUSES
 
 _UNDETERMINED = STATUSES.index("undetermined")
 _AVOID = STATUSES.index("avoid")
-
-#: The statuses a rule can give, each with a bit of its own (``undetermined`` is never given).
-GIVEN: tuple[int, ...] = tuple(STATUSES.index(s) for s in ("recommended", "consider", "not_indicated", "avoid"))
-#: Bit position of each status a rule can give.
-BIT: dict[int, int] = {code: i for i, code in enumerate(GIVEN)}
 
 
 def _open(true: set[int], unknown: set[int], default: int) -> tuple[int, frozenset[int]]:
@@ -80,53 +76,36 @@ def decide(true: Iterable[int], unknown: Iterable[int], default: int) -> int:
     return _UNDETERMINED if changing else result
 
 
-def _codes(mask: int) -> set[int]:
-    return {c for c, bit in BIT.items() if mask >> bit & 1}
-
-
-def _tables() -> tuple[np.ndarray, np.ndarray]:
-    """Status and open-bits for every default and every byte ``true_bits << 4 | unknown_bits``."""
-    status = np.zeros((len(STATUSES), 256), dtype=np.int8)
-    open_bits = np.zeros((len(STATUSES), 256), dtype=np.uint8)
-    for default in range(len(STATUSES)):
-        for byte in range(256):
-            result, changing = _open(_codes(byte >> 4), _codes(byte & 15), default)
-            status[default, byte] = _UNDETERMINED if changing else result
-            open_bits[default, byte] = sum(1 << BIT[c] for c in changing)
-    return status, open_bits
-
-
-_STATUS_TABLE, _OPEN_TABLE = _tables()
-
-
-def decide_columns(byte: np.ndarray, defaults: np.ndarray) -> np.ndarray:
-    """:func:`decide` on every item and row at once.
-
-    Parameters
-    ----------
-    byte : ndarray of uint8, shape (items, rows)
-        ``true_bits << 4 | unknown_bits``: bit ``BIT[code]`` of ``true_bits`` is set where a rule
-        of the item giving ``code`` holds, of ``unknown_bits`` where one is unknown.
-    defaults : ndarray of int, shape (items,)
-        Each item's default status code.
-
-    Returns
-    -------
-    ndarray of int8, shape (items, rows)
-        Status codes.
-    """
-    status = np.empty(byte.shape, dtype=np.int8)
-    for default in np.unique(defaults).tolist():  # a few distinct defaults: one lookup each
-        rows = np.flatnonzero(defaults == default)
-        status[rows] = _STATUS_TABLE[default].take(byte[rows])
-    return status
-
-
 def open_statuses(true: Iterable[int], unknown: Iterable[int], default: int) -> frozenset[int]:
     """The status codes of the unknown rules that made an item ``undetermined`` (empty if it is not).
 
-    Read from the same table as :func:`decide_columns`, so the reasons name exactly the rules
-    that decided.
+    The same rule as :func:`decide`, so the reasons name exactly the rules that decided.
     """
-    byte = sum(1 << (BIT[c] + 4) for c in set(true)) | sum(1 << BIT[c] for c in set(unknown))
-    return frozenset(_codes(int(_OPEN_TABLE[default, byte])))
+    return _open(set(true), set(unknown), default)[1]
+
+
+def item_table(gives: Sequence[int], default: int) -> np.ndarray:
+    """:func:`decide` for one item, tabulated over the values of its rules grouped by status.
+
+    The rules of an item that give the same status decide as one: their Kleene disjunction
+    (true if one holds; else unknown if one is unknown; else false). With ``k`` statuses given,
+    entry ``sum((v[j] + 1) * 3**j)`` of the table is the item's status when group ``j`` has value
+    ``v[j]`` (1 true, 0 unknown, -1 false).
+
+    Parameters
+    ----------
+    gives : sequence of int
+        The distinct status codes the item's rules give.
+    default : int
+        The item's default status code.
+
+    Returns
+    -------
+    ndarray of int8, length ``3 ** len(gives)``
+    """
+    table = np.empty(3 ** len(gives), dtype=np.int8)
+    for index in range(len(table)):
+        digits = [index // 3**j % 3 for j in range(len(gives))]  # value + 1 of each group
+        table[index] = decide([c for c, d in zip(gives, digits, strict=True) if d == 2],
+                              [c for c, d in zip(gives, digits, strict=True) if d == 1], default)
+    return table

@@ -3,8 +3,8 @@
 1. Every active rule's condition is evaluated with Kleene logic (true, false or unknown per row),
    all at once by the knowledge base's compiled :class:`~bonemets.program.Program`.
 2. Each option, test, and family without options gets its status from :mod:`bonemets.decision`,
-   all items at once: the rules' truth values become one byte per item and row (bits of the
-   statuses given by true rules, and by unknown ones), and one table lookup gives the status.
+   all items at once: the rules of an item that give the same status are one disjunction in the
+   program; their values make one index per item and row into the item's decision table.
 3. A family with options takes the most favourable status of its options.
 4. An alert is raised at the most severe level of its true rules; if none is true and one is
    unknown it is ``undetermined``; otherwise ``not_raised``.
@@ -24,7 +24,8 @@ import numpy as np
 
 from .case import Case
 from .columns import encode_case
-from .decision import BIT, decide_columns
+from .conditions import AnyOf
+from .decision import item_table
 from .logic import TRUE, UNKNOWN
 from .program import Program, compile_program
 from .vocabulary import ALERT_STATES, STATUSES, URGENCIES
@@ -32,7 +33,7 @@ from .vocabulary import ALERT_STATES, STATUSES, URGENCIES
 if TYPE_CHECKING:
     from .columns import Columns
     from .conditions import Node
-    from .knowledge import KnowledgeBase
+    from .knowledge import CompiledRule, KnowledgeBase
 
 _NOT_RAISED = ALERT_STATES.index("not_raised")
 _UNDETERMINED_ALERT = ALERT_STATES.index("undetermined")
@@ -46,23 +47,22 @@ class Plan:
     Attributes
     ----------
     program : Program
-        Every active rule's condition and every consistency check, compiled; its outputs are the
-        rule ids and :func:`consistency_output` names.
+        Every active rule's condition, every consistency check, and the disjunction of the rules
+        of an item that give the same status, compiled into one program.
     rule_rows : ndarray of int
         The program's row of each active rule, in the knowledge base's order.
     items : tuple of str
         Every active item in reporting order (families, each followed by its options, then tests).
-    decided, defaults : ndarray of int
-        Positions in ``items`` of the items decided by their own rules, and their default codes.
-    pair_rows, pair_items, pair_bits, pair_gives, pair_urgency : ndarray
-        For each (decided item, rule) pair, grouped by item: the rule's row in the program's
-        matrix, the item (position in ``decided``), the bit and code of the status the rule
-        gives, and its urgency code.
-    starts, has_rules : ndarray
-        Where each decided item's pairs start, for the items that have any.
-    urgent_pairs, urgent_items, urgent_starts : ndarray
-        The pairs whose rule carries an urgency, the decided items they belong to, and where
-        each item's urgent pairs start.
+    decided : ndarray of int
+        Positions in ``items`` of the items decided by their own rules.
+    group_rows, group_weights, group_starts, has_groups : ndarray
+        Per decided item with rules, its status groups (:func:`~bonemets.decision.item_table`):
+        the program's row of each group, its weight ``3**j``, and where each item's groups start.
+    table, table_offsets : ndarray
+        The items' decision tables end to end, and where each decided item's table starts.
+    urgent_rows, urgent_gives, urgent_codes, urgent_items, urgent_starts : ndarray
+        The rules that carry an urgency, grouped by item: their rows, the status they give,
+        their urgency code; the decided items they belong to and where each item's rules start.
     families : tuple of (int, ndarray)
         Each family with options: its position in ``items`` and its options' positions.
     alert_ids : tuple of str
@@ -77,15 +77,15 @@ class Plan:
     rule_rows: np.ndarray
     items: tuple[str, ...]
     decided: np.ndarray
-    defaults: np.ndarray
-    pair_rows: np.ndarray
-    pair_items: np.ndarray
-    pair_bits: np.ndarray
-    pair_gives: np.ndarray
-    pair_urgency: np.ndarray
-    starts: np.ndarray
-    has_rules: np.ndarray
-    urgent_pairs: np.ndarray
+    group_rows: np.ndarray
+    group_weights: np.ndarray
+    group_starts: np.ndarray
+    has_groups: np.ndarray
+    table: np.ndarray
+    table_offsets: np.ndarray
+    urgent_rows: np.ndarray
+    urgent_gives: np.ndarray
+    urgent_codes: np.ndarray
     urgent_items: np.ndarray
     urgent_starts: np.ndarray
     families: tuple[tuple[int, np.ndarray], ...]
@@ -104,49 +104,64 @@ def consistency_output(index: int) -> str:
 @lru_cache(maxsize=16)
 def plan(kb: KnowledgeBase) -> Plan:
     """The :class:`Plan` of a knowledge base (cached per knowledge base object)."""
-    program = compile_program({**{r.rule.id: r.condition for r in kb.rules},
-                               **{consistency_output(i): node for i, (_, node) in enumerate(kb.consistency)}})
-    row = program.outputs
     items = tuple(kb.items())
     position = {item_id: i for i, item_id in enumerate(items)}
+    roots: dict[str, Node] = {r.rule.id: r.condition for r in kb.rules}
+    roots.update({consistency_output(i): node for i, (_, node) in enumerate(kb.consistency)})
     decided: list[int] = []
-    defaults: list[int] = []
-    starts: list[int] = []
-    has_rules: list[bool] = []
+    groups: list[tuple[int, str, int]] = []  # (decided item, program output, weight)
+    tables: list[np.ndarray] = []
+    urgent: list[tuple[int, str, int, int]] = []  # (decided item, rule id, gives, urgency)
     families: list[tuple[int, np.ndarray]] = []
-    pairs: list[tuple[int, int, int, int, int]] = []
     for item_id in items:
         options = kb.options_of(item_id) if item_id in kb.families else []
         if options:
             families.append((position[item_id], np.array([position[o] for o in options], dtype=np.intp)))
             continue
         rules = kb.rules_for(item_id)
-        starts.append(len(pairs))
-        has_rules.append(bool(rules))
+        by_status: dict[int, list[CompiledRule]] = {}
         for r in rules:
-            gives = STATUSES.index(r.rule.gives)
-            pairs.append((row[r.rule.id], len(decided), BIT[gives], gives, URGENCIES.index(r.rule.urgency)))
+            by_status.setdefault(STATUSES.index(r.rule.gives), []).append(r)
+            if r.rule.urgency != URGENCIES[0]:
+                urgent.append((len(decided), r.rule.id, STATUSES.index(r.rule.gives), URGENCIES.index(r.rule.urgency)))
+        for j, (code, same) in enumerate(sorted(by_status.items())):
+            name = same[0].rule.id if len(same) == 1 else f"group:{item_id}:{STATUSES[code]}"
+            if len(same) > 1:
+                roots[name] = AnyOf(tuple(r.condition for r in same))
+            groups.append((len(decided), name, 3**j))
+        tables.append(item_table(sorted(by_status), STATUSES.index(kb.items()[item_id].default_status)))
         decided.append(position[item_id])
-        defaults.append(STATUSES.index(kb.items()[item_id].default_status))
-    columns = np.array(pairs, dtype=np.intp).reshape(-1, 5).T
-    with_rules = np.array(has_rules, dtype=bool)
-    urgent = np.flatnonzero(columns[4])
-    urgent_items, urgent_starts = np.unique(columns[1][urgent], return_index=True)
+    program = compile_program(roots)
+    row = program.outputs
+    group_items = np.array([g[0] for g in groups], dtype=np.intp)
+    has_groups, group_starts = _starts(group_items, len(decided))
+    urgent_items = np.array([u[0] for u in urgent], dtype=np.intp)
+    urgent_unique, urgent_starts = np.unique(urgent_items, return_index=True)
     alert_ids = tuple(a for a, alert in kb.alerts.items() if alert.active)
-    with_rules_alert = np.array([bool(kb.rules_for(a)) for a in alert_ids], dtype=bool)
     alert_rules = [r for a in alert_ids for r in kb.rules_for(a)]
     counts = [len(kb.rules_for(a)) for a in alert_ids if kb.rules_for(a)]
-    alert_starts = np.cumsum([0, *counts[:-1]]).astype(np.intp)
     return Plan(
-        program, np.array([row[r.rule.id] for r in kb.rules], dtype=np.intp), items, np.array(decided, dtype=np.intp), np.array(defaults, dtype=np.intp),
-        pair_rows=columns[0], pair_items=columns[1], pair_bits=columns[2].astype(np.uint8),
-        pair_gives=columns[3].astype(np.int8), pair_urgency=columns[4].astype(np.int8),
-        starts=np.array(starts, dtype=np.intp)[with_rules], has_rules=with_rules, urgent_pairs=urgent,
-        urgent_items=urgent_items, urgent_starts=urgent_starts.astype(np.intp), families=tuple(families),
-        alert_ids=alert_ids, alert_with_rules=with_rules_alert,
+        program=program, rule_rows=np.array([row[r.rule.id] for r in kb.rules], dtype=np.intp), items=items,
+        decided=np.array(decided, dtype=np.intp),
+        group_rows=np.array([row[g[1]] for g in groups], dtype=np.intp),
+        group_weights=np.array([g[2] for g in groups], dtype=np.int8), group_starts=group_starts,
+        has_groups=has_groups, table=np.concatenate(tables) if tables else np.zeros(0, dtype=np.int8),
+        table_offsets=np.cumsum([0, *[len(t) for t in tables[:-1]]]).astype(np.intp),
+        urgent_rows=np.array([row[u[1]] for u in urgent], dtype=np.intp),
+        urgent_gives=np.array([u[2] for u in urgent], dtype=np.int8),
+        urgent_codes=np.array([u[3] for u in urgent], dtype=np.int8),
+        urgent_items=urgent_unique, urgent_starts=urgent_starts.astype(np.intp), families=tuple(families),
+        alert_ids=alert_ids, alert_with_rules=np.array([bool(kb.rules_for(a)) for a in alert_ids], dtype=bool),
         alert_rows=np.array([row[r.rule.id] for r in alert_rules], dtype=np.intp),
         alert_levels=np.array([ALERT_STATES.index(r.rule.level) for r in alert_rules], dtype=np.int8),
-        alert_starts=alert_starts)
+        alert_starts=np.cumsum([0, *counts[:-1]]).astype(np.intp))
+
+
+def _starts(group_of: np.ndarray, groups: int) -> tuple[np.ndarray, np.ndarray]:
+    """For rows sorted by group: which groups have rows, and where each such group starts."""
+    present = np.zeros(groups, dtype=bool)
+    present[group_of] = True
+    return present, np.searchsorted(group_of, np.flatnonzero(present)).astype(np.intp)
 
 
 @dataclass
@@ -209,17 +224,18 @@ def evaluate(cols: Columns, kb: KnowledgeBase, urgency: bool = False) -> Evaluat
     p = plan(kb)
     m = p.program.matrix(cols)
     n = cols.n
-    v = m[p.pair_rows]
-    bits = p.pair_bits[:, None]
-    contribution = ((v == TRUE).view(np.uint8) << (bits + 4)) | ((v == UNKNOWN).view(np.uint8) << bits)
-    byte = np.zeros((len(p.decided), n), dtype=np.uint8)
-    byte[p.has_rules] = _by_group(np.bitwise_or, contribution, p.starts)
-    decided = decide_columns(byte, p.defaults)
+    digits = np.zeros((len(p.decided), n), dtype=np.int8)
+    if len(p.group_rows):
+        weighted = (m[p.group_rows] + np.int8(1)) * p.group_weights[:, None]  # (value + 1) * 3**j
+        digits[p.has_groups] = _by_group(np.add, weighted, p.group_starts)  # at most 80
+    index = digits.astype(np.intp)
+    index += p.table_offsets[:, None]
+    decided = p.table.take(index)
     status = np.empty((len(p.items), n), dtype=np.int8)
     status[p.decided] = decided
     for fam, options in p.families:
         status[fam] = status[options].min(axis=0)
-    urgencies = _urgency(p, v, status, decided) if urgency else None
+    urgencies = _urgency(p, m, status, decided) if urgency else None
     return Evaluation(kb, cols, m, status, urgencies, _alert_states(p, m))
 
 
@@ -232,19 +248,23 @@ def _by_group(ufunc: np.ufunc, values: np.ndarray, starts: np.ndarray) -> np.nda
     """``ufunc`` reduced over consecutive groups of rows; group g is rows ``starts[g]`` to the next start."""
     if values.shape[1] <= STACK_ROWS:
         return ufunc.reduceat(values, starts, axis=0)
-    bounds = [*starts.tolist(), len(values)]
-    return np.stack([ufunc.reduce(values[a:b], axis=0) for a, b in itertools.pairwise(bounds)])
+    out = np.empty((len(starts), values.shape[1]), dtype=values.dtype)
+    for g, (a, b) in enumerate(itertools.pairwise([*starts.tolist(), len(values)])):
+        if b - a == 1:
+            out[g] = values[a]
+        else:
+            ufunc.reduce(values[a:b], axis=0, out=out[g])
+    return out
 
 
-def _urgency(p: Plan, v: np.ndarray, status: np.ndarray, decided: np.ndarray) -> np.ndarray:
+def _urgency(p: Plan, m: np.ndarray, status: np.ndarray, decided: np.ndarray) -> np.ndarray:
     """Each item's urgency: the most urgent true rule that gives the status it has; a family
     takes the most urgent of its options that have its status."""
     urgency = np.zeros_like(status)
-    k = p.urgent_pairs
-    if len(k):
-        items = p.pair_items[k]
-        decisive = (v[k] == TRUE) & (decided[items] == p.pair_gives[k][:, None])
-        urgent = np.where(decisive, p.pair_urgency[k][:, None], np.int8(0))
+    if len(p.urgent_rows):
+        owner = np.repeat(p.urgent_items, np.diff([*p.urgent_starts.tolist(), len(p.urgent_rows)]))
+        decisive = (m[p.urgent_rows] == TRUE) & (decided[owner] == p.urgent_gives[:, None])
+        urgent = np.where(decisive, p.urgent_codes[:, None], np.int8(0))
         urgency[p.decided[p.urgent_items]] = _by_group(np.maximum, urgent, p.urgent_starts)
     for fam, options in p.families:
         same = status[options] == status[fam]

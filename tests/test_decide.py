@@ -1,11 +1,10 @@
 """The decision rule, on hand-written scenarios from docs/knowledge-and-engine.md: for one case
-(``decide``), for every row at once (``decide_columns``, which both paths use), and the reasons it
-gives (``open_statuses``: the unknown rules that made an item undetermined)."""
+(``decide``), as the table of one item that the evaluation reads for every row (``item_table``),
+and the reasons it gives (``open_statuses``: the unknown rules that made an item undetermined)."""
 
-import numpy as np
 import pytest
 
-from bonemets.decision import BIT, decide, decide_columns, open_statuses
+from bonemets.decision import decide, item_table, open_statuses
 
 R, C, U, N, A = range(5)  # recommended, consider, undetermined, not_indicated, avoid
 
@@ -32,14 +31,13 @@ def test_scenarios(true, unknown, default, expected, why):
     assert decide(true, unknown, default) == expected, why
 
 
-def test_every_row_at_once_gives_the_scenarios():
-    bits = lambda codes: sum(1 << BIT[c] for c in set(codes))  # noqa: E731
-    true = np.array([[bits(t) for t, *_ in SCENARIOS]], dtype=np.uint8)
-    unknown = np.array([[bits(u) for _, u, *_ in SCENARIOS]], dtype=np.uint8)
-    for default in (R, C, N):
-        rows = [i for i, s in enumerate(SCENARIOS) if s[2] == default]
-        got = decide_columns(true[:, rows] << 4 | unknown[:, rows], np.array([default]))
-        assert got.tolist() == [[SCENARIOS[i][3] for i in rows]]
+@pytest.mark.parametrize("true, unknown, default, expected, why", SCENARIOS)
+def test_an_items_table_gives_the_scenarios(true, unknown, default, expected, why):
+    """The table the evaluation reads for every row, at the index of each scenario's values."""
+    gives = sorted(set(true) | set(unknown))
+    values = [1 if code in true else 0 for code in gives]  # true wins over unknown in a group
+    index = sum((v + 1) * 3**j for j, v in enumerate(values))
+    assert item_table(gives, default)[index] == expected, why
 
 
 @pytest.mark.parametrize("true, unknown, default, expected", [
