@@ -35,6 +35,7 @@ import sys
 import threading
 import time
 from typing import Any
+
 from machine import describe  # benchmarks/machine.py
 
 TARGET_PANDAS_S = 1.0  # assess_cohort on 1M rows
@@ -87,7 +88,7 @@ class TreeSampler:
                 self.peak, self.peak_processes = total, names
             self._stop.wait(self._interval)
 
-    def __enter__(self) -> "TreeSampler":
+    def __enter__(self) -> TreeSampler:
         self._thread.start()
         return self
 
@@ -127,7 +128,8 @@ def child_pandas(rows: int) -> dict[str, Any]:
         result = bonemets.assess_cohort(frame)
         times.append(time.perf_counter() - t0)
         del result
-    return {"rows": rows, "generate_s": generated, "times": times, "frame_bytes": int(frame.memory_usage(deep=True).sum()),
+    return {"rows": rows, "generate_s": generated, "times": times,
+            "frame_bytes": int(frame.memory_usage(deep=True).sum()),
             "peak_rss": peak_rss_self()}
 
 
@@ -172,13 +174,13 @@ def child_dask(rows: int, partition_rows: int, scheduler: str) -> dict[str, Any]
         # distributed sets MALLOC_TRIM_THRESHOLD_=65536 in its workers by default (to give memory back to the
         # OS); "cluster-notrim" unsets it, leaving glibc's default.
         trim = {} if scheduler == "cluster" else {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
-        with dask.config.set(trim), TreeSampler() as sampler:
-            with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, memory_limit="1.5GiB",
-                                          dashboard_address=None) as cluster, distributed.Client(cluster):
-                counts, out["partitions"] = _dask_counts(rows, partition_rows)
-                t0 = time.perf_counter()
-                table = counts.compute().groupby(level=0, sort=False).sum()
-                out["seconds"] = time.perf_counter() - t0
+        with dask.config.set(trim), TreeSampler() as sampler, \
+                distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, memory_limit="1.5GiB",
+                                         dashboard_address=None) as cluster, distributed.Client(cluster):
+            counts, out["partitions"] = _dask_counts(rows, partition_rows)
+            t0 = time.perf_counter()
+            table = counts.compute().groupby(level=0, sort=False).sum()
+            out["seconds"] = time.perf_counter() - t0
         out["peak_bytes"] = sampler.peak
         out["processes"] = sampler.peak_processes
         out["memory_limit"] = "1.5GiB per worker"

@@ -31,6 +31,7 @@ import numpy as np
 
 import bonemets
 from bonemets.explorer import Explorer, assessment_figures, figure_output, render
+
 from machine import describe  # benchmarks/machine.py
 
 TARGET_MS = 100.0
@@ -57,7 +58,8 @@ CHANGES: list[tuple[str | None, str, Any]] = [
     (None, "could_become_pregnant", False), (None, "months_since_chemotherapy", "40"),
     (None, "bone_marrow_involvement", True), (None, "bone_lesion_count", "25"),
     ("receptors_unknown", "her2", "positive"), (None, "pr", "positive"), (None, "primary", "prostate"),
-    (None, "menopause", "unknown"), (None, "sex", "male"), (None, "menopause", "not_applicable"), (None, "primary", "kidney"),
+    (None, "menopause", "unknown"), (None, "sex", "male"), (None, "menopause", "not_applicable"),
+    (None, "primary", "kidney"),
     (None, "primary", "thyroid"), (None, "primary", "lung"), (None, "prior_radiotherapy_sites", ["spine"]),
     ("spinal_cord_compression", "neurological_deficit", False), (None, "back_pain", False),
     (None, "years_since_primary_diagnosis", "12"), (None, "other_invasive_cancer", True),
@@ -113,7 +115,7 @@ def breakdown(case_ids: list[str]) -> dict[str, float]:
         t3 = time.perf_counter()
         [figure_output(f) for f in figs.values()]
         t4 = time.perf_counter()
-        for k, v in zip(steps, (t1 - t0, t2 - t1, t3 - t2, t4 - t3)):
+        for k, v in zip(steps, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
             steps[k].append(v * 1000)
     return {k: statistics.median(v) for k, v in steps.items()}
 

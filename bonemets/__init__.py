@@ -16,11 +16,11 @@ from types import ModuleType
 from . import scores
 from .assessment import Alert, Assessment, Citation, Fact, Reason, Recommendation
 from .case import FIELDS, Case, load_case
-from .columns import cases_frame
 from .cases import TeachingCase, load_teaching_case, teaching_cases, teaching_library
-from .pipeline import ALERT_DTYPE, STATUS_DTYPE, assess, assess_cohort, cohort_errors
+from .columns import cases_frame
 from .exceptions import BonemetsError, InvalidCaseError, KnowledgeError
 from .knowledge import KnowledgeBase, knowledge, load_knowledge
+from .pipeline import ALERT_DTYPE, STATUS_DTYPE, assess, assess_cohort, cohort_errors
 from .vocabulary import ALERT_STATES, DISCLAIMER, STATUSES, URGENCIES
 
 __version__ = "0.1.0"
@@ -38,9 +38,34 @@ def __getattr__(name: str) -> ModuleType:
 
 # The lazy submodules are reached as attributes (``bonemets.figures``), never by ``import *``.
 __all__ = [
-    "ALERT_DTYPE", "ALERT_STATES", "STATUSES", "STATUS_DTYPE", "URGENCIES", "DISCLAIMER", "FIELDS",
-    "Alert", "Assessment", "BonemetsError", "Case", "Citation", "Fact", "InvalidCaseError", "KnowledgeBase",
-    "KnowledgeError", "Reason", "Recommendation", "TeachingCase",
-    "assess", "assess_cohort", "cases_frame", "cohort_errors", "knowledge", "load_case", "load_knowledge",
-    "load_teaching_case", "scores", "teaching_cases", "teaching_library",
+    "ALERT_DTYPE",
+    "ALERT_STATES",
+    "DISCLAIMER",
+    "FIELDS",
+    "STATUSES",
+    "STATUS_DTYPE",
+    "URGENCIES",
+    "Alert",
+    "Assessment",
+    "BonemetsError",
+    "Case",
+    "Citation",
+    "Fact",
+    "InvalidCaseError",
+    "KnowledgeBase",
+    "KnowledgeError",
+    "Reason",
+    "Recommendation",
+    "TeachingCase",
+    "assess",
+    "assess_cohort",
+    "cases_frame",
+    "cohort_errors",
+    "knowledge",
+    "load_case",
+    "load_knowledge",
+    "load_teaching_case",
+    "scores",
+    "teaching_cases",
+    "teaching_library",
 ]

@@ -7,16 +7,17 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Literal
+from typing import Any, Literal
 
 import pandas as pd
 
 from .case import FIELDS
-from .pipeline import ERROR_COLUMNS, assess_cohort
 from .exceptions import BonemetsError
+from .pipeline import ERROR_COLUMNS, assess_cohort
 
 #: Column types to read case fields with, so that every chunk or partition agrees.
 READ_DTYPES = {name: ("float64" if spec.kind in ("int", "float") else "object") for name, spec in FIELDS.items()}
@@ -78,7 +79,8 @@ def _chunks(files: list[Path], kind: str, chunk_rows: int) -> Iterator[pd.DataFr
     start = 0
     for path in files:
         if kind == "csv":
-            reader = pd.read_csv(path, chunksize=chunk_rows, dtype=READ_DTYPES, keep_default_na=True)
+            reader: Iterable[pd.DataFrame] = pd.read_csv(path, chunksize=chunk_rows, dtype=READ_DTYPES,
+                                                         keep_default_na=True)
         else:
             import pyarrow.parquet as pq
 
@@ -212,6 +214,8 @@ def _run_dask(source: Path, kind: str, target: Path, out_kind: str, errors: str,
         ddf = dd.read_csv(pattern, dtype=READ_DTYPES, blocksize="64MB")
     else:
         ddf = dd.read_parquet(str(source))
+    result: Any  # Dask DataFrames
+    table: Any
     if errors == "report":
         result, table = assess_cohort(ddf, errors="report", passthrough=keep)
     else:
@@ -222,10 +226,13 @@ def _run_dask(source: Path, kind: str, target: Path, out_kind: str, errors: str,
         else:
             result.to_parquet(str(target), write_index=True)
         errors_frame = table.compute() if table is not None else None
-    run.assessed = len(dd.read_parquet(str(target))) if out_kind == "parquet" else sum(
-        1 for _ in open(target, encoding="utf-8")) - 1
+    if out_kind == "parquet":
+        run.assessed = len(dd.read_parquet(str(target)))
+    else:
+        with open(target, encoding="utf-8") as written:
+            run.assessed = sum(1 for _ in written) - 1
     if errors_frame is not None:
         run = _finish_errors(run, [errors_frame], target, errors)
-    run.rows = run.assessed + len({r for r in (errors_frame["row"] if errors_frame is not None else [])})
+    run.rows = run.assessed + len(set(errors_frame["row"] if errors_frame is not None else []))
     return run
 

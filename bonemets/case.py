@@ -12,7 +12,7 @@ import json
 import typing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal, Optional
+from typing import Annotated, Any, Literal
 
 import annotated_types
 import numpy as np
@@ -75,78 +75,78 @@ class Case(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     # Cancer
-    primary: Optional[Primary] = Field(None, description="Where the cancer started.")
-    sex: Optional[Sex] = None
-    age: Optional[int] = Field(
+    primary: Primary | None = Field(None, description="Where the cancer started.")
+    sex: Sex | None = None
+    age: int | None = Field(
         None, ge=18, le=120, description="Age in years; adults only (the sources and formulas are for adults).")
-    menopause: Optional[Menopause] = Field(None, description="`not_applicable` for men.")
-    er: Optional[Receptor] = Field(None, description="Oestrogen receptor status.")
-    pr: Optional[Receptor] = Field(None, description="Progesterone receptor status.")
-    her2: Optional[Her2] = Field(
+    menopause: Menopause | None = Field(None, description="`not_applicable` for men.")
+    er: Receptor | None = Field(None, description="Oestrogen receptor status.")
+    pr: Receptor | None = Field(None, description="Progesterone receptor status.")
+    her2: Her2 | None = Field(
         None, description="`low` is IHC 1+ or 2+ with ISH negative; `negative` is IHC 0."
     )
-    triple_negative: Optional[Bool] = Field(
+    triple_negative: Bool | None = Field(
         None,
         description="A label from the records, cross-checked against er, pr and her2 "
         "(the engine decides from er, pr and her2 themselves).",
     )
     # Extent
-    bone_sites: Optional[list[BoneSite]] = Field(None, min_length=1)
-    bone_lesion_count: Optional[int] = Field(None, ge=1, le=1000)
-    visceral_metastases: Optional[Visceral] = None
-    bone_marrow_involvement: Optional[Bool] = None
+    bone_sites: list[BoneSite] | None = Field(None, min_length=1)
+    bone_lesion_count: int | None = Field(None, ge=1, le=1000)
+    visceral_metastases: Visceral | None = None
+    bone_marrow_involvement: Bool | None = None
     # Symptoms
-    bone_pain: Optional[PainLevel] = None
-    pathological_fracture: Optional[Bool] = Field(None, description="A fracture has happened.")
-    back_pain: Optional[Bool] = None
-    neurological_deficit: Optional[Bool] = Field(
+    bone_pain: PainLevel | None = None
+    pathological_fracture: Bool | None = Field(None, description="A fracture has happened.")
+    back_pain: Bool | None = None
+    neurological_deficit: Bool | None = Field(
         None, description="Weakness, numbness, tingling or difficulty walking."
     )
-    bladder_bowel_dysfunction: Optional[Bool] = None
-    hypercalcaemia_symptoms: Optional[Bool] = None
-    blood_clot_symptoms: Optional[Bool] = Field(
+    bladder_bowel_dysfunction: Bool | None = None
+    hypercalcaemia_symptoms: Bool | None = None
+    blood_clot_symptoms: Bool | None = Field(
         None, description="Calf or thigh pain and swelling, breathlessness, chest pain or coughing blood.")
     # Other primaries
-    castration_resistant: Optional[Bool] = Field(
+    castration_resistant: Bool | None = Field(
         None, description="Prostate cancer progressing despite androgen deprivation (castrate testosterone).")
-    iodine_avid: Optional[Bool] = Field(
+    iodine_avid: Bool | None = Field(
         None, description="Thyroid cancer whose lesions take up radioactive iodine on a diagnostic scan.")
     # The most threatening long-bone lesion (Mirels' score)
-    long_bone_lesion_site: Optional[LongBoneSite] = None
-    long_bone_lesion_type: Optional[LesionType] = None
-    long_bone_lesion_size: Optional[LesionSize] = Field(
+    long_bone_lesion_site: LongBoneSite | None = None
+    long_bone_lesion_type: LesionType | None = None
+    long_bone_lesion_size: LesionSize | None = Field(
         None, description="Fraction of the bone's diameter the lesion takes up.")
-    long_bone_pain: Optional[MirelsPain] = Field(
+    long_bone_pain: MirelsPain | None = Field(
         None, description="`functional`: severe, or worse when the limb is used.")
     # The most threatening spinal lesion (SINS); bonemets.scores.spinal_location maps a level
-    spinal_location: Optional[SpinalLocation] = None
-    spinal_pain: Optional[SpinalPain] = Field(None, description="`mechanical`: worse on movement or loading.")
-    spinal_lesion_type: Optional[LesionType] = None
-    spinal_alignment: Optional[SpinalAlignment] = None
-    vertebral_collapse: Optional[VertebralCollapse] = None
-    posterolateral_involvement: Optional[Posterolateral] = None
+    spinal_location: SpinalLocation | None = None
+    spinal_pain: SpinalPain | None = Field(None, description="`mechanical`: worse on movement or loading.")
+    spinal_lesion_type: LesionType | None = None
+    spinal_alignment: SpinalAlignment | None = None
+    vertebral_collapse: VertebralCollapse | None = None
+    posterolateral_involvement: Posterolateral | None = None
     # Labs
-    calcium_mmol_l: Optional[float] = Field(None, ge=0.5, le=6.0, description="Total serum calcium.")
-    albumin_g_l: Optional[float] = Field(None, ge=5, le=70)
-    creatinine_umol_l: Optional[float] = Field(None, ge=10, le=3000)
-    weight_kg: Optional[float] = Field(None, ge=20, le=400)
+    calcium_mmol_l: float | None = Field(None, ge=0.5, le=6.0, description="Total serum calcium.")
+    albumin_g_l: float | None = Field(None, ge=5, le=70)
+    creatinine_umol_l: float | None = Field(None, ge=10, le=3000)
+    weight_kg: float | None = Field(None, ge=20, le=400)
     # Prior treatment
-    prior_endocrine_therapy: Optional[list[EndocrineTherapy]] = None
-    endocrine_resistance: Optional[EndocrineResistance] = None
-    prior_cdk46_inhibitor: Optional[Bool] = None
-    prior_chemotherapy: Optional[Bool] = None
-    months_since_chemotherapy: Optional[int] = Field(None, ge=0, le=600)
-    prior_radiotherapy_sites: Optional[list[BoneSite]] = None
-    on_bone_strengthening: Optional[Bool] = Field(
+    prior_endocrine_therapy: list[EndocrineTherapy] | None = None
+    endocrine_resistance: EndocrineResistance | None = None
+    prior_cdk46_inhibitor: Bool | None = None
+    prior_chemotherapy: Bool | None = None
+    months_since_chemotherapy: int | None = Field(None, ge=0, le=600)
+    prior_radiotherapy_sites: list[BoneSite] | None = None
+    on_bone_strengthening: Bool | None = Field(
         None, description="Already on a bisphosphonate or denosumab."
     )
     # History
-    first_metastasis: Optional[Bool] = Field(
+    first_metastasis: Bool | None = Field(
         None, description="This is the first time spread (metastasis) has been found.")
-    years_since_primary_diagnosis: Optional[float] = Field(None, ge=0, le=80)
-    other_invasive_cancer: Optional[Bool] = None
-    dental_check_done: Optional[Bool] = None
-    could_become_pregnant: Optional[Bool] = None
+    years_since_primary_diagnosis: float | None = Field(None, ge=0, le=80)
+    other_invasive_cancer: Bool | None = None
+    dental_check_done: Bool | None = None
+    could_become_pregnant: Bool | None = None
 
     def __init__(self, **data: Any) -> None:
         try:
@@ -155,7 +155,7 @@ class Case(BaseModel):
             raise InvalidCaseError(_describe(err), fields=_error_fields(err)) from None
 
     @classmethod
-    def model_validate(cls, obj: Any, **kwargs: Any) -> "Case":
+    def model_validate(cls, obj: Any, **kwargs: Any) -> Case:
         """Validate a mapping of fields; errors as for ``Case(**fields)``."""
         if not isinstance(obj, dict):
             raise InvalidCaseError(f"a case must be a mapping of fields, not {type(obj).__name__}")

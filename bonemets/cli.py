@@ -10,19 +10,20 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Sequence
+from collections.abc import Sequence
+from typing import NoReturn
 
 from .assessment import Assessment
 from .case import load_case
 from .cases import teaching_library
-from .pipeline import assess
 from .exceptions import BonemetsError
 from .knowledge import knowledge, load_knowledge
+from .pipeline import assess
 from .vocabulary import DISCLAIMER
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2, as for every bad input
+    def error(self, message: str) -> NoReturn:  # one line, exit 2, as for every bad input
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
@@ -79,7 +80,7 @@ def _assess(args: argparse.Namespace) -> None:
         from .render import text_report
 
         out = [(f"# {path}\n" if len(args.cases) > 1 else "") + text_report(r, args.all_reasons)
-               for path, r in zip(args.cases, results)]
+               for path, r in zip(args.cases, results, strict=True)]
         print("\n\n".join(out))
     elif args.format == "json":
         data = [r.to_dict() for r in results]

@@ -20,7 +20,7 @@ from .case import FIELDS
 from .columns import EMPTY_LIST
 from .prevalences import PREVALENCES
 
-__all__ = ["synthetic", "row_record"]
+__all__ = ["row_record", "synthetic"]
 
 # --------------------------------------------------------------------------- distributions
 # The numbers and their basis (a cited source, or illustrative) are data:
@@ -325,7 +325,7 @@ def synthetic(n: int, seed: int = 0, unknown_rate: float = 0.1) -> pd.DataFrame:
         blank = chance(unknown_rate) if unknown_rate > 0 else None
         if spec.kind == "enum":
             codes = value if blank is None else np.where(blank, np.int8(-1), value)
-            data[name] = pd.Categorical.from_codes(codes, categories=list(spec.allowed))
+            data[name] = pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(list(spec.allowed)))
         elif spec.kind == "list":
             codes, categories = value
             codes = codes if blank is None else np.where(blank, np.int8(-1), codes)
@@ -398,7 +398,7 @@ def row_record(frame: pd.DataFrame, position: int) -> dict[str, Any]:
 def _unknown_column(spec: Any, n: int) -> Any:
     """A column of ``n`` unknown cells in the dtype :func:`synthetic` gives the field's kind."""
     if spec.kind == "enum":
-        return pd.Categorical.from_codes(np.full(n, -1, dtype=np.int8), categories=list(spec.allowed))
+        return pd.Categorical.from_codes(np.full(n, -1, dtype=np.int8), dtype=pd.CategoricalDtype(list(spec.allowed)))
     if spec.kind == "list":
         return pd.Categorical.from_codes(np.full(n, -1, dtype=np.int8), categories=pd.Index([], dtype=object))
     if spec.kind == "bool":

@@ -21,8 +21,9 @@ always known. Nothing is evaluated with ``eval``.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -45,7 +46,7 @@ _SYMBOL = {"lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
 class Node:
     """A compiled condition; :mod:`bonemets.program` evaluates it."""
 
-    def atoms(self) -> Iterator["Atom"]:
+    def atoms(self) -> Iterator[Atom]:
         """Every field test inside this condition, depth first."""
         raise NotImplementedError
 
@@ -94,7 +95,7 @@ class Atom(Node):
                 parts.append(f"{self.field} is {str(value).lower()}")
         return " and ".join(parts)
 
-    def atoms(self) -> Iterator["Atom"]:
+    def atoms(self) -> Iterator[Atom]:
         yield self
 
 

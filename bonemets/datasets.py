@@ -151,10 +151,14 @@ def _map_gbsg2(raw: pd.DataFrame) -> pd.DataFrame:
     hormonal = raw["horTh"].eq("yes").to_numpy()
     relapsed = raw["cens"].eq(1).to_numpy()
     early = raw["time"].le(PRIMARY_RESISTANCE_DAYS).to_numpy()
-    receptor = lambda fmol: np.where(raw[fmol].to_numpy() >= RECEPTOR_THRESHOLD_FMOL, "positive", "negative")
-    resistance = np.select(
-        [~hormonal, hormonal & relapsed & early, hormonal & relapsed & ~early],
-        ["none", "primary", "secondary"], default=None)
+
+    def receptor(fmol: str) -> np.ndarray:
+        return np.where(raw[fmol].to_numpy() >= RECEPTOR_THRESHOLD_FMOL, "positive", "negative")
+
+    resistance = np.full(n, None, dtype=object)
+    resistance[~hormonal] = "none"
+    resistance[hormonal & relapsed & early] = "primary"
+    resistance[hormonal & relapsed & ~early] = "secondary"
     menopause = raw["menostat"].map({"Pre": "pre", "Post": "post"}).to_numpy(dtype=object)
     unknown = np.full(n, None, dtype=object)
     out = pd.DataFrame({

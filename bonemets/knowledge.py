@@ -41,8 +41,19 @@ from .exceptions import KnowledgeError
 from .knowledge_checks import check_citations, check_items, compile_consistency, compile_rule, run_examples
 from .knowledge_edit import Change, apply_changes
 from .knowledge_files import read_entries, read_manifest
-from .knowledge_models import (AlertDef, CompiledRule, Concept, Consistency, Family, Manifest, Option, Rule, Schedule,
-                               Source, Test)
+from .knowledge_models import (
+    AlertDef,
+    CompiledRule,
+    Concept,
+    Consistency,
+    Family,
+    Manifest,
+    Option,
+    Rule,
+    Schedule,
+    Source,
+    Test,
+)
 
 __all__ = ["AlertDef", "CompiledRule", "Concept", "Consistency", "Family", "KnowledgeBase", "Option", "Rule",
            "Schedule", "Source", "Test", "data_dir", "default_path", "knowledge", "load_knowledge"]

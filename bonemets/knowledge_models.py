@@ -174,7 +174,8 @@ class Option(_Cited):
 
     family: str
     drugs: list[str] = []
-    route: Literal["intravenous", "oral", "subcutaneous", "injection", "external_beam", "surgery", "procedure", "mixed", "supportive"] | None = None
+    route: Literal["intravenous", "oral", "subcutaneous", "injection", "external_beam", "surgery", "procedure",
+                   "mixed", "supportive"] | None = None
     schedule: Schedule | None = None
     time_to_benefit: TimeToBenefit | None = None
     monitoring: list[str] = Field([], description="Test ids to do before and during treatment.")

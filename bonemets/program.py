@@ -89,8 +89,8 @@ class Program:
             codes += self.enum.arg[:, None] + 1  # code -1 (unknown) reads each table's first entry
             m[self.enum.rows] = self.enum_table.take(codes)
         if len(self.bools.rows):
-            m[self.bools.rows] = _stack([cols.bools[f].v for f in self.bools.fields], cols.n) * self.bools.arg[:, None].astype(
-                np.int8)
+            sign = self.bools.arg[:, None].astype(np.int8)  # 1: "is true"; -1: "is false"
+            m[self.bools.rows] = _stack([cols.bools[f].v for f in self.bools.fields], cols.n) * sign
         if len(self.unknown.rows):
             unknown = _stack([cols.unknown(f) for f in self.unknown.fields], cols.n).view(np.int8)
             sign = self.unknown.arg[:, None].astype(np.int8)  # 1: "is unknown"; -1: "is known"

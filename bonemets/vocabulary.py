@@ -5,7 +5,6 @@ Each tuple is ordered; the engine works with the index of a value in its tuple.
 
 from __future__ import annotations
 
-
 #: Statuses, most to least favourable (contract §4).
 STATUSES: tuple[str, ...] = ("recommended", "consider", "undetermined", "not_indicated", "avoid")
 

@@ -33,7 +33,7 @@ def test_csv_with_injected_bad_rows_lists_every_one_and_assesses_every_good_row(
     assert r.returncode == 0, r.stderr
     errors = pd.read_csv(tmp_path / "out.csv.errors.csv")
     assert sorted(errors["row"]) == sorted(bad)
-    assert {(row, col) for row, col in zip(errors["row"], errors["column"])} == {(k, v[0]) for k, v in bad.items()}
+    assert {(row, col) for row, col in zip(errors["row"], errors["column"], strict=True)} == {(k, v[0]) for k, v in bad.items()}
     out = pd.read_csv(target)
     assert len(out) == len(frame) - len(bad)
     assert set(out["row"]) == set(range(len(frame))) - set(bad)

@@ -13,12 +13,7 @@ from bonemets.cohort import row_record, synthetic
 # Fields synthetic() fills on every row when unknown_rate=0 (it also draws er, pr and her2 for
 # breast cases only and months_since_chemotherapy after chemotherapy; triple_negative, and any
 # field it does not model, stay unknown).
-ALWAYS_FILLED = """primary sex age menopause bone_sites bone_lesion_count visceral_metastases
-bone_marrow_involvement bone_pain pathological_fracture back_pain neurological_deficit
-bladder_bowel_dysfunction hypercalcaemia_symptoms calcium_mmol_l albumin_g_l creatinine_umol_l
-weight_kg prior_endocrine_therapy endocrine_resistance prior_cdk46_inhibitor prior_chemotherapy
-prior_radiotherapy_sites on_bone_strengthening years_since_primary_diagnosis other_invasive_cancer
-dental_check_done could_become_pregnant""".split()
+ALWAYS_FILLED = ["primary", "sex", "age", "menopause", "bone_sites", "bone_lesion_count", "visceral_metastases", "bone_marrow_involvement", "bone_pain", "pathological_fracture", "back_pain", "neurological_deficit", "bladder_bowel_dysfunction", "hypercalcaemia_symptoms", "calcium_mmol_l", "albumin_g_l", "creatinine_umol_l", "weight_kg", "prior_endocrine_therapy", "endocrine_resistance", "prior_cdk46_inhibitor", "prior_chemotherapy", "prior_radiotherapy_sites", "on_bone_strengthening", "years_since_primary_diagnosis", "other_invasive_cancer", "dental_check_done", "could_become_pregnant"]
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +92,7 @@ def test_coherence(full):
     # Radiotherapy sites are involved sites; lesions at least as many as sites.
     sites = full["bone_sites"].astype(str).str.split(";")
     rt = full["prior_radiotherapy_sites"].astype(str).str.split(";")
-    assert all(set(r) <= set(s) for r, s in zip(rt, sites) if r != ["[]"])
+    assert all(set(r) <= set(s) for r, s in zip(rt, sites, strict=True) if r != ["[]"])
     assert (full["bone_lesion_count"] >= sites.str.len()).all()
     # Receptors only for breast.
     not_breast = full["primary"] != "breast"

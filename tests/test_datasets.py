@@ -7,8 +7,13 @@ import pytest
 
 import bonemets
 from bonemets.cohort import row_record
-from bonemets.datasets import (GBSG2_PASSTHROUGH, PRIMARY_RESISTANCE_DAYS, RECEPTOR_THRESHOLD_FMOL,
-                               _map_gbsg2, load_gbsg2)
+from bonemets.datasets import (
+    GBSG2_PASSTHROUGH,
+    PRIMARY_RESISTANCE_DAYS,
+    RECEPTOR_THRESHOLD_FMOL,
+    _map_gbsg2,
+    load_gbsg2,
+)
 
 pytest.importorskip("lifelines")
 

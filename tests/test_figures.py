@@ -181,7 +181,7 @@ def test_matrix_colours_and_legend_name_each_status():
         assert (pytest.approx(j / k), STATUS_COLOURS[status]) in scale
         assert (pytest.approx((j + 1) / k), STATUS_COLOURS[status]) in scale
     assert (heat.zmin, heat.zmax) == (-0.5, k - 0.5)
-    legend = [t for t in fig.data[1:]]
+    legend = list(fig.data[1:])
     assert [t.meta["status"] for t in legend] == list(STATUSES)
     assert [t.marker.color for t in legend] == [STATUS_COLOURS[s] for s in STATUSES]
 

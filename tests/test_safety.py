@@ -28,8 +28,9 @@ from __future__ import annotations
 import functools
 import math
 from collections import Counter
+from collections.abc import Callable
 from fractions import Fraction
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -61,18 +62,18 @@ _DENOMINATOR = {"calcium_mmol_l": 100, "albumin_g_l": 4, "creatinine_umol_l": 1,
                 "years_since_primary_diagnosis": 10}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def pick(*values: Any) -> st.SearchStrategy:
     """``st.sampled_from(values)``, built once (building strategies in a hot loop is slow)."""
     return st.sampled_from(values)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def ints(low: int, high: int) -> st.SearchStrategy:
     return st.integers(low, high)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def some_of(*values: Any) -> st.SearchStrategy:
     return st.lists(st.sampled_from(values), min_size=1, max_size=4, unique=True)
 
@@ -97,7 +98,7 @@ def _known(name: str) -> st.SearchStrategy:
                     min_size=1 if name == "bone_sites" else 0).map(lambda xs: sorted(xs, key=order))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _unknown(name: str) -> st.SearchStrategy:
     """The ways a field can be unknown: absent/None, or "unknown" where it is allowed."""
     return st.sampled_from((None, "unknown")) if FIELDS[name].has_unknown else st.none()
@@ -444,10 +445,10 @@ def prop_haz02(batch, kb):
     ca = values(batch, "calcium_mmol_l")
     known = mask(batch, lambda c: not is_unknown(c["calcium_mmol_l"]) and not is_unknown(c["albumin_g_l"]))
     corr = np.array([corrected_calcium(c["calcium_mmol_l"], c["albumin_g_l"]) if k else None
-                     for c, k in zip(batch, known)], dtype=object)
-    severe = known & np.array([k and x > Fraction(31, 10) for x, k in zip(corr, known)], dtype=bool)
-    raised = known & np.array([k and x > Fraction(26, 10) for x, k in zip(corr, known)], dtype=bool)
-    hidden = raised & np.array([k and Fraction(str(x)) <= Fraction(26, 10) for x, k in zip(ca, known)], dtype=bool)
+                     for c, k in zip(batch, known, strict=True)], dtype=object)
+    severe = known & np.array([k and x > Fraction(31, 10) for x, k in zip(corr, known, strict=True)], dtype=bool)
+    raised = known & np.array([k and x > Fraction(26, 10) for x, k in zip(corr, known, strict=True)], dtype=bool)
+    hidden = raised & np.array([k and Fraction(str(x)) <= Fraction(26, 10) for x, k in zip(ca, known, strict=True)], dtype=bool)
     never(batch, out, severe & (alert != "critical"), "HAZ-02: corrected calcium > 3.1 without a critical alert",
           ("alert:hypercalcaemia",))
     never(batch, out, severe & (column(out, "iv_fluids") != "recommended"),
@@ -1112,9 +1113,9 @@ HAZ14_FIELDS = fields_read(["orthopaedic_stabilisation", "vertebroplasty_kyphopl
 def prop_haz14(batch, kb):
     out = assessed(batch, kb)
     sites = [c["bone_sites"] if isinstance(c["bone_sites"], list) else [] for c in batch]
-    sins = np.array([(score(c, SINS) or 0) >= 13 and "spine" in s for c, s in zip(batch, sites)], dtype=bool)
+    sins = np.array([(score(c, SINS) or 0) >= 13 and "spine" in s for c, s in zip(batch, sites, strict=True)], dtype=bool)
     mirels = np.array([(score(c, MIRELS) or 0) >= 9 and bool({"upper_arm", "upper_leg"} & set(s))
-                       for c, s in zip(batch, sites)], dtype=bool)
+                       for c, s in zip(batch, sites, strict=True)], dtype=bool)
     fracture = values(batch, "pathological_fracture") == True  # noqa: E712
     ortho = column(out, "orthopaedic_stabilisation")
     for bad, what in ((sins, "unstable spine (SINS ≥ 13)"), (mirels, "long bone with Mirels' score ≥ 9"),
@@ -1187,7 +1188,7 @@ def test_haz15_invalid_values_are_rejected_not_read_as_unknown():
         frame = pd.DataFrame([c for c, _ in pairs], columns=list(FIELDS))
         out, errors = assess_cohort(frame, errors="report", kb=kb)
         assert out.empty, out
-        reported = set(zip(errors["row"], errors["column"]))
+        reported = set(zip(errors["row"], errors["column"], strict=True))
         for i, (_, name) in enumerate(pairs):
             assert (i, name) in reported, (pairs[i], errors[errors["row"] == i])
         with pytest.raises(InvalidCaseError):

@@ -124,7 +124,7 @@ def _alert_html(x: Alert) -> str:
 
 def status_counts(a: Assessment) -> dict[str, int]:
     """How many items have each status (every status listed, most favourable first)."""
-    counts = {s: 0 for s in STATUSES}
+    counts = dict.fromkeys(STATUSES, 0)
     for r in a.recommendations:
         counts[r.status] += 1
     return counts

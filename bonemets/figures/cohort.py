@@ -16,7 +16,7 @@ from ._common import esc, titled
 
 #: The subtypes :func:`breast_subtype` gives, in order.
 SUBTYPES: tuple[str, ...] = ("HR+/HER2-", "HER2+", "triple negative", "unknown")
-SUBTYPE_DTYPE = pd.CategoricalDtype(SUBTYPES, ordered=True)
+SUBTYPE_DTYPE = pd.CategoricalDtype(list(SUBTYPES), ordered=True)
 _MISSING = {"subtype": "not breast"}
 
 

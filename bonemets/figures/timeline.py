@@ -137,7 +137,7 @@ def schedule_timeline(a: Assessment, weeks: int = 52) -> go.Figure:
                 hoverinfo="skip", showlegend=False, meta={"option": rec.id, "part": "none"}))
         elif s.every_days is not None and s.every_days < 7:
             hover = _schedule_hover(opt, s, kb, rec.status)
-            xs = list(range(0, weeks + 1))
+            xs = list(range(weeks + 1))
             fig.add_trace(go.Scatter(
                 x=xs, y=[row] * len(xs), mode="lines", line=dict(color=colour, width=9), opacity=0.75,
                 name=f"daily ({STATUS_LABELS[rec.status]})", text=[f"week {x}<br>{hover}" for x in xs],
