@@ -12,6 +12,8 @@ import pytest
 
 import bonemets
 
+pytestmark = pytest.mark.core  # needs only the core dependencies (make test-core)
+
 PACKAGE = Path(bonemets.__file__).parent
 #: A module above this many lines holds more than one job (split it by job).
 MAX_LINES = 450

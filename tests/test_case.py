@@ -7,6 +7,8 @@ import pytest
 import bonemets
 from bonemets import Case, InvalidCaseError, load_case
 
+pytestmark = pytest.mark.core  # needs only the core dependencies (make test-core)
+
 
 def test_every_field_is_optional_and_absent_means_unknown():
     case = Case()

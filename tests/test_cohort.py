@@ -10,6 +10,8 @@ import bonemets
 from bonemets import FIELDS, assess, assess_cohort
 from bonemets.cohort import row_record, synthetic
 
+pytestmark = pytest.mark.core  # needs only the core dependencies (make test-core)
+
 # Fields synthetic() fills on every row when unknown_rate=0 (it also draws er, pr and her2 for
 # breast cases only and months_since_chemotherapy after chemotherapy; triple_negative, and any
 # field it does not model, stay unknown).

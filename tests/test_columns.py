@@ -8,6 +8,8 @@ import bonemets
 from bonemets.cohort import row_record, synthetic
 from bonemets.columns import Columns, encode, encode_case, one_row
 
+pytestmark = pytest.mark.core  # needs only the core dependencies (make test-core)
+
 COHORT = synthetic(300, seed=7, unknown_rate=0.3)
 RECORDS = ([c.engine_record() for c in bonemets.teaching_cases().values()]
            + [bonemets.Case.model_validate(row_record(COHORT, i)).engine_record() for i in range(len(COHORT))])

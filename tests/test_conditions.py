@@ -9,6 +9,8 @@ from bonemets.conditions import compile_condition
 from bonemets.exceptions import KnowledgeError
 from bonemets.program import compile_program
 
+pytestmark = pytest.mark.core  # needs only the core dependencies (make test-core)
+
 T, F, U = True, False, None
 # Kleene's strong three-valued logic (independently known truth tables).
 KLEENE_AND = {(T, T): T, (T, F): F, (T, U): U, (F, F): F, (F, U): F, (U, U): U}

@@ -9,6 +9,8 @@ import pytest
 
 import bonemets
 
+pytestmark = pytest.mark.core  # needs only the core dependencies (make test-core)
+
 KB = bonemets.knowledge()
 
 

@@ -6,6 +6,8 @@ import pytest
 
 from bonemets.decision import decide, item_table, open_statuses
 
+pytestmark = pytest.mark.core  # needs only the core dependencies (make test-core)
+
 R, C, U, N, A = range(5)  # recommended, consider, undetermined, not_indicated, avoid
 
 SCENARIOS = [

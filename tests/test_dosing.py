@@ -11,6 +11,8 @@ import pytest
 import bonemets
 from bonemets.dosing import dose_note
 
+pytestmark = pytest.mark.core  # needs only the core dependencies (make test-core)
+
 ZOLEDRONIC = SimpleNamespace(dosing="zoledronic_acid_dose")
 
 

@@ -6,6 +6,8 @@ import pytest
 import bonemets
 from bonemets import InvalidCaseError, assess, assess_cohort
 
+pytestmark = pytest.mark.core  # needs only the core dependencies (make test-core)
+
 HR_POS_POST = dict(primary="breast", sex="female", age=64, menopause="post", er="positive", pr="positive",
                    her2="negative", visceral_metastases="none", prior_cdk46_inhibitor=False,
                    bone_sites=["spine", "ribs"], bone_lesion_count=3, prior_endocrine_therapy=[],

@@ -17,6 +17,8 @@ from bonemets import KnowledgeError, load_knowledge
 from bonemets.knowledge_edit import apply_changes
 from bonemets.knowledge_schema import knowledge_files, schema, schema_file, schema_line, schema_text
 
+pytestmark = pytest.mark.core  # needs only the core dependencies (make test-core)
+
 KB = bonemets.knowledge()
 
 CONTRACT = {

@@ -17,6 +17,8 @@ from bonemets.datafiles import load_model
 from bonemets.exceptions import DataTableError
 from bonemets.prevalences import PREVALENCES, Prevalences
 
+pytestmark = pytest.mark.core  # needs only the core dependencies (make test-core)
+
 FILE = Path(__file__).resolve().parents[1] / "data" / "cohort" / "prevalences.yaml"
 
 

@@ -8,6 +8,8 @@ import pytest
 import bonemets
 from bonemets.evaluation import evaluate_condition
 
+pytestmark = pytest.mark.core  # needs only the core dependencies (make test-core)
+
 KB = bonemets.knowledge()
 EXPECT = {"triggers": True, "does_not_trigger": False, "undetermined": None}
 EXAMPLES = [

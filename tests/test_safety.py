@@ -43,6 +43,8 @@ import bonemets
 from bonemets import DISCLAIMER, FIELDS, InvalidCaseError, assess, assess_cohort
 from bonemets.columns import DERIVED
 
+pytestmark = pytest.mark.core  # needs only the core dependencies (make test-core)
+
 KB = bonemets.knowledge()
 MIN_CASES = 1000  # cases per property to which the property applies
 EXAMPLES = 21  # hypothesis examples per property; a batch holds 50 cases: 1,050 cases

@@ -21,6 +21,8 @@ from bonemets.derived import DERIVED
 from bonemets.exceptions import BonemetsError, DataTableError, ScoreInputError
 from bonemets.scores import mirels, sins, tables, zoledronic_acid_dose
 
+pytestmark = pytest.mark.core  # needs only the core dependencies (make test-core)
+
 SCORES_DIR = Path(__file__).resolve().parents[1] / "data" / "scores"
 
 

@@ -30,6 +30,8 @@ from bonemets.scores import (
     zoledronic_acid_dose,
 )
 
+pytestmark = pytest.mark.core  # needs only the core dependencies (make test-core)
+
 SOURCES_FILE = Path(__file__).resolve().parents[1] / "data" / "knowledge" / "sources" / "scores.yaml"
 
 

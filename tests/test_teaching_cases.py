@@ -8,6 +8,8 @@ import pytest
 
 import bonemets
 
+pytestmark = pytest.mark.core  # needs only the core dependencies (make test-core)
+
 LIBRARY = bonemets.teaching_library()
 
 
