@@ -862,14 +862,14 @@ def contradicting_sex(draw) -> dict:
 
 def test_haz08_male_could_become_pregnant_or_menopausal_is_rejected():
     """HAZ-08 a case for the wrong sex: a man who could become pregnant, or with a menopausal
-    state, is rejected (InvalidCaseError naming both fields) by ``Case`` and by the cohort."""
+    state, is rejected (InvalidCaseError naming both fields) by ``assess`` and by the cohort."""
     def prop(batch, kb):
         frame = pd.DataFrame(batch, columns=list(FIELDS))
         out, errors = assess_cohort(frame, errors="report", kb=kb)
         assert out.empty and set(errors["row"]) == set(range(len(batch))), errors
         for c in batch[:2]:
             with pytest.raises(InvalidCaseError) as err:
-                bonemets.Case(**c)
+                bonemets.assess(c, kb=kb)
             assert "sex" in err.value.fields and len(err.value.fields) == 2, err.value
         return Counter(cases=len(batch), relevant=len(batch))
 
