@@ -95,3 +95,29 @@ def test_her2_positive_turns_the_her2_card_recommended(chromium_browser, voila_u
         page.screenshot(path=str(artifacts / "explorer.png"))
     finally:
         page.close()
+
+
+def test_figures_and_compare_tabs_draw_their_figures(chromium_browser, voila_url, artifacts):
+    """The figures reach the page only when their tab is opened, and are drawn by plotly.js there."""
+    page = chromium_browser.new_page(viewport={"width": 1500, "height": 1250})
+    try:
+        page.goto(voila_url, timeout=90_000)
+        page.locator(CARD).wait_for(state="attached", timeout=90_000)
+        assert page.locator(".bm-figure .js-plotly-plot").count() == 0  # not drawn while hidden
+
+        page.get_by_role("tab", name="Figures").click()
+        plots = page.locator(".bm-figure .js-plotly-plot")
+        plots.nth(2).wait_for(state="visible", timeout=30_000)
+        assert plots.count() == 3
+        titles = page.locator(".bm-figure .gtitle").all_text_contents()
+        assert titles[:3] == ["Bone sites", "How the assessment was reached: case factors \u2192 rules \u2192 items",
+                              "Schedules and time to benefit over 52 weeks"]
+        page.screenshot(path=str(artifacts / "explorer-figures.png"))
+
+        page.get_by_role("tab", name="Compare").click()
+        page.locator(".bm-pin").click()
+        matrix = page.locator(".bm-compare-figure .js-plotly-plot")
+        matrix.wait_for(state="visible", timeout=30_000)
+        assert "same status" in page.locator(".bm-compare-view").inner_text()  # B is A pinned
+    finally:
+        page.close()
