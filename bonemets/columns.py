@@ -43,7 +43,7 @@ class CellError:
 
 #: Rows evaluated at a time: bounds the engine's working memory on a large frame (the frame
 #: itself is encoded once, in compact columns of about 150 bytes a row).
-CHUNK_ROWS = 1 << 15
+CHUNK_ROWS = 1 << 14
 
 
 @dataclass
