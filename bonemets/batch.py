@@ -17,6 +17,7 @@ import pandas as pd
 
 from .case import FIELDS
 from .exceptions import BonemetsError
+from .output import Outputs
 from .pipeline import ERROR_COLUMNS, assess_cohort
 
 #: Column types to read case fields with, so that every chunk or partition agrees.
@@ -101,7 +102,7 @@ def _count_rows(files: list[Path], kind: str) -> int | None:
 
 def run_cohort(source: str | Path, target: str | Path, *, use_dask: bool | None = None,
                errors: Literal["raise", "report"] = "raise", keep: list[str] | None = None,
-               chunk_rows: int = 250_000, progress: bool = True) -> CohortRun:
+               chunk_rows: int = 250_000, progress: bool = True, overwrite: bool = False) -> CohortRun:
     """Assess every row of a cohort file and write the statuses.
 
     Parameters
@@ -124,35 +125,48 @@ def run_cohort(source: str | Path, target: str | Path, *, use_dask: bool | None 
         Rows per chunk on the pandas path.
     progress : bool
         Show a progress bar on standard error.
+    overwrite : bool
+        Replace an output directory that is not empty (refused otherwise).
 
     Returns
     -------
     CohortRun
+
+    Raises
+    ------
+    BonemetsError
+        Before any work, if the output is (or holds, or lies inside) the input, its parent is not
+        a directory, or it is a non-empty directory without ``overwrite``. A run that fails or is
+        interrupted writes nothing: the output and the error table are replaced whole, only when
+        the run has finished (a clean run removes an earlier error table).
     """
     source, target = Path(source), Path(target)
     files, kind = input_files(source)
     out_kind = output_format(target)
-    run = CohortRun(output=target)
+    error_file = _error_path(target)
+    run = CohortRun(output=target, error_file=error_file if errors == "report" else None)
     if use_dask is None and too_large_for_memory(files, kind):
         use_dask = True
         run.notes.append("input larger than memory allows: using Dask")
-    if use_dask:
-        run.engine = "dask"
-        return _run_dask(source, kind, target, out_kind, errors, keep or [], progress, run)
-    return _run_pandas(files, kind, target, out_kind, errors, keep or [], chunk_rows, progress, run)
+    with Outputs([target, error_file], inputs=[source, *files], overwrite=overwrite) as outputs:
+        staged, staged_errors = outputs.path(target), outputs.path(error_file)
+        if use_dask:
+            run.engine = "dask"
+            return _run_dask(source, kind, staged, staged_errors, out_kind, errors, keep or [], progress, run)
+        return _run_pandas(files, kind, staged, staged_errors, out_kind, errors, keep or [], chunk_rows, progress,
+                           run)
 
 
 def _error_path(target: Path) -> Path:
     return target.with_name(target.name + ".errors.csv")
 
 
-def _run_pandas(files: list[Path], kind: str, target: Path, out_kind: str, errors: str, keep: list[str],
-                chunk_rows: int, progress: bool, run: CohortRun) -> CohortRun:
+def _run_pandas(files: list[Path], kind: str, target: Path, error_file: Path, out_kind: str, errors: str,
+                keep: list[str], chunk_rows: int, progress: bool, run: CohortRun) -> CohortRun:
     from tqdm.auto import tqdm
 
     writer = None
     error_tables: list[pd.DataFrame] = []
-    target.parent.mkdir(parents=True, exist_ok=True)
     bar = tqdm(total=_count_rows(files, kind), unit=" rows", unit_scale=True, disable=not progress,
                file=sys.stderr, desc="assessing")
     try:
@@ -172,7 +186,7 @@ def _run_pandas(files: list[Path], kind: str, target: Path, out_kind: str, error
             writer.close()
     if writer is None:  # an empty input still gives an output with the right columns
         _write_chunk(assess_cohort(pd.DataFrame(columns=list(FIELDS))), target, out_kind, None, first=True)
-    return _finish_errors(run, error_tables, target, errors)
+    return _finish_errors(run, error_tables, error_file, errors)
 
 
 def _write_chunk(result: pd.DataFrame, target: Path, out_kind: str, writer, first: bool):
@@ -193,27 +207,26 @@ def _write_chunk(result: pd.DataFrame, target: Path, out_kind: str, writer, firs
     return writer
 
 
-def _finish_errors(run: CohortRun, tables: list[pd.DataFrame], target: Path, errors: str) -> CohortRun:
+def _finish_errors(run: CohortRun, tables: list[pd.DataFrame], error_file: Path, errors: str) -> CohortRun:
     if errors != "report":
         return run
     table = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=ERROR_COLUMNS)
     run.errors = len(table)
-    run.error_file = _error_path(target)
-    table.to_csv(run.error_file, index=False)
+    table.to_csv(error_file, index=False)
     return run
 
 
-def _run_dask(source: Path, kind: str, target: Path, out_kind: str, errors: str, keep: list[str],
-              progress: bool, run: CohortRun) -> CohortRun:
+def _run_dask(source: Path, kind: str, target: Path, error_file: Path, out_kind: str, errors: str,
+              keep: list[str], progress: bool, run: CohortRun) -> CohortRun:
     import dask.dataframe as dd
     from dask.diagnostics import ProgressBar
 
-    # Dask labels rows within each partition; error messages then name the partition's row.
     if kind == "csv":
         pattern = str(source / "**" / "*.csv") if source.is_dir() else str(source)
         ddf = dd.read_csv(pattern, dtype=READ_DTYPES, blocksize="64MB")
     else:
         ddf = dd.read_parquet(str(source))
+    ddf = _numbered(ddf)
     result: Any  # Dask DataFrames
     table: Any
     if errors == "report":
@@ -232,7 +245,20 @@ def _run_dask(source: Path, kind: str, target: Path, out_kind: str, errors: str,
         with open(target, encoding="utf-8") as written:
             run.assessed = sum(1 for _ in written) - 1
     if errors_frame is not None:
-        run = _finish_errors(run, [errors_frame], target, errors)
+        run = _finish_errors(run, [errors_frame], error_file, errors)
     run.rows = run.assessed + len(set(errors_frame["row"] if errors_frame is not None else []))
     return run
+
+
+def _numbered(ddf: Any) -> Any:
+    """The partitions indexed by row number in the whole input (Dask numbers rows within each
+    partition): one pass counts the rows of each partition."""
+    lengths = ddf.map_partitions(len).compute().tolist()
+    starts = [sum(lengths[:i]) for i in range(len(lengths))]
+    return ddf.map_partitions(_renumber, starts, meta=ddf._meta, align_dataframes=False)
+
+
+def _renumber(frame: pd.DataFrame, starts: list[int], partition_info: dict[str, Any] | None = None) -> pd.DataFrame:
+    start = starts[partition_info["number"]] if partition_info is not None else 0
+    return frame.set_axis(pd.RangeIndex(start, start + len(frame)), axis=0)
 

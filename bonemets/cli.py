@@ -62,6 +62,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="a column that is not a case field (e.g. an id) to copy to the output; repeatable")
     h.add_argument("--chunk-rows", type=int, default=250_000, metavar="N", help="rows per chunk (pandas)")
     h.add_argument("--no-progress", action="store_true", help="no progress bar")
+    h.add_argument("--overwrite", action="store_true",
+                   help="replace OUT if it is a directory that is not empty (it is replaced whole)")
     k = sub.add_parser("knowledge", help="summarise or check a knowledge base")
     k.add_argument("--check", metavar="DIR", help="validate this knowledge directory instead of the shipped one "
                    "(every entry, and every rule's worked examples run against its condition)")
@@ -117,7 +119,7 @@ def _cohort(args: argparse.Namespace) -> None:
     if args.chunk_rows < 1:
         raise BonemetsError(f"--chunk-rows={args.chunk_rows} is not allowed; allowed: a whole number of 1 or more")
     run = run_cohort(args.source, args.target, use_dask=args.dask, errors=args.errors, keep=args.keep,
-                     chunk_rows=args.chunk_rows, progress=not args.no_progress)
+                     chunk_rows=args.chunk_rows, progress=not args.no_progress, overwrite=args.overwrite)
     for note in run.notes:
         print(f"note: {note}", file=sys.stderr)
     print(f"assessed {run.assessed:,} of {run.rows:,} rows with {run.engine}; wrote {run.output}")
@@ -165,6 +167,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except BrokenPipeError:  # e.g. piped into head
         return 0
+    except KeyboardInterrupt:
+        print("bonemets: interrupted; no output was written", file=sys.stderr)
+        return 130
     return 0
 
 

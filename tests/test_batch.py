@@ -94,3 +94,104 @@ def test_report_command_writes_an_offline_handout(tmp_path):
     assert r.returncode == 0, r.stderr
     html = out.read_text()
     assert "Spinal cord compression" in html and "<script src=" not in html
+
+
+# --------------------------------------------------------------------------- outputs whole or not at all
+
+
+def files_in(directory):
+    return sorted(p.name for p in directory.iterdir())
+
+
+def test_an_output_that_is_the_input_is_refused_and_the_input_is_untouched(tmp_path, cohort):
+    source = tmp_path / "same.csv"
+    cohort.head(20).to_csv(source, index=False)
+    before = source.read_bytes()
+    r = cli("cohort", str(source), str(source), "--no-progress")
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and "overwrite the input" in r.stderr
+    assert source.read_bytes() == before and files_in(tmp_path) == ["same.csv"]
+
+
+@pytest.mark.parametrize("where", ["inside the input directory", "holding the input"])
+def test_an_output_inside_or_around_the_input_is_refused(tmp_path, cohort, where):
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    cohort.head(10).to_csv(parts / "a.csv", index=False)
+    target = parts / "out.parquet" if where == "inside the input directory" else tmp_path
+    r = cli("cohort", str(parts), str(target), "--no-progress", "--overwrite")
+    assert r.returncode == 2 and "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert files_in(parts) == ["a.csv"]
+
+
+def test_a_failed_run_leaves_the_earlier_complete_output_as_it_was(tmp_path, cohort):
+    source, target = tmp_path / "in.csv", tmp_path / "out.parquet"
+    frame = cohort.head(20).astype(object)
+    frame.to_csv(source, index=False)
+    assert cli("cohort", str(source), str(target), "--no-progress").returncode == 0
+    before = target.read_bytes()
+    frame.loc[13, "er"] = "yes"
+    frame.to_csv(source, index=False)
+    r = cli("cohort", str(source), str(target), "--no-progress", "--chunk-rows", "5")
+    assert r.returncode == 2 and "row 13: er='yes'" in r.stderr
+    assert target.read_bytes() == before  # not 10 rows of a new output
+    assert files_in(tmp_path) == ["in.csv", "out.parquet"]  # no partial file left beside it
+
+
+def test_an_interrupted_run_writes_nothing(tmp_path, cohort, monkeypatch):
+    import bonemets.batch
+
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    cohort.head(50).to_csv(source, index=False)
+    calls = []
+
+    def interrupted(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return bonemets.assess_cohort(*args, **kwargs)
+
+    monkeypatch.setattr(bonemets.batch, "assess_cohort", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run_cohort(source, target, chunk_rows=10, progress=False)
+    assert files_in(tmp_path) == ["in.csv"]
+
+
+def test_a_non_empty_output_directory_needs_overwrite_and_is_then_replaced_whole(tmp_path, cohort):
+    source, target = tmp_path / "in.parquet", tmp_path / "out"
+    cohort.head(30).to_parquet(source)
+    assert cli("cohort", str(source), str(target), "--no-progress", "--dask").returncode == 0
+    (target / "stale-part.parquet").write_bytes((target / files_in(target)[0]).read_bytes())
+    r = cli("cohort", str(source), str(target), "--no-progress", "--dask")
+    assert r.returncode == 2 and "--overwrite" in r.stderr
+    cohort.head(2).to_parquet(source)
+    assert cli("cohort", str(source), str(target), "--no-progress", "--dask", "--overwrite").returncode == 0
+    assert len(pd.read_parquet(target)) == 2  # no stale partition read back
+
+
+def test_a_clean_run_removes_the_error_table_of_an_earlier_run(tmp_path, cohort):
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    frame = cohort.head(20).astype(object)
+    frame.loc[3, "her2"] = "pos"
+    frame.to_csv(source, index=False)
+    assert cli("cohort", str(source), str(target), "--no-progress", "--errors", "report").returncode == 0
+    assert (tmp_path / "out.csv.errors.csv").exists()
+    cohort.head(20).to_csv(source, index=False)
+    assert cli("cohort", str(source), str(target), "--no-progress").returncode == 0
+    assert files_in(tmp_path) == ["in.csv", "out.csv"]
+
+
+def test_dask_keeps_the_row_number_of_the_whole_input(tmp_path, cohort):
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    frame = cohort.head(10).astype(object)
+    frame.loc[1, "er"] = "yes"
+    frame.loc[7, "her2"] = "pos"
+    frame.iloc[:4].to_csv(parts / "a.csv", index=False)  # two files: two partitions
+    frame.iloc[4:].to_csv(parts / "b.csv", index=False)
+    target = tmp_path / "out.csv"
+    r = cli("cohort", str(parts), str(target), "--no-progress", "--dask", "--errors", "report")
+    assert r.returncode == 0, r.stderr
+    assert "assessed 8 of 10 rows" in r.stdout
+    errors = pd.read_csv(tmp_path / "out.csv.errors.csv")
+    assert sorted(zip(errors["row"], errors["column"], strict=True)) == [(1, "er"), (7, "her2")]
+    assert sorted(pd.read_csv(target)["row"]) == [0, 2, 3, 4, 5, 6, 8, 9]
