@@ -170,6 +170,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("bonemets: interrupted; no output was written", file=sys.stderr)
         return 130
+    except OSError as err:  # a full or read-only disk, a permission refused: one line, nothing partial
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"bonemets: error: {where}{err.strerror or err}", file=sys.stderr)
+        return 2
     return 0
 
 

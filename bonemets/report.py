@@ -24,7 +24,9 @@ import plotly.graph_objects as go
 
 from .assessment import Alert, Assessment, Citation, Reason, Recommendation
 from .case import FIELDS, Case
+from .exceptions import BonemetsError
 from .figures import decision_sankey, schedule_timeline, skeleton_map
+from .output import Outputs
 from .views import (
     ALERT_COLOURS,
     ALERT_LABELS,
@@ -219,13 +221,22 @@ def write_report(a: Assessment, path: str | Path, title: str | None = None) -> P
     a : Assessment
         From :func:`bonemets.assess`.
     path : str or Path
-        The HTML file to write; its folder must exist.
+        The HTML file to write (its folder is made if missing). It is written whole or not at
+        all (:class:`bonemets.output.Outputs`).
     title : str, optional
 
     Returns
     -------
     pathlib.Path
+
+    Raises
+    ------
+    BonemetsError
+        ``path`` is a directory, or its parent is a file.
     """
     path = Path(path)
-    path.write_text(report_html(a, title=title), encoding="utf-8")
+    if path.is_dir():
+        raise BonemetsError(f"{path}: is a directory; give the handout a file name, e.g. {path / 'handout.html'}")
+    with Outputs([path], inputs=[]) as outputs:
+        outputs.path(path).write_text(report_html(a, title=title), encoding="utf-8")
     return path

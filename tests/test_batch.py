@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -195,3 +196,18 @@ def test_dask_keeps_the_row_number_of_the_whole_input(tmp_path, cohort):
     errors = pd.read_csv(tmp_path / "out.csv.errors.csv")
     assert sorted(zip(errors["row"], errors["column"], strict=True)) == [(1, "er"), (7, "her2")]
     assert sorted(pd.read_csv(target)["row"]) == [0, 2, 3, 4, 5, 6, 8, 9]
+
+
+@pytest.mark.parametrize("where, ok", [("a directory", False), ("under a file", False), ("a missing folder", True)])
+def test_report_output_paths(tmp_path, where, ok):
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "file").write_text("")
+    target = {"a directory": tmp_path / "folder", "under a file": tmp_path / "file" / "x.html",
+              "a missing folder": tmp_path / "new" / "x.html"}[where]
+    case = Path(__file__).resolve().parents[1] / "data" / "cases" / "spinal_cord_compression.yaml"
+    r = cli("report", str(case), "-o", str(target))
+    if ok:
+        assert r.returncode == 0 and target.read_text(encoding="utf-8").startswith("<!")
+    else:
+        assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+        assert sorted(p.name for p in tmp_path.rglob("*")) == ["file", "folder"]
