@@ -2,7 +2,7 @@
 
 ``bonemets assess CASE.yaml [...] [--format text|json|cards]``, ``bonemets report CASE -o
 OUT.html``, ``bonemets cohort IN OUT [--dask] [--errors report]``, ``bonemets cases`` and
-``bonemets knowledge [--check DIR] [--schema [KIND]]``. Bad input prints one line on stderr and exits 2.
+``bonemets knowledge [--check DIR] [--schema [KIND]] [--html DIR]``. Bad input prints one line on stderr and exits 2.
 """
 
 from __future__ import annotations
@@ -72,6 +72,8 @@ def _parser() -> argparse.ArgumentParser:
                         "tests, alerts, concepts, consistency, rules), or of all of them by kind")
     k.add_argument("--write-schemas", action="store_true",
                    help="write the JSON Schemas into the knowledge directory's schemas/ (after changing the models)")
+    k.add_argument("--html", metavar="DIR", help="write a browsable reference of the knowledge (checked with --check, "
+                   "else the shipped one) into DIR: static pages that open offline; prints the index page's path")
     k.add_argument("--format", choices=("text", "json"), default="text")
     return p
 
@@ -138,6 +140,11 @@ def _knowledge(args: argparse.Namespace) -> None:
             raise BonemetsError(f"--schema {err}") from None
         return
     kb = load_knowledge(args.check) if args.check else knowledge()
+    if args.html:
+        from .reference import write_reference
+
+        print(write_reference(args.html, kb))
+        return
     if args.write_schemas:
         from .knowledge_schema import write_schemas
 

@@ -15,6 +15,7 @@ import pytest
 
 import bonemets
 from bonemets.case import FIELDS
+from bonemets.cli import main
 from bonemets.reference import write_reference
 
 pytestmark = pytest.mark.core  # the reference needs no extra (checked below); the browser test skips without one
@@ -248,6 +249,25 @@ def test_writing_replaces_an_earlier_reference_but_never_a_users_directory(tmp_p
     empty = tmp_path / "empty"
     empty.mkdir()
     assert write_reference(empty).is_file()
+
+
+def test_cli_writes_the_reference_of_the_knowledge_it_checks(tmp_path, capsys):
+    what_if = KB.with_changes(rules={RULE: {"gives": "consider"}})
+    out = tmp_path / "ref"
+    assert main(["knowledge", "--check", str(what_if.path), "--html", str(out)]) == 0
+    index = out.resolve() / "index.html"
+    assert capsys.readouterr().out == f"{index}\n"
+    rule = _parse(out / f"rule-{RULE}.html")
+    assert "Gives consider to Intravenous bisphosphonate" in re.sub(r"\s+", " ", rule.by_class["meta"][0])
+
+
+def test_cli_refuses_a_file_or_a_users_directory_in_one_line(tmp_path, capsys):
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("keep me")
+    assert main(["knowledge", "--html", str(a_file)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("bonemets: error:") and "is a file" in err
+    assert a_file.read_text() == "keep me"
 
 
 def test_the_reference_needs_no_optional_extra(tmp_path):
