@@ -8,7 +8,6 @@ Every field is optional. An absent field, ``null``, or the value ``"unknown"`` a
 from __future__ import annotations
 
 import difflib
-import json
 import typing
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,10 +15,11 @@ from typing import Annotated, Any, Literal
 
 import annotated_types
 import numpy as np
-import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from .exceptions import InvalidCaseError
+from .messages import LIMIT, shown
+from .reader import ReadError, read_document
 
 Primary = Literal["breast", "prostate", "lung", "kidney", "thyroid", "other", "unknown"]
 Sex = Literal["female", "male", "unknown"]
@@ -53,6 +53,8 @@ def _strict_bool(value: Any) -> Any:
 
 
 Bool = Annotated[bool, BeforeValidator(_strict_bool)]
+
+
 
 
 class Case(BaseModel):
@@ -154,11 +156,24 @@ class Case(BaseModel):
         except ValidationError as err:
             raise InvalidCaseError(_describe(err), fields=_error_fields(err)) from None
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _numbers_are_not_booleans(cls, value: Any, info: ValidationInfo) -> Any:
+        """A number field takes numbers (or numbers written as text), never true or false, as the
+        cohort path does."""
+        if isinstance(value, (bool, np.bool_)) and info.field_name in _NUMBER_FIELDS:
+            raise ValueError("true or false is not a number")
+        return value
+
     @classmethod
     def model_validate(cls, obj: Any, **kwargs: Any) -> Case:
         """Validate a mapping of fields; errors as for ``Case(**fields)``."""
         if not isinstance(obj, dict):
             raise InvalidCaseError(f"a case must be a mapping of fields, not {type(obj).__name__}")
+        odd = [k for k in obj if not isinstance(k, str)]
+        if odd:
+            raise InvalidCaseError(f"field names are text; {shown(odd[0])} is not"
+                                   + (f" (and {len(odd) - 1:,} more)" if len(odd) > 1 else ""))
         return cls(**obj)
 
     def engine_record(self) -> dict[str, Any]:
@@ -236,6 +251,7 @@ _FIELDS_WITH_UNKNOWN = {
 
 #: Every case field, in the order of the contract.
 FIELDS: dict[str, FieldSpec] = {n: _spec(n, i) for n, i in Case.model_fields.items()}
+_NUMBER_FIELDS = frozenset(n for n, spec in FIELDS.items() if spec.kind in ("int", "float"))
 
 
 def suggest(name: str, choices: typing.Iterable[str]) -> str:
@@ -248,10 +264,15 @@ def _error_fields(err: ValidationError) -> tuple[str, ...]:
     return tuple(dict.fromkeys(str(e["loc"][0]) for e in err.errors() if e["loc"]))
 
 
+#: Problems named one by one in a message; the rest are counted.
+SHOWN_PROBLEMS = 3
+
+
 def _describe(err: ValidationError) -> str:
-    """One line for all of a pydantic error's problems, in our words."""
+    """One line for a pydantic error's problems, in our words: the first few, and a count of the rest."""
     parts = []
-    for e in err.errors():
+    problems = err.errors()
+    for e in problems[:SHOWN_PROBLEMS]:
         loc = e["loc"]
         if not loc:
             parts.append(str(e.get("msg", "invalid case")).removeprefix("Value error, "))
@@ -259,7 +280,7 @@ def _describe(err: ValidationError) -> str:
         name = str(loc[0])
         value = e.get("input")
         if e["type"] == "extra_forbidden":
-            parts.append(f"unknown field '{name}'{suggest(name, FIELDS)}")
+            parts.append(f"unknown field {shown(name)}{suggest(name, FIELDS) if len(name) <= LIMIT else ''}")
             continue
         spec = FIELDS[name]
         where = f"{name}[{loc[1]}]" if len(loc) > 1 and isinstance(loc[1], int) else name
@@ -267,11 +288,13 @@ def _describe(err: ValidationError) -> str:
             parts.append(f"{name}=[] is not allowed: give at least one of {', '.join(spec.allowed)}, "
                          "or leave it out if unknown")
         elif spec.kind == "list" and len(loc) == 1:
-            parts.append(f"{name}={value!r} is not allowed; allowed: {spec.allowed_text()}")
+            parts.append(f"{name}={shown(value)} is not allowed; allowed: {spec.allowed_text()}")
         elif spec.kind == "list":
-            parts.append(f"{where}={value!r} is not allowed; allowed: {', '.join(spec.allowed)}")
+            parts.append(f"{where}={shown(value)} is not allowed; allowed: {', '.join(spec.allowed)}")
         else:
-            parts.append(f"{name}={value!r} is not allowed; allowed: {spec.allowed_text()}")
+            parts.append(f"{name}={shown(value)} is not allowed; allowed: {spec.allowed_text()}")
+    if len(problems) > SHOWN_PROBLEMS:
+        parts.append(f"and {len(problems) - SHOWN_PROBLEMS:,} more")
     return "; ".join(parts)
 
 
@@ -297,14 +320,21 @@ def load_case(path: str | Path) -> Case:
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, json.JSONDecodeError) as err:
-        reason = getattr(err, "strerror", None) or str(err).splitlines()[0]
-        raise InvalidCaseError(f"{path}: cannot read case file: {reason}") from None
-    if isinstance(data, dict) and isinstance(data.get("case"), dict):
+        data = read_document(path, empty_hint="write {} for a case whose every field is unknown")
+    except ReadError as err:
+        raise InvalidCaseError(f"{path}: cannot read case file: {err.reason}") from None
+    if not isinstance(data, dict):
+        raise InvalidCaseError(f"{path}: a case is a mapping of fields (or a teaching case with a 'case:' "
+                               f"mapping), not {type(data).__name__}")
+    if "case" in data:
+        beside = [k for k in data if k in FIELDS]
+        if beside:
+            raise InvalidCaseError(f"{path}: {shown(beside[0])} stands beside the 'case:' block; a case file "
+                                   "holds its fields at top level or inside 'case:', not both", fields=(beside[0],))
+        if not isinstance(data["case"], dict):
+            raise InvalidCaseError(f"{path}: 'case:' must hold a mapping of fields")
         data = data["case"]
     try:
-        return Case.model_validate(data if data is not None else {})
+        return Case.model_validate(data)
     except InvalidCaseError as err:
         raise InvalidCaseError(f"{path}: {err}", fields=err.fields) from None
