@@ -10,13 +10,21 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError, model_validator
 
 from .exceptions import DataTableError
 from .paths import data_dir
+from .problems import describe
+from .reader import ReadError, read_document
 
 __all__ = ["StrictModel", "data_dir", "load_model", "problem", "read_yaml", "validate"]
+
+
+#: An id: lowercase snake_case starting with a letter; a band id may start with a digit.
+IDENT_PATTERN = r"^[a-z][a-z0-9_]*$"
+BAND_PATTERN = r"^[a-z0-9][a-z0-9_]*$"
+#: What each pattern means, in words, for error messages.
+PATTERN_HELP = {IDENT_PATTERN: "ids are lowercase snake_case", BAND_PATTERN: "ids are lowercase snake_case"}
 
 
 class StrictModel(BaseModel):
@@ -44,11 +52,9 @@ def read_yaml(path: Path) -> Any:
         If the file cannot be read or is not valid YAML, naming the file.
     """
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as err:
-        raise DataTableError(f"{path}: cannot read: {err.strerror}") from None
-    except yaml.YAMLError as err:
-        raise DataTableError(f"{path}: not valid YAML: {str(err).splitlines()[0]}") from None
+        return read_document(path)
+    except ReadError as err:
+        raise DataTableError(str(err)) from None
 
 
 def validate(path: Path, raw: Any, schema: Any) -> Any:
@@ -62,7 +68,8 @@ def validate(path: Path, raw: Any, schema: Any) -> Any:
     try:
         return TypeAdapter(schema).validate_python(raw)
     except ValidationError as err:
-        raise DataTableError(f"{path}: {problem(err)}") from None
+        model = schema if isinstance(schema, type) and issubclass(schema, BaseModel) else None
+        raise DataTableError(f"{path}: {problem(err, model)}") from None
 
 
 def load_model(path: Path, schema: Any) -> Any:
@@ -70,19 +77,6 @@ def load_model(path: Path, schema: Any) -> Any:
     return validate(path, read_yaml(path), schema)
 
 
-def problem(err: ValidationError) -> str:
-    """The first problem of a validation error as one line: entry, value, what is allowed."""
-    e = err.errors()[0]
-    loc = ".".join(str(p) for p in e["loc"])
-    where = f"entry '{loc}': " if loc else ""
-    given = e.get("input")
-    if e["type"] == "literal_error":
-        return f"{where}{given!r} is not allowed; allowed: {e['ctx']['expected']}"
-    if e["type"] == "missing":
-        return f"{where}is required"
-    if e["type"] == "string_pattern_mismatch":
-        return f"{where}{given!r} is not allowed; ids are lowercase snake_case"
-    if e["type"] == "string_type" and isinstance(given, (int, float)):
-        return f"{where}must be text, got the number {given!r}; write it in quotes"
-    message = f"{where}{e['msg'].removeprefix('Value error, ')}"
-    return message if isinstance(given, (dict, list)) else f"{message} (got {given!r})"
+def problem(err: ValidationError, model: type[BaseModel] | None = None) -> str:
+    """The first problem of a validation error as one line (:func:`bonemets.problems.describe`)."""
+    return describe(err, model, PATTERN_HELP)

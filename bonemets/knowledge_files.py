@@ -10,25 +10,24 @@ import typing
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
-from .case import Case, suggest
 from .exceptions import KnowledgeError
 from .knowledge_models import PATTERN_HELP, _Entry, _Lifecycled
+from .problems import describe
+from .reader import ReadError, read_document
 
 E = TypeVar("E", bound=_Lifecycled)
-_LONG_LIST = 25  # above this many allowed keys, name the closest one and how many there are
+#: Deepest nesting of a knowledge file (conditions nest ``all``/``any``/``not``).
+KNOWLEDGE_DEPTH = 60
 
 
 def read_yaml(file: Path, mapping: bool = False) -> Any:
     """A knowledge file's YAML: a list of entries, or one mapping (``mapping=True``)."""
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except OSError as err:
-        raise KnowledgeError(f"{file}: cannot read: {err.strerror}") from None
-    except yaml.YAMLError as err:
-        raise KnowledgeError(f"{file}: not valid YAML: {str(err).splitlines()[0]}") from None
+        data = read_document(file, max_depth=KNOWLEDGE_DEPTH)
+    except ReadError as err:
+        raise KnowledgeError(str(err)) from None
     expected = dict if mapping else list
     if not isinstance(data, expected):
         raise KnowledgeError(f"{file}: must hold a YAML {'mapping' if mapping else 'list of entries'}")
@@ -71,60 +70,5 @@ def read_entries(file: Path, model: type[E], seen: typing.Container[str] = ()) -
 
 
 def problem(err: ValidationError, model: type[BaseModel]) -> str:
-    """The first problem of a validation error, in one line naming the field and what is allowed.
-
-    An unknown key comes first: a misspelt key is also a missing one, and its name is the clue.
-    """
-    errors = err.errors()
-    e = next((x for x in errors if x["type"] == "extra_forbidden"), errors[0])
-    loc = e["loc"]
-    place = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
-    where = f"field '{place}': " if place else ""
-    if e["type"] == "extra_forbidden":
-        return f"{where}unknown key{_allowed_keys(model, loc)}"
-    if e["type"] == "literal_error":
-        return f"{where}{e['input']!r} is not allowed; allowed: {e['ctx']['expected']}"
-    if e["type"] == "missing":
-        return f"{where}is required"
-    if e["type"] == "string_pattern_mismatch":
-        pattern = e["ctx"]["pattern"]
-        return f"{where}{e['input']!r} is not allowed; {PATTERN_HELP.get(pattern, f'allowed: text matching {pattern}')}"
-    if e["type"] == "string_type":
-        return f"{where}{e['input']!r} is not allowed; write it as text (in quotes)"
-    message = e["msg"].removeprefix("Value error, ")
-    if _model_at(model, loc) is Case:  # a worked example: Case names the field, value and values allowed
-        return f"{where}{message}"
-    return f"{where}{message} (got {e.get('input')!r})"
-
-
-def _allowed_keys(model: type[BaseModel], loc: tuple[int | str, ...]) -> str:
-    parent = _model_at(model, loc[:-1])
-    if parent is None:
-        return ""
-    allowed = list(parent.model_fields)
-    closest = suggest(str(loc[-1]), allowed)
-    if len(allowed) > _LONG_LIST:
-        return f"{closest}; allowed: one of the {len(allowed)} {parent.__name__.lower()} fields"
-    return f"{closest}; allowed keys: {', '.join(allowed)}"
-
-
-def _model_at(model: type[BaseModel], path: tuple[int | str, ...]) -> type[BaseModel] | None:
-    """The model that holds the place ``path`` (a pydantic error location) inside ``model``."""
-    current: type[BaseModel] | None = model
-    for part in path:
-        if current is None:
-            return None
-        if isinstance(part, int) or part not in current.model_fields:
-            continue  # a list index, or the tag pydantic gives a member of a union
-        current = _inner_model(current.model_fields[part].annotation)
-    return current
-
-
-def _inner_model(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _inner_model(arg)
-        if found is not None:
-            return found
-    return None
+    """The first problem of an entry's validation error, in one line (:func:`bonemets.problems.describe`)."""
+    return describe(err, model, PATTERN_HELP)

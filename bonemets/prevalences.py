@@ -134,17 +134,17 @@ class Prevalences(StrictModel):
             allowed = FIELDS[field].allowed
             if any(k not in allowed for k in keys) or (every and set(keys) != set(allowed)):
                 need = "every one of" if every else "values among"
-                raise ValueError(f"entry '{name}.value': keys must be {need} the allowed values of case field "
+                raise ValueError(f"field '{name}.value': keys must be {need} the allowed values of case field "
                                  f"'{field}': {', '.join(allowed)}; got {', '.join(keys)}")
         for name, expected in _NAMED_KEYS.items():
             value = getattr(self, name).value
             if tuple(value) != expected:
-                raise ValueError(f"entry '{name}.value': keys must be {', '.join(expected)}, in that order; "
+                raise ValueError(f"field '{name}.value': keys must be {', '.join(expected)}, in that order; "
                                  f"got {', '.join(value)}")
             inner = _INNER_KEYS.get(name)
             for key, sub in value.items() if inner else ():
                 if tuple(sub) != inner:
-                    raise ValueError(f"entry '{name}.value.{key}': keys must be {', '.join(inner or ())}; "
+                    raise ValueError(f"field '{name}.value.{key}': keys must be {', '.join(inner or ())}; "
                                      f"got {', '.join(sub)}")
         self._check_lists("bone_sites", [c.sites for c in self.bone_sites.value], "bone_sites")
         self._check_lists("endocrine_by_group", [c.drugs for g in self.endocrine_by_group.value.values()
@@ -157,7 +157,7 @@ class Prevalences(StrictModel):
         for items in lists:
             wrong = [i for i in items if i not in allowed]
             if wrong or len(set(items)) != len(items):
-                raise ValueError(f"entry '{name}.value': {items} must list distinct allowed values of case field "
+                raise ValueError(f"field '{name}.value': {items} must list distinct allowed values of case field "
                                  f"'{field}': {', '.join(allowed)}")
 
 

@@ -1,4 +1,5 @@
-"""One strict reader for the YAML and JSON files a user gives (case files).
+"""One strict reader for the YAML and JSON files the toolkit reads: case files, knowledge files
+and the data tables.
 
 A file is read only if it is a regular file under a size limit, in UTF-8; a document whose keys
 repeat, are not text, use YAML aliases, or nest deeper than a case ever does is refused, as is an
@@ -37,7 +38,7 @@ class ReadError(BonemetsError, ValueError):
         self.path, self.reason = path, reason
 
 
-def read_document(path: Path, *, empty_hint: str = "") -> Any:
+def read_document(path: Path, *, empty_hint: str = "", max_depth: int = MAX_DEPTH) -> Any:
     """The document in one YAML or JSON file (``.json`` is read as JSON, anything else as YAML).
 
     Parameters
@@ -45,12 +46,14 @@ def read_document(path: Path, *, empty_hint: str = "") -> Any:
     path : Path
     empty_hint : str
         Added to the message for an empty document (e.g. how to write an all-unknown case).
+    max_depth : int
+        Deepest nesting of mappings and lists accepted.
 
     Raises
     ------
     ReadError
         The file is not a regular file, is too large, is not UTF-8, cannot be parsed, has a
-        duplicate or non-text key, an alias, nesting deeper than :data:`MAX_DEPTH`, or no document.
+        duplicate or non-text key, an alias, nesting deeper than ``max_depth``, or no document.
     """
     try:
         info = path.stat()
@@ -66,7 +69,7 @@ def read_document(path: Path, *, empty_hint: str = "") -> Any:
     except UnicodeDecodeError as err:
         raise ReadError(path, f"not UTF-8 text (byte {err.start + 1} is not)") from None
     try:
-        data = _json(text) if path.suffix.lower() == ".json" else _yaml(text)
+        data = _json(text, max_depth) if path.suffix.lower() == ".json" else _yaml(text, max_depth)
     except _Refused as err:
         raise ReadError(path, str(err)) from None
     except (yaml.YAMLError, json.JSONDecodeError) as err:
@@ -85,14 +88,15 @@ class _StrictLoader(yaml.SafeLoader):
     """YAML's safe loader, refusing aliases, duplicate and non-text keys, and deep nesting."""
 
     depth = 0
+    max_depth = MAX_DEPTH
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             mark = self.peek_event().start_mark
             raise _Refused(f"line {mark.line + 1}: an alias (*name) is not allowed; write the value out")
         self.depth += 1
-        if self.depth > MAX_DEPTH:
-            raise _Refused(f"nested deeper than {MAX_DEPTH} levels")
+        if self.depth > self.max_depth:
+            raise _Refused(f"nested deeper than {self.max_depth} levels")
         try:
             return super().compose_node(parent, index)
         finally:
@@ -110,11 +114,16 @@ class _StrictLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-def _yaml(text: str) -> Any:
-    return yaml.load(text, Loader=_StrictLoader)  # a SafeLoader subclass
+def _yaml(text: str, max_depth: int) -> Any:
+    loader = _StrictLoader(text)
+    loader.max_depth = max_depth
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
 
 
-def _json(text: str) -> Any:
+def _json(text: str, max_depth: int) -> Any:
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key, value in items:
@@ -126,9 +135,9 @@ def _json(text: str) -> Any:
     try:
         data = json.loads(text, object_pairs_hook=pairs)
     except RecursionError:
-        raise _Refused(f"nested deeper than {MAX_DEPTH} levels") from None
-    if _depth(data) > MAX_DEPTH:
-        raise _Refused(f"nested deeper than {MAX_DEPTH} levels")
+        raise _Refused(f"nested deeper than {max_depth} levels") from None
+    if _depth(data) > max_depth:
+        raise _Refused(f"nested deeper than {max_depth} levels")
     return data
 
 

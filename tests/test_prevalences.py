@@ -39,17 +39,17 @@ def test_discordance_rates_are_the_published_ones():
 
 
 CORRUPTIONS = [
-    ("value: {breast: 0.45,", "value: {breast: 1.45,", ["entry 'primary.value.breast'", "less than or equal to 1"]),
+    ("value: {breast: 0.45,", "value: {breast: 1.45,", ["field 'primary.value.breast'", "less than or equal to 1"]),
     ("age_sd:\n  value: 11.0\n  illustrative: true", "age_sd:\n  value: 11.0\n  illustrativ: true",
-     ["entry 'age_sd'", "unknown key 'illustrativ'", "allowed keys: value, illustrative, sources, note"]),
+     ["field 'age_sd'", "unknown key 'illustrativ'", "allowed keys: value, illustrative, sources, note"]),
     ("rebiopsy:\n  value: 0.5\n  illustrative: true", "rebiopsy:\n  value: 0.5\n  illustrative: false",
-     ["entry 'rebiopsy'", "cites at least one source"]),
+     ["field 'rebiopsy'", "cites at least one source"]),
     ("{sites: [upper_arm], weight: 0.02}", "{sites: [elbow], weight: 0.02}",
-     ["entry 'bone_sites.value'", "['elbow']", "case field 'bone_sites'"]),
+     ["field 'bone_sites.value'", "['elbow']", "case field 'bone_sites'"]),
     ("value: {without_spine: 0.15, with_spine: 0.55}", "value: {with_spine: 0.55, without_spine: 0.15}",
-     ["entry 'back_pain.value'", "without_spine, with_spine, in that order"]),
+     ["field 'back_pain.value'", "without_spine, with_spine, in that order"]),
     ("value: {none: 0.03, mild: 0.05, moderate: 0.10, severe: 0.20}", "value: {none: 0.03, mild: 0.05, severe: 0.20}",
-     ["entry 'fracture_by_pain.value'", "every one of", "none, mild, moderate, severe"]),
+     ["field 'fracture_by_pain.value'", "every one of", "none, mild, moderate, severe"]),
 ]
 
 

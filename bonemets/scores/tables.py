@@ -19,11 +19,11 @@ from typing import Annotated, Any, Literal, get_args
 
 from pydantic import Field, StrictStr, model_validator
 
-from ..datafiles import StrictModel, data_dir, read_yaml, validate
+from ..datafiles import BAND_PATTERN, IDENT_PATTERN, StrictModel, data_dir, read_yaml, validate
 from ..exceptions import DataTableError
 
-Ident = Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9_]*$")]
-BandId = Annotated[StrictStr, Field(pattern=r"^[a-z0-9][a-z0-9_]*$")]
+Ident = Annotated[StrictStr, Field(pattern=IDENT_PATTERN)]
+BandId = Annotated[StrictStr, Field(pattern=BAND_PATTERN)]
 Text = Annotated[StrictStr, Field(min_length=2)]
 
 
@@ -159,19 +159,19 @@ class PointScore(StrictModel):
     def _bands_cover_totals(self) -> PointScore:
         ids = [b.id for b in self.bands]
         if len(ids) != len(set(ids)):
-            raise ValueError(f"entry 'bands': band ids must be distinct; got {ids}")
+            raise ValueError(f"field 'bands': band ids must be distinct; got {ids}")
         low = sum(i.lowest for i in self.items.values())
         high = sum(i.highest for i in self.items.values())
         edges = [(b.min, b.max) for b in self.bands]
         expected_next = low
         for b in self.bands:
             if b.min != expected_next:
-                raise ValueError(f"entry 'bands': bands must cover every total from {low} to {high} in order, without "
+                raise ValueError(f"field 'bands': bands must cover every total from {low} to {high} in order, without "
                                  f"gaps or overlaps; band {b.id!r} starts at {b.min}, expected "
                                  f"{expected_next} (bands: {edges})")
             expected_next = b.max + 1
         if expected_next != high + 1:
-            raise ValueError(f"entry 'bands': bands must end at the highest total, {high}; they end at "
+            raise ValueError(f"field 'bands': bands must end at the highest total, {high}; they end at "
                              f"{expected_next - 1}")
         return self
 
@@ -252,11 +252,11 @@ class DoseTable(StrictModel):
     def _bands_descend_to_zero(self) -> DoseTable:
         lowest = [b.lowest_ml_min for b in self.bands]
         if lowest != sorted(set(lowest), reverse=True) or lowest[-1] != 0:
-            raise ValueError(f"entry 'bands': bands must be listed highest first with distinct 'lowest_ml_min', the "
+            raise ValueError(f"field 'bands': bands must be listed highest first with distinct 'lowest_ml_min', the "
                              f"last at 0; got {lowest}")
         ids = [b.id for b in self.bands] + [self.not_recommended_band]
         if len(ids) != len(set(ids)):
-            raise ValueError(f"entry 'bands': band ids and not_recommended_band must be distinct; got {ids}")
+            raise ValueError(f"field 'bands': band ids and not_recommended_band must be distinct; got {ids}")
         return self
 
     def band(self, whole_ml_min: float) -> DoseBand:
@@ -320,12 +320,12 @@ class CalciumTable(StrictModel):
     @model_validator(mode="after")
     def _every_grade(self) -> CalciumTable:
         if list(self.grades) != list(GRADES):
-            raise ValueError(f"entry 'grades': grades must be {', '.join(GRADES)}, in that order; "
+            raise ValueError(f"field 'grades': grades must be {', '.join(GRADES)}, in that order; "
                              f"got {', '.join(self.grades)}")
         for grade, template in self.grades.items():
             used = {f for _, f, _, _ in string.Formatter().parse(template) if f is not None}
             if not used <= _GRADE_FIELDS:
-                raise ValueError(f"entry 'grades.{grade}': placeholder(s) {sorted(used - _GRADE_FIELDS)} not "
+                raise ValueError(f"field 'grades.{grade}': placeholder(s) {sorted(used - _GRADE_FIELDS)} not "
                                  f"allowed; allowed: {sorted(_GRADE_FIELDS)}")
         return self
 
@@ -354,7 +354,7 @@ def load_table(path: Path) -> ScoreTable:
     raw = read_yaml(path)
     kind = raw.get("kind") if isinstance(raw, dict) else None
     if kind not in KINDS:
-        raise DataTableError(f"{path}: entry 'kind': {kind!r} is not allowed; allowed: "
+        raise DataTableError(f"{path}: field 'kind': {kind!r} is not allowed; allowed: "
                              + ", ".join(repr(k) for k in KINDS))
     table: ScoreTable = validate(path, raw, KINDS[kind])
     return table
