@@ -78,3 +78,17 @@ def test_the_command_line_says_it_in_one_line_and_exits_2(tmp_path):
         r = subprocess.run([sys.executable, "-m", "bonemets.cli", *args], capture_output=True, text=True, timeout=60)
         assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr, r.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bomb.yaml"]
+
+
+def test_a_knowledge_file_with_a_repeated_key_is_refused(tmp_path):
+    """A second 'when:' in a rule would silently replace the first; the loader refuses it."""
+    import shutil
+
+    copy = tmp_path / "knowledge"
+    shutil.copytree(bonemets.knowledge().path, copy)
+    rules = copy / "rules" / "emergencies.yaml"
+    text = rules.read_text(encoding="utf-8")
+    first = text.index("\n  when:")
+    rules.write_text(text[:first] + "\n  when: {always: true}" + text[first:], encoding="utf-8")
+    with pytest.raises(bonemets.KnowledgeError, match=r"emergencies\.yaml: line \d+: the key 'when' appears twice"):
+        bonemets.load_knowledge(copy)
