@@ -11,7 +11,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from .assessment import Assessment
 from .case import load_case
@@ -27,16 +27,27 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
-def _version() -> str:
-    from . import __version__
+class _Version(argparse.Action):
+    """``--version``: the package's version and the knowledge's, read only when asked, so that
+    ``--help`` and ``--version`` work whatever state the knowledge is in."""
 
-    return f"bonemets {__version__} (knowledge {knowledge().version})"
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version of bonemets and of its knowledge")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any) -> None:
+        from . import __version__
+
+        try:
+            known = f"knowledge {knowledge().version}"
+        except BonemetsError as err:
+            known = f"knowledge not loaded: {err}"
+        parser.exit(0, f"bonemets {__version__} ({known})\n")
 
 
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="bonemets", description="Which treatment families and tests apply to a case of "
                 "bone metastases, why, and on what source. " + DISCLAIMER)
-    p.add_argument("--version", action="version", version=_version())
+    p.add_argument("--version", action=_Version)
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     a = sub.add_parser("assess", help="assess one or more case files (YAML or JSON)")
     a.add_argument("cases", nargs="+", metavar="CASE", help="a case file, e.g. data/cases/*.yaml")

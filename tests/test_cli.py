@@ -90,3 +90,17 @@ def test_knowledge_check_of_a_broken_directory(tmp_path):
     assert "options.yaml: entry 'aromatase_inhibitor': family 'hormone_therapy' is not a family" in r.stderr
     ok = run("knowledge")
     assert ok.returncode == 0 and "valid" in ok.stdout
+
+
+def test_help_and_version_work_whatever_the_knowledge(tmp_path):
+    import os
+
+    env = {**os.environ, "BONEMETS_KNOWLEDGE": str(tmp_path / "missing")}
+    call = [sys.executable, "-m", "bonemets.cli"]
+    for args in (["--help"], ["--version"]):
+        r = subprocess.run([*call, *args], capture_output=True, text=True, env=env, cwd=ROOT)
+        assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+    assert "knowledge not loaded" in r.stdout
+    r = subprocess.run([*call, "assess", "data/cases/spinal_cord_compression.yaml"], capture_output=True, text=True,
+                       env=env, cwd=ROOT)
+    assert r.returncode == 2 and r.stderr.strip() == f"bonemets: error: {tmp_path / 'missing'}: not a knowledge directory"
