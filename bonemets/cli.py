@@ -41,7 +41,8 @@ class _Version(argparse.Action):
             known = f"knowledge {knowledge().version}"
         except BonemetsError as err:
             known = f"knowledge not loaded: {err}"
-        parser.exit(0, f"bonemets {__version__} ({known})\n")
+        print(f"bonemets {__version__} ({known})")
+        parser.exit(0)
 
 
 def _parser() -> argparse.ArgumentParser:
