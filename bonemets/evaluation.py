@@ -27,6 +27,7 @@ from .columns import encode_case
 from .conditions import AnyOf
 from .decision import item_table
 from .logic import TRUE, UNKNOWN
+from .lookup import byte_table, lookup
 from .program import Program, compile_program
 from .vocabulary import ALERT_STATES, STATUSES, URGENCIES
 
@@ -58,8 +59,8 @@ class Plan:
     group_rows, group_weights, group_starts, has_groups : ndarray
         Per decided item with rules, its status groups (:func:`~bonemets.decision.item_table`):
         the program's row of each group, its weight ``3**j``, and where each item's groups start.
-    table, table_offsets : ndarray
-        The items' decision tables end to end, and where each decided item's table starts.
+    tables : tuple of bytes
+        Each decided item's decision table (:func:`bonemets.lookup.byte_table`).
     urgent_rows, urgent_gives, urgent_codes, urgent_items, urgent_starts : ndarray
         The rules that carry an urgency, grouped by item: their rows, the status they give,
         their urgency code; the decided items they belong to and where each item's rules start.
@@ -81,8 +82,7 @@ class Plan:
     group_weights: np.ndarray
     group_starts: np.ndarray
     has_groups: np.ndarray
-    table: np.ndarray
-    table_offsets: np.ndarray
+    tables: tuple[bytes, ...]
     urgent_rows: np.ndarray
     urgent_gives: np.ndarray
     urgent_codes: np.ndarray
@@ -145,8 +145,7 @@ def plan(kb: KnowledgeBase) -> Plan:
         decided=np.array(decided, dtype=np.intp),
         group_rows=np.array([row[g[1]] for g in groups], dtype=np.intp),
         group_weights=np.array([g[2] for g in groups], dtype=np.int8), group_starts=group_starts,
-        has_groups=has_groups, table=np.concatenate(tables) if tables else np.zeros(0, dtype=np.int8),
-        table_offsets=np.cumsum([0, *[len(t) for t in tables[:-1]]]).astype(np.intp),
+        has_groups=has_groups, tables=tuple(byte_table(t) for t in tables),
         urgent_rows=np.array([row[u[1]] for u in urgent], dtype=np.intp),
         urgent_gives=np.array([u[2] for u in urgent], dtype=np.int8),
         urgent_codes=np.array([u[3] for u in urgent], dtype=np.int8),
@@ -228,9 +227,9 @@ def evaluate(cols: Columns, kb: KnowledgeBase, urgency: bool = False) -> Evaluat
     if len(p.group_rows):
         weighted = (m[p.group_rows] + np.int8(1)) * p.group_weights[:, None]  # (value + 1) * 3**j
         digits[p.has_groups] = _by_group(np.add, weighted, p.group_starts)  # at most 80
-    index = digits.astype(np.intp)
-    index += p.table_offsets[:, None]
-    decided = p.table.take(index)
+    decided = np.empty_like(digits)
+    for i, table in enumerate(p.tables):
+        decided[i] = lookup(table, digits[i])
     status = np.empty((len(p.items), n), dtype=np.int8)
     status[p.decided] = decided
     for fam, options in p.families:

@@ -4,8 +4,8 @@ Every distinct node of the conditions (a field test, ``all``, ``any``, ``not``; 
 concept's node, evaluated once) gets a row of one int8 matrix of Kleene values (1 true,
 0 unknown, -1 false; see :mod:`bonemets.logic`):
 
-1. Field tests of one kind are computed together: every test on an enum field is one lookup in
-   one concatenated table; true/false fields, ``unknown:`` tests, list tests and number
+1. Field tests of one kind are computed together: every test on an enum field is one byte-table
+   lookup (:mod:`bonemets.lookup`); true/false fields, ``unknown:`` tests, list tests and number
    comparisons are one or two array operations each kind.
 2. Composite nodes are computed level by level (a node's level is one more than its deepest
    child), grouped by operation and number of children: ``all`` is the minimum of the children's
@@ -26,6 +26,7 @@ import numpy as np
 from .case import FIELDS
 from .conditions import AllOf, Always, AnyOf, Atom, Negation, Node, Ref
 from .logic import FALSE, TRUE, Tri
+from .lookup import byte_table, lookup
 
 if TYPE_CHECKING:
     from .columns import Columns
@@ -57,7 +58,7 @@ class Program:
     size: int
     outputs: dict[str, int]
     enum: _Leaves
-    enum_table: np.ndarray
+    enum_tables: tuple[bytes, ...]  # per enum test: its value for each code (lookup.byte_table)
     bools: _Leaves
     unknown: _Leaves
     lists: _Leaves
@@ -84,10 +85,8 @@ class Program:
         """The value matrix: one row per node, one column per case."""
         m = np.empty((self.size, cols.n), dtype=np.int8)
         m[_ROW_TRUE], m[_ROW_FALSE] = TRUE, FALSE
-        if len(self.enum.rows):
-            codes = _stack([cols.enums[f] for f in self.enum.fields], cols.n).astype(np.intp)
-            codes += self.enum.arg[:, None] + 1  # code -1 (unknown) reads each table's first entry
-            m[self.enum.rows] = self.enum_table.take(codes)
+        for row, field, table in zip(self.enum.rows.tolist(), self.enum.fields, self.enum_tables, strict=True):
+            m[row] = lookup(table, cols.enums[field])
         if len(self.bools.rows):
             sign = self.bools.arg[:, None].astype(np.int8)  # 1: "is true"; -1: "is false"
             m[self.bools.rows] = _stack([cols.bools[f].v for f in self.bools.fields], cols.n) * sign
@@ -204,19 +203,14 @@ class _Builder:
 
     def program(self, outputs: dict[str, int]) -> Program:
         enum = self.leaves["enum"]
-        offsets, table = [], [np.zeros(0, dtype=np.int8)]
-        position = 0
-        for _, _, lut in enum:  # each table stored with its unknown entry first
-            offsets.append(position)
-            table.append(np.concatenate([lut[-1:], lut[:-1]]))
-            position += len(lut)
         numbers = {k: self.leaves[k] for k in ("strict", "nonstrict")}
         steps: dict[tuple[int, str, int], list[tuple[int, tuple[int, ...]]]] = defaultdict(list)
         for op, row, children in self.composites:
             steps[self.level[row], op, len(children)].append((row, children))
         return Program(
             size=self.size, outputs=outputs,
-            enum=_leaves(enum, np.array(offsets, dtype=np.intp)), enum_table=np.concatenate(table),
+            enum=_leaves(enum, np.zeros(len(enum), dtype=np.int64)),  # the tables below are their argument
+            enum_tables=tuple(byte_table(lut) for _, _, lut in enum),
             bools=_leaves(self.leaves["bools"]), unknown=_leaves(self.leaves["unknown"]),
             lists=_leaves(self.leaves["lists"]),
             strict=_number_leaves(numbers["strict"]), nonstrict=_number_leaves(numbers["nonstrict"]),
