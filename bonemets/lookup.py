@@ -14,12 +14,12 @@ import numpy as np
 def byte_table(values: np.ndarray) -> bytes:
     """A lookup table for :func:`lookup`: entry ``i`` is ``values[i]``, and a negative code
     ``c`` reads ``values[c]`` (``-1`` the last entry), as numpy's indexing does."""
-    table = np.zeros(256, dtype=np.int8)
     size = len(values)
-    table[:size] = values
-    table[256 - size:] = values  # codes from -size to -1, as bytes 256 - size to 255
     if size > 128:
         raise ValueError(f"a byte table holds at most 128 entries; got {size}")
+    table = np.zeros(256, dtype=np.int8)
+    table[:size] = values
+    table[256 - size:] = values  # codes from -size to -1, as bytes 256 - size to 255
     return table.tobytes()
 
 
