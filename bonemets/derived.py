@@ -16,6 +16,7 @@ import numpy as np
 
 from .case import FIELDS
 from .exceptions import DataTableError
+from .lookup import byte_table, lookup
 from .scores import cockcroft_gault_ml_min, corrected_calcium_si, round_half_up
 from .scores.tables import TABLES, PointScore, tables_dir
 
@@ -62,8 +63,13 @@ def _crcl(cols: EncodedColumns) -> np.ndarray:
     return np.where(sex >= 0, round_half_up(crcl), np.nan)
 
 
-def _lookups(table: PointScore) -> dict[str, np.ndarray]:
-    """Per case field of a point score, its points by category code, NaN last (for code -1)."""
+#: The points an unknown category counts in a byte-table sum: any total below zero has an unknown.
+_UNKNOWN_POINTS = -20
+
+
+def _lookups(table: PointScore) -> dict[str, bytes]:
+    """Per case field of a point score, its points by category code as a byte table
+    (:mod:`bonemets.lookup`), :data:`_UNKNOWN_POINTS` last (for code -1)."""
     out = {}
     for name, item in table.items.items():
         where = f"{tables_dir()}: table '{table.id}': entry 'items.{name}'"
@@ -74,7 +80,12 @@ def _lookups(table: PointScore) -> dict[str, np.ndarray]:
         if set(item.points) != set(allowed):
             raise DataTableError(f"{where}: the categories must be the allowed values of case field "
                                  f"'{item.field}': {', '.join(allowed)}; got {', '.join(item.points)}")
-        out[item.field] = np.array([item.points[v] for v in allowed] + [np.nan], dtype=float)
+        points = [item.points[v] for v in allowed]
+        if any(p != int(p) or not 0 <= p <= 20 for p in points):
+            raise DataTableError(f"{where}: points of a derived score must be whole numbers from 0 to 20")
+        out[item.field] = byte_table(np.array([*points, _UNKNOWN_POINTS], dtype=np.int8))
+    if len(out) * -_UNKNOWN_POINTS > 128:  # every item unknown must still fit in one byte
+        raise DataTableError(f"{tables_dir()}: table '{table.id}': a derived score sums at most 6 items")
     return out
 
 
@@ -83,10 +94,10 @@ def _points(table: PointScore) -> Callable[[EncodedColumns], np.ndarray]:
     lookups = _lookups(table)
 
     def total(cols: EncodedColumns) -> np.ndarray:
-        out = np.zeros(cols.n)
-        for name, lut in lookups.items():
-            out = out + lut[cols.enums[name]]  # code -1 picks the trailing NaN
-        return out
+        points = np.zeros(cols.n, dtype=np.int8)
+        for name, table in lookups.items():
+            points += lookup(table, cols.enums[name])  # code -1 counts _UNKNOWN_POINTS
+        return np.where(points < 0, np.nan, points.astype(float))
 
     return total
 
