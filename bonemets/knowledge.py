@@ -25,6 +25,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import threading
 import weakref
 from collections.abc import Callable, Mapping, Sequence
 from functools import cache
@@ -277,9 +278,19 @@ def default_path() -> Path:
     return data_dir() / "knowledge"
 
 
-@cache
+_LOADED: dict[tuple[Path, bool], KnowledgeBase] = {}
+_LOADING = threading.Lock()  # threads starting together load the knowledge once, not once each
+
+
 def _load_cached(path: Path, include_drafts: bool) -> KnowledgeBase:
-    return load_knowledge(path, include_drafts=include_drafts)
+    key = (path, include_drafts)
+    found = _LOADED.get(key)
+    if found is None:
+        with _LOADING:
+            found = _LOADED.get(key)
+            if found is None:
+                found = _LOADED[key] = load_knowledge(path, include_drafts=include_drafts)
+    return found
 
 
 def knowledge(path: str | Path | None = None, *, include_drafts: bool = False) -> KnowledgeBase:
@@ -302,10 +313,14 @@ def knowledge(path: str | Path | None = None, *, include_drafts: bool = False) -
     return _load_cached(Path(path).resolve(), include_drafts)
 
 
-@cache
 def _load_default(environment: str | None, include_drafts: bool) -> KnowledgeBase:
     """The default knowledge for one value of ``$BONEMETS_KNOWLEDGE``."""
-    return _load_cached(default_path().resolve(), include_drafts)
+    return _load_cached(_default_resolved(environment), include_drafts)
+
+
+@cache
+def _default_resolved(environment: str | None) -> Path:
+    return default_path().resolve()
 
 
 def load_knowledge(path: str | Path, *, include_drafts: bool = False, check_examples: bool = True) -> KnowledgeBase:

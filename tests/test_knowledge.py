@@ -406,3 +406,28 @@ def test_write_schemas_regenerates_a_knowledge_directorys_schemas(tmp_path):
     assert sorted(f.name for f in (root / "schemas").glob("*.json")) == sorted(
         schema_file(root, k).name for k in {*FILES.values()})
     assert all(schema_file(root, k).read_text(encoding="utf-8") == schema_text(k) for k in {*FILES.values()})
+
+
+def test_threads_starting_together_load_the_knowledge_once(tmp_path, monkeypatch):
+    import importlib
+    import threading
+
+    module = importlib.import_module("bonemets.knowledge")  # the module, not the function of that name
+    copy = tmp_path / "knowledge"
+    shutil.copytree(bonemets.knowledge().path, copy)
+    loads = []
+    real = module.load_knowledge
+    monkeypatch.setattr(module, "load_knowledge", lambda *a, **k: loads.append(1) or real(*a, **k))
+    start = threading.Barrier(8)
+    got = []
+
+    def load():
+        start.wait()
+        got.append(bonemets.knowledge(copy))
+
+    threads = [threading.Thread(target=load) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(loads) == 1 and len(got) == 8 and all(kb is got[0] for kb in got)
