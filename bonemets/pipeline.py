@@ -29,6 +29,7 @@ from .evaluation import evaluate, plan
 from .exceptions import InvalidCaseError
 from .explanation import explain_alerts, explain_items
 from .knowledge import KnowledgeBase, knowledge
+from .messages import shown
 from .vocabulary import ALERT_STATES, STATUSES, URGENCIES
 
 #: The dtype of every status column of :func:`assess_cohort` (ordered, most favourable first).
@@ -189,8 +190,8 @@ def _raise(index: pd.Index, problem: Problem) -> None:
     pos, column, value, allowed = problem
     label = _plain(index[pos])
     if value is None and "contradict" in allowed:
-        raise InvalidCaseError(f"row {label!r}: {allowed}", fields=tuple(column.split(",")), row=label)
-    raise InvalidCaseError(f"row {label!r}: {column}={value!r} is not allowed; allowed: {allowed}",
+        raise InvalidCaseError(f"row {shown(label)}: {allowed}", fields=tuple(column.split(",")), row=label)
+    raise InvalidCaseError(f"row {shown(label)}: {column}={shown(value)} is not allowed; allowed: {allowed}",
                            fields=(column,), row=label)
 
 
