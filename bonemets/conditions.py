@@ -31,6 +31,7 @@ from .case import FIELDS, suggest
 from .derived import DERIVED
 from .exceptions import KnowledgeError
 from .logic import FALSE, TRUE, UNKNOWN
+from .messages import shown
 
 _OPS = {
     "enum": ("is", "in"),
@@ -169,7 +170,7 @@ def compile_condition(spec: Any, where: str, concepts: dict[str, Node]) -> Node:
     if not isinstance(spec, dict) or not spec:
         raise KnowledgeError(f"{where}: a condition must be a mapping such as "
                              "{field: er, is: positive}, {all: [...]}, {any: [...]}, {not: ...}, "
-                             f"{{ref: concept}} or {{always: true}}; got {spec!r}")
+                             f"{{ref: concept}} or {{always: true}}; got {shown(spec)}")
     keys = set(spec)
     for word, node in (("all", AllOf), ("any", AnyOf)):
         if word in spec:
@@ -185,9 +186,11 @@ def compile_condition(spec: Any, where: str, concepts: dict[str, Node]) -> Node:
     if "ref" in spec:
         _only(keys, {"ref"}, where)
         name = spec["ref"]
+        if not isinstance(name, str):
+            raise KnowledgeError(f"{where}: ref takes the name of a concept, not {shown(name)}")
         if name not in concepts:
-            raise KnowledgeError(f"{where}: ref '{name}' is not a concept defined before it"
-                                 f"{suggest(str(name), concepts)}; concepts: {', '.join(concepts) or 'none'}")
+            raise KnowledgeError(f"{where}: ref {shown(name)} is not a concept defined before it"
+                                 f"{suggest(name, concepts)}; concepts: {', '.join(concepts) or 'none'}")
         return Ref(name, concepts[name])
     if "always" in spec:
         _only(keys, {"always"}, where)
@@ -196,8 +199,8 @@ def compile_condition(spec: Any, where: str, concepts: dict[str, Node]) -> Node:
         return Always()
     if "field" in spec:
         return _atom(spec, where)
-    raise KnowledgeError(f"{where}: unknown condition key(s) {sorted(keys)}; allowed: all, any, not, "
-                         "ref, always, field")
+    raise KnowledgeError(f"{where}: unknown condition key(s) {shown(sorted(map(str, keys)))}; allowed: all, any, "
+                         "not, ref, always, field")
 
 
 def _only(keys: set[str], allowed: set[str], where: str) -> None:
@@ -208,11 +211,13 @@ def _only(keys: set[str], allowed: set[str], where: str) -> None:
 
 def _atom(spec: dict[str, Any], where: str) -> Atom:
     name = spec["field"]
+    if not isinstance(name, str):
+        raise KnowledgeError(f"{where}: field takes the name of a case field or derived number, not {shown(name)}")
     kind = field_kind(name)
     if kind is None:
         names = list(FIELDS) + list(DERIVED)
-        raise KnowledgeError(f"{where}: field '{name}' is not a case field or derived number"
-                             f"{suggest(str(name), names)}")
+        raise KnowledgeError(f"{where}: field {shown(name)} is not a case field or derived number"
+                             f"{suggest(name, names)}")
     ops = [k for k in spec if k != "field"]
     if not ops:
         raise KnowledgeError(f"{where}: field '{name}' needs a test; allowed: "
@@ -221,7 +226,7 @@ def _atom(spec: dict[str, Any], where: str) -> Atom:
     for op in ops:
         value = spec[op]
         if op != "unknown" and op not in _OPS[kind]:
-            raise KnowledgeError(f"{where}: test '{op}' does not apply to {kind} field '{name}'; "
+            raise KnowledgeError(f"{where}: test {shown(op)} does not apply to {kind} field '{name}'; "
                                  f"allowed: {', '.join(_OPS[kind] + ('unknown',))}")
         tests.append((op, _check_value(name, kind, op, value, where)))
     return Atom(name, kind, tuple(tests))
@@ -230,11 +235,11 @@ def _atom(spec: dict[str, Any], where: str) -> Atom:
 def _check_value(name: str, kind: str, op: str, value: Any, where: str) -> Any:
     if op in ("unknown", "empty") or kind == "bool":
         if not isinstance(value, bool):
-            raise KnowledgeError(f"{where}: '{op}' on '{name}' takes true or false, not {value!r}")
+            raise KnowledgeError(f"{where}: '{op}' on '{name}' takes true or false, not {shown(value)}")
         return value
     if op in _COMPARE:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise KnowledgeError(f"{where}: '{op}' on '{name}' takes a number, not {value!r}")
+            raise KnowledgeError(f"{where}: '{op}' on '{name}' takes a number, not {shown(value)}")
         return float(value)
     allowed = FIELDS[name].allowed
     values = value if op in ("in", "has_any") else [value]
@@ -244,7 +249,7 @@ def _check_value(name: str, kind: str, op: str, value: Any, where: str) -> Any:
         if v == "unknown":
             raise KnowledgeError(f"{where}: test {name} for unknown with 'unknown: true', "
                                  "not as a value")
-        if v not in allowed:
-            raise KnowledgeError(f"{where}: '{v}' is not a value of '{name}'{suggest(str(v), allowed)}; "
+        if not isinstance(v, str) or v not in allowed:
+            raise KnowledgeError(f"{where}: {shown(v)} is not a value of '{name}'{suggest(str(v), allowed)}; "
                                  f"allowed: {', '.join(allowed)}")
     return tuple(values) if op in ("in", "has_any") else value

@@ -96,7 +96,8 @@ class _StrictLoader(yaml.SafeLoader):
             raise _Refused(f"line {mark.line + 1}: an alias (*name) is not allowed; write the value out")
         self.depth += 1
         if self.depth > self.max_depth:
-            raise _Refused(f"nested deeper than {self.max_depth} levels")
+            mark = self.peek_event().start_mark
+            raise _Refused(f"line {mark.line + 1}: nested deeper than {self.max_depth} levels")
         try:
             return super().compose_node(parent, index)
         finally:
