@@ -48,6 +48,8 @@ def input_files(path: Path) -> tuple[list[Path], str]:
     """The files of an input path and their format (``csv`` or ``parquet``)."""
     if not path.exists():
         raise BonemetsError(f"{path}: no such file or directory")
+    if not path.is_dir() and not path.is_file():
+        raise BonemetsError(f"{path}: not a regular file or a directory")
     files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
     kinds = {p.suffix.lower().lstrip(".") for p in files if p.suffix.lower() in (".csv", ".parquet", ".pq")}
     kinds = {"parquet" if k == "pq" else k for k in kinds}

@@ -123,6 +123,8 @@ def _report(args: argparse.Namespace) -> None:
     from .report import write_report
 
     target = Path(args.output) if args.output else Path(args.case).with_suffix(".html")
+    if target.resolve() == Path(args.case).resolve():
+        raise BonemetsError(f"{target}: this output would overwrite the case file {args.case}; write it elsewhere")
     path = write_report(assess(load_case(args.case)), target)
     print(f"wrote {path} (self-contained; opens offline). {DISCLAIMER}")
 

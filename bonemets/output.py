@@ -36,8 +36,9 @@ class Outputs:
     Raises
     ------
     BonemetsError
-        On entry, before any work: a target is (or holds, or lies inside) an input; its parent
-        is not a directory; or it is a non-empty directory and ``overwrite`` is false.
+        On entry, before any work: a target is (or holds, or lies inside) an input; it is a
+        device, a FIFO or a socket; its parent is not a directory; or it is a non-empty directory
+        and ``overwrite`` is false.
     """
 
     def __init__(self, targets: Sequence[Path], inputs: Iterable[Path], *, overwrite: bool = False) -> None:
@@ -60,6 +61,8 @@ class Outputs:
             if source.is_dir() and resolved.is_relative_to(source):
                 raise BonemetsError(f"{target}: this output lies inside the input directory {source}; "
                                     "write it elsewhere")
+        if resolved.exists() and not resolved.is_file() and not resolved.is_dir():  # a device, a FIFO, a socket
+            raise BonemetsError(f"{target}: not a regular file or a directory; write the output to a file")
         parent = resolved.parent
         while not parent.exists():
             parent = parent.parent
