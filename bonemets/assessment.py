@@ -19,25 +19,101 @@ if TYPE_CHECKING:  # pragma: no cover
 
 @dataclass(frozen=True)
 class Fact:
-    """A case fact a reason rests on: a field and its value, or the tests that would settle it."""
+    """A case fact a reason rests on: a field and its value, or the tests that would settle it.
+
+    Attributes
+    ----------
+    field : str
+    value : object
+        None when unknown.
+    settled_by : tuple of str
+        For an unknown field, the tests that would settle it.
+    implied_by : str or None
+        For a value implied by other facts (``implied.yaml``), the implication's title.
+    bounds : tuple of (float, float) or None
+        For a computed number with unknown inputs, the least and greatest value it can take.
+    unknown_inputs : tuple of str
+        For such a number, the inputs that are unknown.
+    """
 
     field: str
     value: Any
     settled_by: tuple[str, ...] = ()
+    implied_by: str | None = None
+    bounds: tuple[float, float] | None = None
+    unknown_inputs: tuple[str, ...] = ()
 
     @property
     def known(self) -> bool:
         return self.value is not None
 
     def text(self) -> str:
-        """``er = positive``, or ``her2 unknown (settle with: receptor_retest)``."""
+        """``er = positive``, ``her2 unknown (settle with: receptor_retest)``, or for a computed
+        number known only within bounds ``corrected_calcium_mmol_l 3.1 to 4.4 whatever albumin_g_l``."""
         if self.known:
             value = ", ".join(map(str, self.value)) if isinstance(self.value, list) else self.value
             if isinstance(value, bool):
                 value = str(value).lower()
-            return f"{self.field} = {value if value != '' else 'none'}"
+            implied = f" (implied: {self.implied_by})" if self.implied_by else ""
+            return f"{self.field} = {value if value != '' else 'none'}{implied}"
+        if self.bounds is not None:
+            return (f"{self.field} {self.bounds[0]:g} to {self.bounds[1]:g} whatever "
+                    f"{' and '.join(self.unknown_inputs)}")
         how = f"settle with: {', '.join(self.settled_by)}" if self.settled_by else "ask: clinical history"
         return f"{self.field} unknown ({how})"
+
+
+@dataclass(frozen=True)
+class PendingCheck:
+    """A safety check still open on an item whose indication is decided (contract §6).
+
+    Attributes
+    ----------
+    rule : str
+        The check's rule id.
+    test : str
+        The test that settles it (recommended before starting).
+    text : str
+        What the check is, in words (the rule's title).
+    facts : tuple of Fact
+        The unknown facts it waits on.
+    """
+
+    rule: str
+    test: str
+    text: str
+    facts: tuple[Fact, ...] = ()
+
+    def line(self) -> str:
+        """One line: the check and the test that settles it."""
+        return f"Pending before starting, settled by {self.test}: {self.text}"
+
+
+@dataclass(frozen=True)
+class Question:
+    """An unknown factor worth asking about (contract §6: ``Assessment.questions``).
+
+    Attributes
+    ----------
+    field : str
+    text : str
+        The question in plain words.
+    settled_by : tuple of str
+        The tests that settle it.
+    settles : tuple of str
+        The undetermined items and alerts that knowing it would decide, whatever the answer.
+    could_decide : tuple of str
+        Those that some answers (not all) would decide.
+    critical : bool
+        Some answer would raise a critical alert.
+    """
+
+    field: str
+    text: str
+    settled_by: tuple[str, ...]
+    settles: tuple[str, ...]
+    could_decide: tuple[str, ...] = ()
+    critical: bool = False
 
 
 @dataclass(frozen=True)
@@ -50,8 +126,9 @@ class Reason:
         The rule id, None for a default or a family summary.
     text : str
         The rule's reason in words.
-    outcome : {'applies', 'unknown', 'default', 'options'}
-        The rule holds for this case, or hangs on an unknown factor, or no rule holds.
+    outcome : {'applies', 'unknown', 'default', 'options', 'pending'}
+        The rule holds for this case, or hangs on an unknown factor, or no rule holds; for a
+        family, its options decide; for a test, it settles a pending safety check.
     facts : tuple of Fact
     gives : str
         The status (or alert level) this rule gives when it holds.
@@ -99,14 +176,15 @@ class Recommendation:
     reasons: tuple[Reason, ...]
     sources: tuple[Citation, ...]
     notes: tuple[str, ...] = ()
+    pending: tuple[PendingCheck, ...] = ()
 
 
 @dataclass(frozen=True)
 class Alert:
-    """An emergency or warning (contract: ``Assessment.alerts``).
+    """An emergency or warning that is raised (contract: ``Assessment.alerts``).
 
-    ``raised`` is False for an alert that could not be ruled out because a factor is unknown;
-    it then has level ``info`` and its reasons name the unknown factors.
+    ``raised`` is always True in ``Assessment.alerts``: an alert that could not be ruled out
+    because a factor is unknown is a question (``Assessment.questions``), not an alert.
     """
 
     id: str
@@ -134,7 +212,13 @@ class Assessment:
         Families (each followed by its options), then tests, with their reasons and sources.
         Explained when first read (the statuses and alerts are known before).
     alerts : tuple of Alert
-        Raised alerts, most severe first, then alerts not ruled out (level ``info``).
+        Raised alerts, most severe first. An alert not ruled out is a question.
+    alert_states : dict of str to str
+        Every alert id's state: ``critical``, ``warning``, ``info``, ``undetermined`` (not ruled
+        out) or ``not_raised``.
+    questions : tuple of Question
+        The unknown factors worth asking about, most decisive first (any that could raise a
+        critical alert at the top). Computed when first read.
     knowledge_version : str
     disclaimer : str
     """
@@ -145,12 +229,19 @@ class Assessment:
     knowledge_version: str
     knowledge: KnowledgeBase | None = dataclasses.field(repr=False, default=None)
     disclaimer: str = DISCLAIMER
+    alert_states: dict[str, str] = dataclasses.field(default_factory=dict)
     _explain: Callable[[], tuple[Recommendation, ...]] | None = dataclasses.field(repr=False, default=None)
+    _ask: Callable[[], tuple[Question, ...]] | None = dataclasses.field(repr=False, default=None)
 
     @functools.cached_property
     def recommendations(self) -> tuple[Recommendation, ...]:
         """Every evaluated item with its reasons and sources (see the class docstring)."""
         return self._explain() if self._explain is not None else ()
+
+    @functools.cached_property
+    def questions(self) -> tuple[Question, ...]:
+        """The unknown factors worth asking about (see the class docstring)."""
+        return self._ask() if self._ask is not None else ()
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Assessment):
@@ -181,7 +272,7 @@ class Assessment:
         return next(r for r in self.recommendations if r.id == item_id)
 
     def alert(self, alert_id: str) -> Alert | None:
-        """The alert with this id if raised or not ruled out, else None."""
+        """The alert with this id if raised, else None."""
         return next((a for a in self.alerts if a.id == alert_id), None)
 
     def alert_state(self, alert_id: str) -> str:
@@ -193,14 +284,11 @@ class Assessment:
         KeyError
             Naming the id, if it is not an alert of the knowledge base.
         """
-        if self.knowledge is not None and alert_id not in self.knowledge.alerts:
+        if alert_id not in self.alert_states:
             from .case import suggest
 
-            raise KeyError(f"'{alert_id}' is not an alert id{suggest(alert_id, self.knowledge.alerts)}")
-        alert = self.alert(alert_id)
-        if alert is None:
-            return "not_raised"
-        return alert.level if alert.raised else "undetermined"
+            raise KeyError(f"'{alert_id}' is not an alert id{suggest(alert_id, self.alert_states)}")
+        return self.alert_states[alert_id]
 
     def by_status(self, kind: str | None = None) -> dict[str, list[Recommendation]]:
         """Recommendations grouped by status (most favourable first), optionally of one kind."""
@@ -226,12 +314,14 @@ class Assessment:
             "knowledge_version": self.knowledge_version,
             "disclaimer": self.disclaimer,
             "alerts": [dataclasses.asdict(a) for a in self.alerts],
+            "questions": [dataclasses.asdict(q) for q in self.questions],
             "recommendations": [dataclasses.asdict(r) for r in self.recommendations],
         }
 
     def to_cards(self) -> list[dict[str, Any]]:
-        """CDS Hooks cards: one per alert, then one per item that is recommended, to consider,
-        undetermined or to avoid (``not_indicated`` items make no card).
+        """CDS Hooks cards: one per raised alert, one per top question (``Ask: ...``), then one per
+        item that is recommended, to consider, undetermined or to avoid (``not_indicated`` items
+        make no card), with its pending checks.
 
         Each card has ``uuid`` (stable for the same case and item), ``summary`` (< 140
         characters), ``indicator`` (info, warning or critical), ``source.label``, and

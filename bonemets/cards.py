@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from .views import STATUS_LABELS, URGENCY_LABELS
+from .views import STATUS_LABELS, TOP_QUESTIONS, URGENCY_LABELS, pending_text, question_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from .assessment import Assessment, Citation, Reason
@@ -42,20 +42,29 @@ def cards(assessment: Assessment) -> list[dict[str, Any]]:
         extra = ["**Actions**", *[f"- {x}" for x in a.actions], ""]
         out.append({
             "uuid": stable_uuid(key, "alert", a.id),
-            "summary": _summary(f"{a.name}: {a.summary}" if a.raised else a.summary),
+            "summary": _summary(f"{a.name}: {a.summary}"),
             "indicator": a.level,
             "detail": _detail(a.reasons, a.sources, assessment.disclaimer, extra),
             "source": {"label": SOURCE_LABEL, "topic": {"code": a.id, "display": a.name}},
         })
+    for q in assessment.questions[:TOP_QUESTIONS]:
+        out.append({
+            "uuid": stable_uuid(key, "question", q.field),
+            "summary": _summary(f"Ask: {q.text}"),
+            "indicator": "warning" if q.critical else "info",
+            "detail": "\n".join([question_text(q, assessment.knowledge), "", f"_{assessment.disclaimer}_"]),
+            "source": {"label": SOURCE_LABEL, "topic": {"code": q.field, "display": q.text}},
+        })
     for r in assessment.recommendations:
         if r.status not in INDICATOR:
             continue
+        pending = ["**Pending checks**", *[f"- {pending_text(p, assessment.knowledge)}" for p in r.pending], ""]
         urgency = f" ({URGENCY_LABELS[r.urgency]})" if r.urgency != "routine" else ""
         out.append({
             "uuid": stable_uuid(key, r.kind, r.id),
             "summary": _summary(f"{STATUS_LABELS[r.status].capitalize()}{urgency}: {r.name} [{r.kind}]"),
             "indicator": "critical" if r.urgency == "emergency" else INDICATOR[r.status],
-            "detail": _detail(r.reasons, r.sources, assessment.disclaimer),
+            "detail": _detail(r.reasons, r.sources, assessment.disclaimer, pending if r.pending else ()),
             "source": {"label": SOURCE_LABEL, "topic": {"code": r.id, "display": r.name}},
         })
     return out

@@ -81,7 +81,9 @@ class Case(BaseModel):
     sex: Sex | None = None
     age: int | None = Field(
         None, ge=18, le=120, description="Age in years; adults only (the sources and formulas are for adults).")
-    menopause: Menopause | None = Field(None, description="`not_applicable` for men.")
+    menopause: Menopause | None = Field(
+        None, description="`post`: the menopause is established (periods stopped for good, not by treatment); "
+        "`not_applicable` for men.")
     er: Receptor | None = Field(None, description="Oestrogen receptor status.")
     pr: Receptor | None = Field(None, description="Progesterone receptor status.")
     her2: Her2 | None = Field(
@@ -129,7 +131,9 @@ class Case(BaseModel):
     posterolateral_involvement: Posterolateral | None = None
     # Labs
     calcium_mmol_l: float | None = Field(None, ge=0.5, le=6.0, description="Total serum calcium.")
-    albumin_g_l: float | None = Field(None, ge=5, le=70)
+    albumin_g_l: float | None = Field(
+        None, ge=10, le=55, description="Serum albumin. Above 55 g/L is not seen outside severe dehydration "
+        "(reference range about 35-50 g/L): the range bounds corrected calcium when albumin is unknown.")
     creatinine_umol_l: float | None = Field(None, ge=10, le=3000)
     weight_kg: float | None = Field(None, ge=20, le=400)
     # Prior treatment
@@ -217,6 +221,14 @@ class FieldSpec:
             return "true or false"
         unit = " (whole number)" if self.kind == "int" else ""
         return f"a number from {self.ge:g} to {self.le:g}{unit}"
+
+    @property
+    def plausible(self) -> tuple[float, float]:
+        """A number field's plausible range: the values a case may give it (the engine's bounds
+        of an unknown number, contract §6)."""
+        if self.ge is None or self.le is None:
+            raise ValueError(f"number field '{self.name}' has no range")
+        return self.ge, self.le
 
     @property
     def has_unknown(self) -> bool:

@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 from .assessment import Assessment
 from .case import load_case
 from .cases import teaching_library
-from .exceptions import BonemetsError
+from .exceptions import BonemetsError, InvalidCaseError
 from .knowledge import knowledge, load_knowledge
 from .pipeline import assess
 from .vocabulary import DISCLAIMER
@@ -90,8 +90,17 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _assessed(path: str) -> Assessment:
+    """The assessment of one case file; a contradiction, like any bad value, names the file."""
+    case = load_case(path)
+    try:
+        return assess(case)
+    except InvalidCaseError as err:
+        raise InvalidCaseError(f"{path}: {err}", fields=err.fields) from None
+
+
 def _assess(args: argparse.Namespace) -> None:
-    results: list[Assessment] = [assess(load_case(path)) for path in args.cases]
+    results = [_assessed(path) for path in args.cases]
     if args.format == "text":
         from .render import text_report
 
@@ -125,7 +134,7 @@ def _report(args: argparse.Namespace) -> None:
     target = Path(args.output) if args.output else Path(args.case).with_suffix(".html")
     if target.resolve() == Path(args.case).resolve():
         raise BonemetsError(f"{target}: this output would overwrite the case file {args.case}; write it elsewhere")
-    path = write_report(assess(load_case(args.case)), target)
+    path = write_report(_assessed(args.case), target)
     print(f"wrote {path} (self-contained; opens offline). {DISCLAIMER}")
 
 

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .case import FIELDS, FieldSpec
-from .derived import DERIVED
+from .derived import DERIVED, Bounds, field_bounds
 from .logic import Tri
 
 
@@ -58,7 +58,7 @@ class Columns:
         Per enum field, int8 codes into ``FIELDS[name].allowed``; -1 is unknown.
     bools : dict of str to Tri
     numbers : dict of str to ndarray
-        Per number field and derived number, float64 with NaN for unknown.
+        Per number field, float64 with NaN for unknown (derived numbers: :meth:`bounds`).
     lists : dict of str to (ndarray, ndarray)
         Per list field, a boolean mask of rows where the list is known, and the list's
         values as bits (uint16; bit i set for the field's i-th allowed value).
@@ -91,10 +91,18 @@ class Columns:
             lists={k: (known[start:stop], mask[start:stop]) for k, (known, mask) in self.lists.items()},
         )
 
+    def bounds(self, name: str) -> Bounds:
+        """The least and greatest value of a number field or derived number on every row, over
+        the plausible values of what is unknown (:mod:`bonemets.derived`)."""
+        return DERIVED[name].bounds(self) if name in DERIVED else field_bounds(self, name)
+
     def unknown(self, name: str) -> np.ndarray:
         """Rows where a field or derived number is unknown."""
-        spec = FIELDS.get(name)
-        kind = spec.kind if spec else "float"
+        if name in DERIVED:
+            lo, hi = self.bounds(name)
+            return lo != hi
+        spec = FIELDS[name]
+        kind = spec.kind
         if kind == "enum":
             return self.enums[name] < 0
         if kind == "bool":
@@ -115,7 +123,7 @@ class Columns:
         if kind == "list" and spec is not None:
             known, mask = self.lists[name]
             return [v for i, v in enumerate(spec.allowed) if int(mask[row]) >> i & 1] if known[row] else None
-        x = self.numbers[name][row]
+        x = DERIVED[name].compute(self.rows(row, row + 1))[0] if name in DERIVED else self.numbers[name][row]
         if np.isnan(x):
             return None
         return int(x) if kind == "int" else round(float(x), 2)
@@ -326,7 +334,6 @@ def encode(frame: pd.DataFrame | Mapping[str, np.ndarray], n: int | None = None)
             bad_cells.append((bad, name, series, spec.allowed_text()))
             codes = np.where(bad, -1, codes)
         _store(cols, spec, codes, encoded)
-    _derive(cols)
     for bad, name, series, allowed in bad_cells:
         for pos in np.flatnonzero(bad):
             value = series.iloc[pos] if isinstance(series, pd.Series) else series[pos]
@@ -362,13 +369,7 @@ def encode_case(record: Mapping[str, Any]) -> Columns:
             cols.lists[name] = (np.array([known]), np.array([_bits(spec, value or ())], dtype=np.uint16))
         else:
             cols.numbers[name] = np.array([np.nan if value is None else float(value)])
-    _derive(cols)
     return cols
-
-
-def _derive(cols: Columns) -> None:
-    for d in DERIVED.values():
-        cols.numbers[d.name] = d.compute(cols)
 
 
 def _fill_unknown(cols: Columns, spec: FieldSpec, n: int) -> None:

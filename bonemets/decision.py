@@ -2,23 +2,31 @@
 
 For each treatment option, test, or family without options, on one case:
 
-1. If an ``avoid`` rule is true, the status is ``avoid`` (a real reason to withhold wins).
+1. If an ``avoid`` rule is true, the status is ``avoid`` (a real reason to withhold wins). A
+   safety check (a rule with ``check:``) is such a rule.
 2. Otherwise the *provisional* status is the most favourable status given by a true rule, or
    the item's ``default_status`` when no rule is true.
 3. A rule whose value is unknown is *open* when it could change that answer: a more
-   favourable status than the true rules give; any status other than the default when none
-   is true; or ``avoid`` where the answer is ``recommended`` or ``consider``. If any rule is
-   open, the status is ``undetermined``, and the open rules are the reasons.
+   favourable status than the true rules give; an answer other than the default when none
+   is true; or ``avoid`` where the answer is ``recommended`` or ``consider``. ``not_indicated``
+   and ``avoid`` count as one answer. If any rule is open, the status is ``undetermined``, and
+   the open rules are the reasons.
+4. A safety check whose value is unknown is never open: the item keeps the status its
+   indication gives, and the check is *pending* when that status is ``recommended`` or
+   ``consider`` (contract §6).
 
-:func:`decide` states the rule for one case. :func:`item_table` tabulates it for one item over
-every combination of its rules' values, which the evaluation reads for every row at once, and
-:func:`open_statuses` tells the explanation which unknown rules were open, by the same rule, so the
-status and its reasons never disagree.
+:func:`decide` states the rule for one case. :func:`item_tables` tabulates it for one item over
+every combination of its rules' values, which the evaluation reads for every row at once, with
+the best and worst answer each combination could still turn into, and :func:`open_statuses`
+tells the explanation which unknown rules were open, by the same rule, so the status and its
+reasons never disagree.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -26,6 +34,11 @@ from .vocabulary import STATUSES
 
 _UNDETERMINED = STATUSES.index("undetermined")
 _AVOID = STATUSES.index("avoid")
+_CONSIDER = STATUSES.index("consider")
+
+#: The rank of each status code as an answer: recommended 0, consider 1, not indicated or avoid 2
+#: (one answer: the item is not given); undetermined has none.
+RANK = {STATUSES.index("recommended"): 0, _CONSIDER: 1, STATUSES.index("not_indicated"): 2, _AVOID: 2}
 
 
 def _open(true: set[int], unknown: set[int], default: int) -> tuple[int, frozenset[int]]:
@@ -37,9 +50,9 @@ def _open(true: set[int], unknown: set[int], default: int) -> tuple[int, frozens
     changing = set()
     for code in unknown:
         if code == _AVOID:
-            changes = result < _UNDETERMINED
+            changes = result <= _CONSIDER
         elif best is None:
-            changes = code != default
+            changes = RANK[code] != RANK[default]
         else:
             changes = code < best
         if changes:
@@ -54,7 +67,8 @@ def decide(true: Iterable[int], unknown: Iterable[int], default: int) -> int:
     ----------
     true, unknown : iterable of int
         Codes (indices into ``STATUSES``) given by the rules that hold, and by those whose
-        value is unknown, on this case.
+        value is unknown, on this case (safety checks that hold count among ``true``; unknown
+        ones are left out: they are pending, not open).
     default : int
         The item's default status code.
 
@@ -84,28 +98,58 @@ def open_statuses(true: Iterable[int], unknown: Iterable[int], default: int) -> 
     return _open(set(true), set(unknown), default)[1]
 
 
-def item_table(gives: Sequence[int], default: int) -> np.ndarray:
-    """:func:`decide` for one item, tabulated over the values of its rules grouped by status.
+@dataclass(frozen=True)
+class ItemTables:
+    """:func:`decide` for one item over every combination of its groups' values.
 
-    The rules of an item that give the same status decide as one: their Kleene disjunction
-    (true if one holds; else unknown if one is unknown; else false). With ``k`` statuses given,
-    entry ``sum((v[j] + 1) * 3**j)`` of the table is the item's status when group ``j`` has value
-    ``v[j]`` (1 true, 0 unknown, -1 false).
+    Entry ``sum((v[j] + 1) * 3**j)`` of each table is for group ``j`` having value ``v[j]``
+    (1 true, 0 unknown, -1 false).
+
+    Attributes
+    ----------
+    status : ndarray of int8
+        The item's status code.
+    best, worst : ndarray of int8
+        The most and least favourable :data:`RANK` the item can have once every unknown group
+        other than a safety check is known (safety checks taken as not holding: they are pending).
+    """
+
+    status: np.ndarray
+    best: np.ndarray
+    worst: np.ndarray
+
+
+def item_tables(gives: Sequence[int], default: int, checks: Sequence[bool] = ()) -> ItemTables:
+    """Tabulate :func:`decide` for one item whose rules are grouped by status.
+
+    The rules of an item that give the same status, and the safety checks, decide as groups:
+    each group's value is the Kleene disjunction of its rules (true if one holds; else unknown
+    if one is unknown; else false).
 
     Parameters
     ----------
     gives : sequence of int
-        The distinct status codes the item's rules give.
+        The status code each group gives.
     default : int
         The item's default status code.
+    checks : sequence of bool, optional
+        Which groups are safety checks (default: none).
 
     Returns
     -------
-    ndarray of int8, length ``3 ** len(gives)``
+    ItemTables
+        Each table of length ``3 ** len(gives)``.
     """
-    table = np.empty(3 ** len(gives), dtype=np.int8)
-    for index in range(len(table)):
+    checks = tuple(checks) or (False,) * len(gives)
+    size = 3 ** len(gives)
+    status = np.empty(size, dtype=np.int8)
+    best, worst = np.empty_like(status), np.empty_like(status)
+    for index in range(size):
         digits = [index // 3**j % 3 for j in range(len(gives))]  # value + 1 of each group
-        table[index] = decide([c for c, d in zip(gives, digits, strict=True) if d == 2],
-                              [c for c, d in zip(gives, digits, strict=True) if d == 1], default)
-    return table
+        true = [c for c, d in zip(gives, digits, strict=True) if d == 2]
+        unknown = [c for c, d, check in zip(gives, digits, checks, strict=True) if d == 1 and not check]
+        status[index] = decide(true, unknown, default)
+        ranks = [RANK[decide(true + [c for c, holds in zip(unknown, fill, strict=True) if holds], [], default)]
+                 for fill in itertools.product((False, True), repeat=len(unknown))]
+        best[index], worst[index] = min(ranks), max(ranks)
+    return ItemTables(status, best, worst)

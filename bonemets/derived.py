@@ -1,6 +1,9 @@
 """Derived numbers: published formulas and scores computed from case fields, for rules to compare.
 
-:data:`DERIVED` lists them. The Mirels and SINS scores are summed, vectorised, from the same
+:data:`DERIVED` lists them. Each is computed as bounds: the least and greatest value it can take
+over the plausible values of its unknown inputs, so that a comparison is decided when the whole
+range agrees (contract §6: "whatever the albumin, corrected calcium is at least 3.1 mmol/L").
+The Mirels and SINS scores are summed, vectorised, from the same
 point tables (``data/scores``) that :func:`bonemets.scores.mirels` and
 :func:`bonemets.scores.sins` read; corrected calcium and creatinine clearance use the array
 cores of :mod:`bonemets.scores`, rounded half up as labs report them.
@@ -29,6 +32,20 @@ class EncodedColumns(Protocol):
     numbers: dict[str, np.ndarray]
 
 
+#: The least and greatest value of a number on each row, over the plausible values of its unknown
+#: inputs (equal where it is known).
+Bounds = tuple[np.ndarray, np.ndarray]
+
+
+def field_bounds(cols: EncodedColumns, name: str) -> Bounds:
+    """A number field's bounds: its value where known, else its plausible range (the range a case
+    may give it, :class:`bonemets.Case`)."""
+    x = cols.numbers[name]
+    least, most = FIELDS[name].plausible
+    unknown = np.isnan(x)
+    return np.where(unknown, least, x), np.where(unknown, most, x)
+
+
 @dataclass(frozen=True)
 class Derived:
     """A number computed from case fields (a published formula or score).
@@ -37,39 +54,46 @@ class Derived:
     ----------
     name : str
     inputs : tuple of str
-        The case fields it is computed from; unknown if any of them is unknown.
+        The case fields it is computed from.
     description : str
-    compute : callable
-        Encoded columns to a float array, NaN where unknown.
+    bounds : callable
+        Encoded columns to the number's :data:`Bounds` on every row (the value itself where every
+        input is known). Each formula is monotonic in each input, so its bounds are its values at
+        the ends of its inputs' ranges.
     """
 
     name: str
     inputs: tuple[str, ...]
     description: str
-    compute: Callable[[EncodedColumns], np.ndarray]
+    bounds: Callable[[EncodedColumns], Bounds]
+
+    def compute(self, cols: EncodedColumns) -> np.ndarray:
+        """The number on every row; NaN where an input it depends on is unknown."""
+        lo, hi = self.bounds(cols)
+        return np.where(lo == hi, lo, np.nan)
 
 
-def _corrected_calcium(cols: EncodedColumns) -> np.ndarray:
-    value = corrected_calcium_si(cols.numbers["calcium_mmol_l"], cols.numbers["albumin_g_l"])
-    return np.asarray(round_half_up(value, 2), dtype=float)
+def _corrected_calcium(cols: EncodedColumns) -> Bounds:
+    ca_lo, ca_hi = field_bounds(cols, "calcium_mmol_l")
+    alb_lo, alb_hi = field_bounds(cols, "albumin_g_l")  # more albumin, less correction
+    return (np.asarray(round_half_up(corrected_calcium_si(ca_lo, alb_hi), 2), dtype=float),
+            np.asarray(round_half_up(corrected_calcium_si(ca_hi, alb_lo), 2), dtype=float))
 
 
-def _crcl(cols: EncodedColumns) -> np.ndarray:
+def _crcl(cols: EncodedColumns) -> Bounds:
     sex = cols.enums["sex"]
-    female = sex == FIELDS["sex"].allowed.index("female")
-    crcl = cockcroft_gault_ml_min(
-        cols.numbers["age"], cols.numbers["weight_kg"], cols.numbers["creatinine_umol_l"], female
-    )
-    return np.where(sex >= 0, round_half_up(crcl), np.nan)
+    allowed = FIELDS["sex"].allowed
+    age, weight, creatinine = (field_bounds(cols, f) for f in ("age", "weight_kg", "creatinine_umol_l"))
+    # Clearance falls with age and creatinine, rises with weight, and is lower for a woman.
+    lo = cockcroft_gault_ml_min(age[1], weight[0], creatinine[1], sex != allowed.index("male"))
+    hi = cockcroft_gault_ml_min(age[0], weight[1], creatinine[0], sex == allowed.index("female"))
+    return np.asarray(round_half_up(lo), dtype=float), np.asarray(round_half_up(hi), dtype=float)
 
 
-#: The points an unknown category counts in a byte-table sum: any total below zero has an unknown.
-_UNKNOWN_POINTS = -20
-
-
-def _lookups(table: PointScore) -> dict[str, bytes]:
-    """Per case field of a point score, its points by category code as a byte table
-    (:mod:`bonemets.lookup`), :data:`_UNKNOWN_POINTS` last (for code -1)."""
+def _lookups(table: PointScore) -> dict[str, tuple[bytes, bytes]]:
+    """Per case field of a point score, its least and greatest points by category code as byte
+    tables (:mod:`bonemets.lookup`); an unknown category (code -1, last) counts the least and the
+    greatest points of the field."""
     out = {}
     for name, item in table.items.items():
         where = f"{tables_dir()}: table '{table.id}': entry 'items.{name}'"
@@ -83,21 +107,24 @@ def _lookups(table: PointScore) -> dict[str, bytes]:
         points = [item.points[v] for v in allowed]
         if any(p != int(p) or not 0 <= p <= 20 for p in points):
             raise DataTableError(f"{where}: points of a derived score must be whole numbers from 0 to 20")
-        out[item.field] = byte_table(np.array([*points, _UNKNOWN_POINTS], dtype=np.int8))
-    if len(out) * -_UNKNOWN_POINTS > 128:  # every item unknown must still fit in one byte
+        out[item.field] = (byte_table(np.array([*points, min(points)], dtype=np.int8)),
+                           byte_table(np.array([*points, max(points)], dtype=np.int8)))
+    if len(out) * 20 > 127:  # every item at its most must still fit in one byte
         raise DataTableError(f"{tables_dir()}: table '{table.id}': a derived score sums at most 6 items")
     return out
 
 
-def _points(table: PointScore) -> Callable[[EncodedColumns], np.ndarray]:
-    """A score summed from enum fields' point tables; unknown if any field is unknown."""
+def _points(table: PointScore) -> Callable[[EncodedColumns], Bounds]:
+    """A score summed from enum fields' point tables."""
     lookups = _lookups(table)
 
-    def total(cols: EncodedColumns) -> np.ndarray:
-        points = np.zeros(cols.n, dtype=np.int8)
-        for name, table in lookups.items():
-            points += lookup(table, cols.enums[name])  # code -1 counts _UNKNOWN_POINTS
-        return np.where(points < 0, np.nan, points.astype(float))
+    def total(cols: EncodedColumns) -> Bounds:
+        lo, hi = np.zeros(cols.n, dtype=np.int8), np.zeros(cols.n, dtype=np.int8)
+        for name, (least, most) in lookups.items():
+            codes = cols.enums[name]
+            lo += lookup(least, codes)
+            hi += lookup(most, codes)
+        return lo.astype(float), hi.astype(float)
 
     return total
 

@@ -1,12 +1,18 @@
 """Evaluation: rule values and decisions for every row of encoded cases, in one vectorised pass.
 
+0. Implied facts are filled in (:mod:`bonemets.implied`).
 1. Every active rule's condition is evaluated with Kleene logic (true, false or unknown per row),
    all at once by the knowledge base's compiled :class:`~bonemets.program.Program`.
 2. Each option, test, and family without options gets its status from :mod:`bonemets.decision`,
-   all items at once: the rules of an item that give the same status are one disjunction in the
-   program; their values make one index per item and row into the item's decision table.
-3. A family with options takes the most favourable status of its options.
-4. An alert is raised at the most severe level of its true rules; if none is true and one is
+   all items at once: the rules of an item that give the same status, and its safety checks,
+   are one disjunction each in the program; their values make one index per item and row into
+   the item's decision tables (status, best and worst answer it could still turn into, pending).
+3. A family with options has the status its options give it whatever the unknowns are: the most
+   favourable of their best answers if the most favourable of their worst answers is the same;
+   otherwise ``undetermined``. So a family never shows ``consider`` while an undetermined option
+   could be recommended (contract §6, soundness).
+4. A test that settles a pending safety check is recommended (before starting).
+5. An alert is raised at the most severe level of its true rules; if none is true and one is
    unknown it is ``undetermined``; otherwise ``not_raised``.
 
 Urgency is computed only when asked for.
@@ -25,7 +31,9 @@ import numpy as np
 from .case import Case
 from .columns import encode_case
 from .conditions import AnyOf
-from .decision import item_table
+from .decision import ItemTables, item_tables
+from .exceptions import KnowledgeError
+from .implied import apply_implied
 from .logic import TRUE, UNKNOWN
 from .lookup import byte_table, lookup
 from .program import Program, compile_program
@@ -37,6 +45,10 @@ if TYPE_CHECKING:
     from .knowledge import CompiledRule, KnowledgeBase
 
 _NOT_RAISED = ALERT_STATES.index("not_raised")
+_RECOMMENDED, _CONSIDER = STATUSES.index("recommended"), STATUSES.index("consider")
+_UNDETERMINED, _NOT_INDICATED = STATUSES.index("undetermined"), STATUSES.index("not_indicated")
+#: A status code by rank (decision.RANK) for a family decided by its options' ranks.
+_BY_RANK = np.array([_RECOMMENDED, _CONSIDER, _NOT_INDICATED], dtype=np.int8)
 _UNDETERMINED_ALERT = ALERT_STATES.index("undetermined")
 
 
@@ -61,6 +73,19 @@ class Plan:
         the program's row of each group, its weight ``3**j``, and where each item's groups start.
     tables : tuple of bytes
         Each decided item's decision table (:func:`bonemets.lookup.byte_table`).
+    ranged : ndarray of int
+        Positions in ``decided`` of the options of families.
+    best_tables, worst_tables : tuple of bytes
+        For each of them, the best and worst rank it could still turn into
+        (:class:`~bonemets.decision.ItemTables`).
+    check_ids : tuple of str
+        The safety-check rules, in the knowledge base's order; bit ``i`` of a pending mask is
+        ``check_ids[i]``.
+    check_items, check_rows, check_bits, check_starts : ndarray
+        Per decided item with checks: its position in ``decided``, its checks' rows and bits,
+        and where each item's checks start.
+    check_tests : tuple of (int, ndarray)
+        Per test that settles a check: its position in ``items`` and the check bits it settles.
     urgent_rows, urgent_gives, urgent_codes, urgent_items, urgent_starts : ndarray
         The rules that carry an urgency, grouped by item: their rows, the status they give,
         their urgency code; the decided items they belong to and where each item's rules start.
@@ -83,6 +108,15 @@ class Plan:
     group_starts: np.ndarray
     has_groups: np.ndarray
     tables: tuple[bytes, ...]
+    ranged: np.ndarray
+    best_tables: tuple[bytes, ...]
+    worst_tables: tuple[bytes, ...]
+    check_ids: tuple[str, ...]
+    check_items: np.ndarray
+    check_rows: np.ndarray
+    check_bits: np.ndarray
+    check_starts: np.ndarray
+    check_tests: tuple[tuple[int, np.uint32], ...]
     urgent_rows: np.ndarray
     urgent_gives: np.ndarray
     urgent_codes: np.ndarray
@@ -110,26 +144,36 @@ def plan(kb: KnowledgeBase) -> Plan:
     roots.update({consistency_output(i): node for i, (_, node) in enumerate(kb.consistency)})
     decided: list[int] = []
     groups: list[tuple[int, str, int]] = []  # (decided item, program output, weight)
-    tables: list[np.ndarray] = []
+    tables: list[ItemTables] = []
     urgent: list[tuple[int, str, int, int]] = []  # (decided item, rule id, gives, urgency)
     families: list[tuple[int, np.ndarray]] = []
+    in_family: set[str] = set()
+    check_ids = tuple(r.rule.id for r in kb.rules if r.rule.check is not None)
+    if len(check_ids) > 32:
+        raise KnowledgeError(f"{kb.path}: {len(check_ids)} safety checks ('check:'); the engine handles at most 32")
+    checks: list[tuple[int, str, int]] = []  # (decided item, rule id, bit)
     for item_id in items:
         options = kb.options_of(item_id) if item_id in kb.families else []
         if options:
             families.append((position[item_id], np.array([position[o] for o in options], dtype=np.intp)))
+            in_family.update(options)
             continue
         rules = kb.rules_for(item_id)
-        by_status: dict[int, list[CompiledRule]] = {}
+        by_status: dict[tuple[int, bool], list[CompiledRule]] = {}
         for r in rules:
-            by_status.setdefault(STATUSES.index(r.rule.gives), []).append(r)
+            by_status.setdefault((STATUSES.index(r.rule.gives), r.rule.check is not None), []).append(r)
+            if r.rule.check is not None:
+                checks.append((len(decided), r.rule.id, check_ids.index(r.rule.id)))
             if r.rule.urgency != URGENCIES[0]:
                 urgent.append((len(decided), r.rule.id, STATUSES.index(r.rule.gives), URGENCIES.index(r.rule.urgency)))
-        for j, (code, same) in enumerate(sorted(by_status.items())):
-            name = same[0].rule.id if len(same) == 1 else f"group:{item_id}:{STATUSES[code]}"
+        for j, ((code, check), same) in enumerate(sorted(by_status.items())):
+            name = same[0].rule.id if len(same) == 1 else f"group:{item_id}:{STATUSES[code]}{':check' * check}"
             if len(same) > 1:
                 roots[name] = AnyOf(tuple(r.condition for r in same))
             groups.append((len(decided), name, 3**j))
-        tables.append(item_table(sorted(by_status), STATUSES.index(kb.items()[item_id].default_status)))
+        keys = sorted(by_status)
+        tables.append(item_tables([code for code, _ in keys], STATUSES.index(kb.items()[item_id].default_status),
+                                  [check for _, check in keys]))
         decided.append(position[item_id])
     program = compile_program(roots)
     row = program.outputs
@@ -140,12 +184,24 @@ def plan(kb: KnowledgeBase) -> Plan:
     alert_ids = tuple(a for a, alert in kb.alerts.items() if alert.active)
     alert_rules = [r for a in alert_ids for r in kb.rules_for(a)]
     counts = [len(kb.rules_for(a)) for a in alert_ids if kb.rules_for(a)]
+    ranged = [i for i, d in enumerate(decided) if items[d] in in_family]
+    check_items = np.array([c[0] for c in checks], dtype=np.intp)
+    check_unique, check_starts = np.unique(check_items, return_index=True)
+    tests: dict[int, int] = {}
+    for r in kb.rules:
+        if r.rule.check is not None:
+            tests[position[r.rule.check]] = tests.get(position[r.rule.check], 0) | 1 << check_ids.index(r.rule.id)
     return Plan(
         program=program, rule_rows=np.array([row[r.rule.id] for r in kb.rules], dtype=np.intp), items=items,
         decided=np.array(decided, dtype=np.intp),
         group_rows=np.array([row[g[1]] for g in groups], dtype=np.intp),
         group_weights=np.array([g[2] for g in groups], dtype=np.int8), group_starts=group_starts,
-        has_groups=has_groups, tables=tuple(byte_table(t) for t in tables),
+        has_groups=has_groups, tables=tuple(byte_table(t.status) for t in tables),
+        ranged=np.array(ranged, dtype=np.intp), best_tables=tuple(byte_table(tables[i].best) for i in ranged),
+        worst_tables=tuple(byte_table(tables[i].worst) for i in ranged), check_ids=check_ids,
+        check_items=check_unique, check_rows=np.array([row[c[1]] for c in checks], dtype=np.intp),
+        check_bits=np.array([1 << c[2] for c in checks], dtype=np.uint32), check_starts=check_starts.astype(np.intp),
+        check_tests=tuple((t, np.uint32(bits)) for t, bits in tests.items()),
         urgent_rows=np.array([row[u[1]] for u in urgent], dtype=np.intp),
         urgent_gives=np.array([u[2] for u in urgent], dtype=np.int8),
         urgent_codes=np.array([u[3] for u in urgent], dtype=np.int8),
@@ -179,6 +235,12 @@ class Evaluation:
         Codes into ``URGENCIES``, same shape; None unless asked for.
     alerts : dict of str to ndarray
         Per active alert id, int8 codes into ``ALERT_STATES``.
+    pending : dict of int to ndarray of uint32
+        Per position in ``items`` of an item that can have pending safety checks, a mask of them on
+        every row (bit ``i`` is ``plan(kb).check_ids[i]``); 0 where none is pending.
+    implied : dict of str to ndarray
+        Per field implied on some row, the index in ``kb.implied`` of the implication that gave
+        it (-1 where it was not implied); ``cols`` has the implied values.
     """
 
     kb: KnowledgeBase
@@ -187,6 +249,8 @@ class Evaluation:
     status: np.ndarray
     urgency: np.ndarray | None
     alerts: dict[str, np.ndarray]
+    pending: dict[int, np.ndarray]
+    implied: dict[str, np.ndarray]
 
     @property
     def items(self) -> tuple[str, ...]:
@@ -221,21 +285,64 @@ def evaluate(cols: Columns, kb: KnowledgeBase, urgency: bool = False) -> Evaluat
     Evaluation
     """
     p = plan(kb)
+    cols, implied = apply_implied(cols, kb)
     m = p.program.matrix(cols)
     n = cols.n
     digits = np.zeros((len(p.decided), n), dtype=np.int8)
     if len(p.group_rows):
         weighted = (m[p.group_rows] + np.int8(1)) * p.group_weights[:, None]  # (value + 1) * 3**j
-        digits[p.has_groups] = _by_group(np.add, weighted, p.group_starts)  # at most 80
+        digits[p.has_groups] = _by_group(np.add, weighted, p.group_starts)  # at most 242
     decided = np.empty_like(digits)
     for i, table in enumerate(p.tables):
         decided[i] = lookup(table, digits[i])
     status = np.empty((len(p.items), n), dtype=np.int8)
     status[p.decided] = decided
-    for fam, options in p.families:
-        status[fam] = status[options].min(axis=0)
+    pending = _pending(p, m, decided)
+    _families(p, digits, status, pending)
+    for test, bits in p.check_tests:  # a test that settles a pending check: recommended before starting
+        asked = np.zeros(n, dtype=bool)
+        for mask in pending.values():
+            asked |= (mask & bits) != 0
+        status[test] = np.where(asked, np.minimum(status[test], _RECOMMENDED), status[test])
     urgencies = _urgency(p, m, status, decided) if urgency else None
-    return Evaluation(kb, cols, m, status, urgencies, _alert_states(p, m))
+    return Evaluation(kb, cols, m, status, urgencies, _alert_states(p, m), pending, implied)
+
+
+def _pending(p: Plan, m: np.ndarray, decided: np.ndarray) -> dict[int, np.ndarray]:
+    """Per decided item with safety checks: the checks that are unknown while its status is
+    recommended or consider."""
+    if not len(p.check_rows):
+        return {}
+    bits = np.where(m[p.check_rows] == UNKNOWN, p.check_bits[:, None], np.uint32(0))
+    masks = _by_group(np.bitwise_or, bits, p.check_starts)
+    indicated = decided[p.check_items] <= _CONSIDER
+    return {int(p.decided[i]): np.where(indicated[k], masks[k], np.uint32(0))
+            for k, i in enumerate(p.check_items.tolist())}
+
+
+def _families(p: Plan, digits: np.ndarray, status: np.ndarray, pending: dict[int, np.ndarray]) -> None:
+    """Each family's status from its options' best and worst answers, and its pending checks: those
+    of its options with its status, unless one of them has none."""
+    best = np.empty((len(p.items), digits.shape[1]), dtype=np.int8)
+    worst = np.empty_like(best)
+    for i, least, most in zip(p.ranged.tolist(), p.best_tables, p.worst_tables, strict=True):
+        best[p.decided[i]] = lookup(least, digits[i])
+        worst[p.decided[i]] = lookup(most, digits[i])
+    for fam, options in p.families:
+        lo, hi = best[options].min(axis=0), worst[options].min(axis=0)
+        given = np.where(status[options] == _UNDETERMINED, np.int8(_NOT_INDICATED), status[options]).min(axis=0)
+        status[fam] = np.where(lo != hi, np.int8(_UNDETERMINED), np.where(lo < 2, _BY_RANK[np.minimum(lo, 2)], given))
+        if any(o in pending for o in options.tolist()):
+            masks = np.zeros(status.shape[1], dtype=np.uint32)
+            free = np.zeros(status.shape[1], dtype=bool)  # an option with the family's status and nothing pending
+            for o in options.tolist():
+                same = status[o] == status[fam]
+                if o in pending:
+                    masks |= np.where(same, pending[o], np.uint32(0))
+                    free |= same & (pending[o] == 0)
+                else:
+                    free |= same
+            pending[fam] = np.where(free, np.uint32(0), masks)
 
 
 #: Up to this many rows, groups of rows are reduced by one ``reduceat``; above it, group by group

@@ -11,10 +11,11 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from .assessment import Alert, Citation, Fact, Reason, Recommendation
+from .assessment import Alert, Citation, Fact, PendingCheck, Reason, Recommendation
 from .decision import open_statuses
 from .derived import DERIVED
 from .dosing import dose_note
+from .evaluation import plan
 from .vocabulary import ALERT_STATES, STATUSES, URGENCIES
 
 if TYPE_CHECKING:
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
 
 _UNDETERMINED = STATUSES.index("undetermined")
 _NOT_RAISED = ALERT_STATES.index("not_raised")
+_UNDETERMINED_ALERT = ALERT_STATES.index("undetermined")
+_INDICATED = (STATUSES.index("recommended"), STATUSES.index("consider"))
 
 
 def explain_items(ev: Evaluation, row: int) -> tuple[Recommendation, ...]:
@@ -37,10 +40,10 @@ def explain_items(ev: Evaluation, row: int) -> tuple[Recommendation, ...]:
 
 
 def explain_alerts(ev: Evaluation, row: int) -> tuple[Alert, ...]:
-    """The alerts of one row that are raised or not ruled out, most severe first."""
+    """The alerts of one row that are raised, most severe first (one not ruled out is a question)."""
     row_view = _Row(ev, row)
     alerts = [_alert(row_view, alert_id, int(codes[row])) for alert_id, codes in ev.alerts.items()
-              if codes[row] != _NOT_RAISED]
+              if codes[row] not in (_NOT_RAISED, _UNDETERMINED_ALERT)]
     return tuple(sorted(alerts, key=lambda a: ALERT_STATES.index(a.level)))
 
 
@@ -57,6 +60,17 @@ class _Row:
             self._fields[name] = self.ev.cols.value(name, self.row)
         return self._fields[name]
 
+    def implied_by(self, name: str) -> str | None:
+        """The title of the implication that gave a field on this row, if one did."""
+        by = self.ev.implied.get(name)
+        return None if by is None or by[self.row] < 0 else self.kb.implied[int(by[self.row])][0].title
+
+    def pending(self, position: int) -> list[str]:
+        """The ids of the safety checks pending on the item at ``position`` of the evaluation."""
+        mask = self.ev.pending.get(position)
+        bits = 0 if mask is None else int(mask[self.row])
+        return [rule_id for i, rule_id in enumerate(plan(self.kb).check_ids) if bits >> i & 1]
+
 
 @lru_cache(maxsize=1024)
 def _fields_read(rule: CompiledRule) -> tuple[str, ...]:
@@ -64,18 +78,33 @@ def _fields_read(rule: CompiledRule) -> tuple[str, ...]:
     return tuple(dict.fromkeys(atom.field for atom in rule.condition.atoms()))
 
 
+def _fact(row: _Row, name: str) -> Fact:
+    value = row.field(name)
+    if value is None:
+        return Fact(name, None, tuple(row.kb.settled_by(name)))
+    return Fact(name, value, implied_by=row.implied_by(name))
+
+
 def _facts(row: _Row, rule: CompiledRule, only_unknown: bool) -> tuple[Fact, ...]:
-    """The fields a rule reads on one row; an unknown derived number stands for its unknown inputs."""
+    """The fields a rule reads on one row. An unknown derived number stands for its unknown inputs,
+    or, where the rule is decided all the same, for its bounds whatever those inputs are."""
     facts: dict[str, Fact] = {}
+    decided = row.value[rule.rule.id] is not None
     for field in _fields_read(rule):
-        names = [field]
         if field in DERIVED and row.field(field) is None:
-            names = [f for f in DERIVED[field].inputs if row.field(f) is None]
-        for name in names:
-            value = row.field(name)
-            if name in facts or (only_unknown and value is not None):
+            unknown = tuple(f for f in DERIVED[field].inputs if row.field(f) is None)
+            if decided and not only_unknown:
+                lo, hi = row.ev.cols.bounds(field)
+                facts[field] = Fact(field, None, bounds=(float(lo[row.row]), float(hi[row.row])),
+                                    unknown_inputs=unknown)
                 continue
-            facts[name] = Fact(name, value, () if value is not None else tuple(row.kb.settled_by(name)))
+            names = list(unknown)
+        else:
+            names = [field]
+        for name in names:
+            if name in facts or (only_unknown and row.field(name) is not None):
+                continue
+            facts[name] = _fact(row, name)
     return tuple(facts.values())
 
 
@@ -104,7 +133,7 @@ def _reasons(row: _Row, item_id: str, status: int) -> tuple[list[Reason], list[C
     rules = row.kb.rules_for(item_id)
     true = [r for r in rules if row.value[r.rule.id]]
     if status == _UNDETERMINED:
-        unknown = [r for r in rules if row.value[r.rule.id] is None]
+        unknown = [r for r in rules if row.value[r.rule.id] is None and r.rule.check is None]
         default = STATUSES.index(row.kb.items()[item_id].default_status)
         given = [STATUSES.index(r.rule.gives) for r in true]
         open_codes = open_statuses(given, (STATUSES.index(r.rule.gives) for r in unknown), default)
@@ -119,42 +148,63 @@ def _reasons(row: _Row, item_id: str, status: int) -> tuple[list[Reason], list[C
     return [_reason(row, r, "applies") for r in decisive], decisive
 
 
+def _pending(row: _Row, position: int) -> tuple[PendingCheck, ...]:
+    checks = [next(r for r in row.kb.rules if r.rule.id == rule_id) for rule_id in row.pending(position)]
+    return tuple(PendingCheck(r.rule.id, str(r.rule.check), r.rule.title, _facts(row, r, only_unknown=True))
+                 for r in checks)
+
+
+def _asked_before(row: _Row, test_id: str, statuses: list[int]) -> list[Reason]:
+    """Why a test is recommended before starting: the pending checks it settles, by item."""
+    reasons = []
+    for position, item_id in enumerate(row.ev.items):
+        if row.kb.kind(item_id) == "family" or statuses[position] not in _INDICATED:
+            continue
+        for rule_id in row.pending(position):
+            rule = next(r for r in row.kb.rules if r.rule.id == rule_id)
+            if rule.rule.check == test_id:
+                reasons.append(Reason(rule_id, f"Before starting {row.kb.items()[item_id].name}: {rule.rule.because}",
+                                      "pending", _facts(row, rule, only_unknown=True), "recommended"))
+    return reasons
+
+
 def _recommendation(row: _Row, item_id: str, status: int, urgency: int, statuses: list[int]) -> Recommendation:
     kb = row.kb
     item = kb.items()[item_id]
     kind = kb.kind(item_id)
+    position = row.ev.items.index(item_id)
     options = kb.options_of(item_id) if kind == "family" else []
     notes: tuple[str, ...] = ()
     if options:
-        position = {o: i for i, o in enumerate(row.ev.items)}
-        names = ", ".join(kb.options[o].name for o in options if statuses[position[o]] == status)
-        reasons: tuple[Reason, ...] = (Reason(None, f"Most favourable status among its options ({names}).",
-                                              "options", (), STATUSES[status]),)
+        positions = {o: i for i, o in enumerate(row.ev.items)}
+        names = ", ".join(kb.options[o].name for o in options if statuses[positions[o]] == status)
+        text = (f"Most favourable status among its options ({names})." if names else
+                "Its options are undetermined: which of them it gets depends on factors that are unknown.")
+        reasons: tuple[Reason, ...] = (Reason(None, text, "options", (), STATUSES[status]),)
         sources = _citations(kb, item.sources)
     else:
         reason_list, rules = _reasons(row, item_id, status)
+        if kind == "test" and status == STATUSES.index("recommended"):
+            before = _asked_before(row, item_id, statuses)
+            if before and reason_list[0].outcome == "default":
+                reason_list = before
+            rules += [next(r for r in kb.rules if r.rule.id == b.rule) for b in before if b.rule]
         reasons = tuple(reason_list)
         sources = _citations(kb, [c for r in rules for c in r.rule.sources] + list(item.sources))
         notes = dose_note(item, row.field, kb)
     return Recommendation(
         id=item_id, kind=kind, name=item.name, family=getattr(item, "family", None) if kind == "option" else None,
-        status=STATUSES[status], urgency=URGENCIES[urgency], reasons=reasons, sources=sources, notes=notes)
+        status=STATUSES[status], urgency=URGENCIES[urgency], reasons=reasons, sources=sources, notes=notes,
+        pending=_pending(row, position))
 
 
 def _alert(row: _Row, alert_id: str, code: int) -> Alert:
     alert = row.kb.alerts[alert_id]
     level = ALERT_STATES[code]
     rules = row.kb.rules_for(alert_id)
-    if level == "undetermined":
-        used = [r for r in rules if row.value[r.rule.id] is None]
-        reasons = tuple(_reason(row, r, "unknown") for r in used)
-        name = alert.name[0].lower() + alert.name[1:]
-        level_out, summary = "info", f"Not ruled out: {name}; factors it depends on are unknown."
-    else:
-        used = [r for r in rules if row.value[r.rule.id] and r.rule.level == level]
-        reasons = tuple(_reason(row, r, "applies") for r in used)
-        level_out, summary = level, alert.summary
-    return Alert(id=alert_id, level=level_out, name=alert.name, summary=summary, actions=tuple(alert.actions),
+    used = [r for r in rules if row.value[r.rule.id] and r.rule.level == level]
+    reasons = tuple(_reason(row, r, "applies") for r in used)
+    return Alert(id=alert_id, level=level, name=alert.name, summary=alert.summary, actions=tuple(alert.actions),
                  sources=_citations(row.kb, [c for r in used for c in r.rule.sources] + list(alert.sources)),
-                 reasons=reasons, raised=level != "undetermined",
+                 reasons=reasons, raised=True,
                  patient_text=alert.patient_text, professional_text=alert.professional_text)

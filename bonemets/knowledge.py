@@ -39,7 +39,14 @@ from .columns import DERIVED
 from .conditions import Node, compile_condition
 from .datafiles import data_dir
 from .exceptions import KnowledgeError
-from .knowledge_checks import check_citations, check_items, compile_consistency, compile_rule, run_examples
+from .knowledge_checks import (
+    check_citations,
+    check_items,
+    compile_consistency,
+    compile_implication,
+    compile_rule,
+    run_examples,
+)
 from .knowledge_edit import Change, apply_changes
 from .knowledge_files import read_entries, read_manifest
 from .knowledge_models import (
@@ -48,6 +55,7 @@ from .knowledge_models import (
     Concept,
     Consistency,
     Family,
+    Implication,
     Manifest,
     Option,
     Rule,
@@ -76,6 +84,10 @@ class KnowledgeBase:
         Rules with ``status: draft`` (checked, examples run; evaluated only if ``include_drafts``).
     retired_rules : list of Rule
     consistency : list of (Consistency, Node)
+        Contradictions: those of ``consistency.yaml``, then one per implication (a case that
+        gives an implied field another value).
+    implied : list of (Implication, Node)
+        Facts that follow from others (``implied.yaml``), in file order, with their premises.
     include_drafts : bool
     """
 
@@ -91,6 +103,7 @@ class KnowledgeBase:
         self.concepts: dict[str, Concept] = {}
         self.concept_nodes: dict[str, Node] = {}
         self.consistency: list[tuple[Consistency, Node]] = []
+        self.implied: list[tuple[Implication, Node]] = []
         self.rules: list[CompiledRule] = []
         self.draft_rules: list[CompiledRule] = []
         self.retired_rules: list[Rule] = []
@@ -191,7 +204,8 @@ class KnowledgeBase:
                      families: Mapping[str, Change] | None = None, options: Mapping[str, Change] | None = None,
                      tests: Mapping[str, Change] | None = None, alerts: Mapping[str, Change] | None = None,
                      concepts: Mapping[str, Change] | None = None,
-                     consistency: Mapping[str, Change] | None = None, rules: Mapping[str, Change] | None = None,
+                     consistency: Mapping[str, Change] | None = None, implied: Mapping[str, Change] | None = None,
+                     rules: Mapping[str, Change] | None = None,
                      add: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
                      edit: Callable[[Path], None] | None = None, include_drafts: bool | None = None,
                      check_examples: bool = True) -> KnowledgeBase:
@@ -205,7 +219,7 @@ class KnowledgeBase:
 
         Parameters
         ----------
-        sources, families, options, tests, alerts, concepts, consistency, rules : mapping, optional
+        sources, families, options, tests, alerts, concepts, consistency, implied, rules : mapping, optional
             Id to change: a mapping of fields to set (``{"gives": "consider"}``), a function
             given the entry as a dict that edits it in place (e.g. ``lambda r: r["when"]["all"].pop()``),
             or ``None`` to remove the entry.
@@ -243,8 +257,8 @@ class KnowledgeBase:
         """
         changes = {kind: by_id for kind, by_id in (
             ("sources", sources), ("families", families), ("options", options), ("tests", tests),
-            ("alerts", alerts), ("concepts", concepts), ("consistency", consistency), ("rules", rules))
-            if by_id}
+            ("alerts", alerts), ("concepts", concepts), ("consistency", consistency), ("implied", implied),
+            ("rules", rules)) if by_id}
         copy = Path(tempfile.mkdtemp(prefix="bonemets-knowledge-"))
         root = copy / "knowledge"
         try:
@@ -360,6 +374,16 @@ def load_knowledge(path: str | Path, *, include_drafts: bool = False, check_exam
         if contradiction.active:
             node = compile_consistency(path / "consistency.yaml", contradiction, kb.concept_nodes)
             kb.consistency.append((contradiction, node))
+    for implication in read_entries(path / "implied.yaml", Implication).values():
+        check_citations(path / "implied.yaml", {implication.id: implication}, kb.sources)
+        if implication.active:
+            premise, contradicts = compile_implication(path / "implied.yaml", implication, kb.concept_nodes)
+            kb.implied.append((implication, premise))
+            field, value = implication.implies.field, implication.implies.is_
+            fields = list(dict.fromkeys([*(a.field for a in premise.atoms()), field]))
+            said = ("true" if value else "false") if isinstance(value, bool) else value
+            kb.consistency.append((Consistency(id=implication.id, status="active", fields=fields, when=implication.when,
+                                               message=f"{implication.title}, so {field} is {said}"), contradicts))
     items: dict[str, Family | Option | Test | AlertDef] = {**kb.families, **kb.options, **kb.tests, **kb.alerts}
     rule_files: dict[str, Path] = {}
     checked: list[CompiledRule] = []

@@ -16,7 +16,7 @@ from .case import FIELDS, Case, suggest
 from .columns import DERIVED, cases_frame, encode
 from .conditions import Node, compile_condition
 from .exceptions import KnowledgeError
-from .knowledge_models import AlertDef, CompiledRule, Consistency, Family, Option, Rule, Test, _Lifecycled
+from .knowledge_models import AlertDef, CompiledRule, Consistency, Family, Implication, Option, Rule, Test, _Lifecycled
 from .program import compile_program
 from .vocabulary import ALERT_LEVELS
 
@@ -69,6 +69,25 @@ def compile_consistency(file: Path, entry: Consistency, concepts: Mapping[str, N
     return compile_condition(entry.when, f"{where}: when", dict(concepts))
 
 
+def compile_implication(file: Path, entry: Implication, concepts: Mapping[str, Node]) -> tuple[Node, Node]:
+    """An implication's premise, and the contradiction of a case that gives the implied field
+    another value, after checking the field and value it implies."""
+    where = f"{file}: entry '{entry.id}'"
+    field, value = entry.implies.field, entry.implies.is_
+    spec = FIELDS.get(field)
+    if spec is None or spec.kind not in ("enum", "bool"):
+        raise KnowledgeError(f"{where}: implies: field '{field}' is not a one-value or true/false case field"
+                             f"{suggest(field, [f for f, s in FIELDS.items() if s.kind in ('enum', 'bool')])}")
+    if (spec.kind == "bool" and not isinstance(value, bool)) or (spec.kind == "enum" and value not in spec.allowed):
+        allowed = "true, false" if spec.kind == "bool" else ", ".join(spec.allowed)
+        raise KnowledgeError(f"{where}: implies: '{value}' is not a value of '{field}'; allowed: {allowed}")
+    premise = compile_condition(entry.when, f"{where}: when", dict(concepts))
+    other = ({"field": field, "is": not value} if spec.kind == "bool"
+             else {"field": field, "in": [v for v in spec.allowed if v != value]})
+    contradiction = compile_condition({"all": [entry.when, other]}, f"{where}: when", dict(concepts))
+    return premise, contradiction
+
+
 def compile_rule(file: Path, rule: Rule, items: Mapping[str, Item], options_of: Mapping[str, Sequence[str]],
                  concepts: Mapping[str, Node]) -> CompiledRule:
     """A rule whose targets exist and are live, with ``gives`` or ``level`` as its targets need,
@@ -105,6 +124,13 @@ def compile_rule(file: Path, rule: Rule, items: Mapping[str, Item], options_of: 
     if kinds == {"item"} and (rule.gives is None or rule.level is not None):
         raise KnowledgeError(f"{where}: a rule for a family, option or test needs 'gives' "
                              "(recommended, consider, not_indicated, avoid) and no 'level'")
+    if rule.check is not None:
+        test = items.get(rule.check)
+        if not isinstance(test, Test) or not test.active:
+            raise KnowledgeError(f"{where}: check '{rule.check}' is not an active test id"
+                                 f"{suggest(rule.check, [i for i, t in items.items() if isinstance(t, Test)])}")
+        if rule.gives != "avoid":
+            raise KnowledgeError(f"{where}: a safety check ('check') withholds its targets: it needs 'gives: avoid'")
     node = compile_condition(rule.when, f"{where}: when", dict(concepts))
     if not rule.examples.does_not_trigger and rule.when != {"always": True}:
         raise KnowledgeError(f"{where}: examples.does_not_trigger needs at least one case "

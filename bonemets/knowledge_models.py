@@ -225,6 +225,31 @@ class Consistency(_Lifecycled):
     message: str
 
 
+class Implies(_Entry):
+    """The fact an implication adds: a true/false or one-value case field and its value."""
+
+    field: str
+    is_: bool | str = Field(alias="is")
+
+
+class Implication(_Lifecycled):
+    """A fact that follows from others: when ``when`` holds, ``implies`` is taken as known.
+
+    Applied before the rules, to a field that is unknown; a case that gives the field another
+    value contradicts it (checked like :class:`Consistency`). An implication may use facts
+    implied by those above it in the file.
+    """
+
+    title: str
+    when: dict[str, Any]
+    implies: Implies
+    because: str = Field(min_length=10)
+    sources: list[Citation] = Field(min_length=1)
+
+    def citations(self) -> list[Citation]:
+        return list(self.sources)
+
+
 class Examples(_Entry):
     """Cases on which a rule's condition must be true, false, or (optionally) unknown.
 
@@ -250,6 +275,11 @@ class Rule(_Lifecycled):
     gives: Literal["recommended", "consider", "not_indicated", "avoid"] | None = None
     level: Literal["critical", "warning", "info"] | None = None
     urgency: Literal["routine", "soon", "emergency"] = "routine"
+    check: str | None = Field(
+        None, pattern=ID_PATTERN,
+        description="Makes the rule a safety check on its targets: a test id that settles it. The rule must give "
+                    "'avoid'. While it is unknown the targets keep the status their indication gives and list it "
+                    "as pending, and the test is recommended before starting.")
     when: dict[str, Any]
     because: str = Field(min_length=10)
     sources: list[Citation] = Field(min_length=1)
@@ -281,7 +311,7 @@ class CompiledRule:
     file: str
 
 
-Entry = Source | Family | Option | Test | AlertDef | Concept | Consistency | Rule
+Entry = Source | Family | Option | Test | AlertDef | Concept | Consistency | Implication | Rule
 
 #: Each kind of knowledge file: its model and where its files are, relative to the knowledge directory.
 FILE_KINDS: dict[str, tuple[type[_Entry], str]] = {
@@ -293,5 +323,6 @@ FILE_KINDS: dict[str, tuple[type[_Entry], str]] = {
     "alerts": (AlertDef, "alerts.yaml"),
     "concepts": (Concept, "concepts.yaml"),
     "consistency": (Consistency, "consistency.yaml"),
+    "implied": (Implication, "implied.yaml"),
     "rules": (Rule, "rules/*.yaml"),
 }

@@ -30,6 +30,7 @@ from .exceptions import InvalidCaseError
 from .explanation import explain_alerts, explain_items
 from .knowledge import KnowledgeBase, knowledge
 from .messages import shown
+from .questions import questions
 from .vocabulary import ALERT_STATES, STATUSES, URGENCIES
 
 #: The dtype of every status column of :func:`assess_cohort` (ordered, most favourable first).
@@ -72,7 +73,8 @@ def assess(case: Case | Mapping[str, Any], kb: KnowledgeBase | None = None) -> A
     return Assessment(case=case, statuses=dict(zip(ev.items, (STATUSES[c] for c in ev.status[:, 0].tolist()),
                                                    strict=True)),
                       alerts=explain_alerts(ev, 0), knowledge_version=kb.version, knowledge=kb,
-                      _explain=functools.partial(explain_items, ev, 0))
+                      alert_states={a: ALERT_STATES[int(codes[0])] for a, codes in ev.alerts.items()},
+                      _explain=functools.partial(explain_items, ev, 0), _ask=functools.partial(questions, ev))
 
 
 @overload
@@ -110,7 +112,10 @@ def assess_cohort(frame: Any, *, errors: str = "raise", passthrough: Iterable[st
     -------
     pandas.DataFrame or (pandas.DataFrame, pandas.DataFrame)
         The input index; one categorical status column per family, option and test id; one
-        ``alert:<id>`` column per alert (``critical`` … ``not_raised``). With
+        ``alert:<id>`` column per alert (``critical`` … ``not_raised``); one ``<id>:pending``
+        column per item that can have a pending safety check: the tests that settle its pending
+        checks, ``;``-joined, ``""`` where none is pending (filter with
+        ``out["bisphosphonate_iv:pending"].str.contains("kidney_function")``). With
         ``errors="report"`` also the error table (``row``, ``column``, ``value``, ``allowed``).
     """
     if errors not in ("raise", "report"):
@@ -125,11 +130,13 @@ def assess_cohort(frame: Any, *, errors: str = "raise", passthrough: Iterable[st
     kb = kb or knowledge()
     p = plan(kb)
     cols = encode(frame)
-    status, urgencies, alerts, found = _evaluate_frame(cols, kb, urgency)
+    status, urgencies, alerts, pending, found = _evaluate_frame(cols, kb, urgency)
     problems = _problems(cols, found)
     if problems and errors == "raise":
         _raise(frame.index, problems[0])
     out = _frame(p.items, status, urgencies, p.alert_ids, alerts, frame.index)
+    for position, masks in pending.items():
+        out[f"{p.items[position]}:pending"] = _pending_column(kb, masks)
     for col in keep:
         out[col] = frame[col].to_numpy()
     if errors == "raise":
@@ -159,25 +166,39 @@ def cohort_errors(frame: pd.DataFrame, kb: KnowledgeBase | None = None) -> pd.Da
     return _error_table(frame.index, _problems(cols, found))
 
 
-def _evaluate_frame(cols: Columns, kb: KnowledgeBase,
-                    urgency: bool) -> tuple[np.ndarray, np.ndarray | None, np.ndarray, list[Problem]]:
-    """Status, urgency (if asked) and alert codes of every row, evaluated a chunk at a time, and
-    the contradictions found."""
+def _evaluate_frame(cols: Columns, kb: KnowledgeBase, urgency: bool) -> tuple[
+        np.ndarray, np.ndarray | None, np.ndarray, dict[int, np.ndarray], list[Problem]]:
+    """Status, urgency (if asked), alert codes and pending checks of every row, evaluated a chunk
+    at a time, and the contradictions found."""
     p = plan(kb)
     status = np.empty((len(p.items), cols.n), dtype=np.int8)
     urgencies = np.empty_like(status) if urgency else None
     alerts = np.empty((len(p.alert_ids), cols.n), dtype=np.int8)
+    pending: dict[int, np.ndarray] = {}
     found: list[Problem] = []
     for start, chunk in cols.chunks():
         stop = start + chunk.n
         ev = evaluate(chunk, kb, urgency=urgency)
         status[:, start:stop] = ev.status
+        for position, masks in ev.pending.items():
+            pending.setdefault(position, np.zeros(cols.n, dtype=np.uint32))[start:stop] = masks
         if urgencies is not None and ev.urgency is not None:
             urgencies[:, start:stop] = ev.urgency
         for i, alert_id in enumerate(p.alert_ids):
             alerts[i, start:stop] = ev.alerts[alert_id]
         found += [(pos, ",".join(fields), None, message) for pos, message, fields in contradictions(ev, start)]
-    return status, urgencies, alerts, found
+    return status, urgencies, alerts, pending, found
+
+
+def _pending_column(kb: KnowledgeBase, masks: np.ndarray) -> Any:
+    """Pending checks as the tests that settle them, ``;``-joined (``""`` where none is pending)."""
+    checks = {r.rule.id: str(r.rule.check) for r in kb.rules if r.rule.check is not None}
+    ids = plan(kb).check_ids
+    codes, uniques = pd.factorize(masks)
+    words = [";".join(sorted({checks[c] for i, c in enumerate(ids) if int(m) >> i & 1})) for m in uniques]
+    categories = list(dict.fromkeys(["", *words]))
+    lut = np.array([categories.index(w) for w in words], dtype=np.int8)
+    return pd.Categorical.from_codes(lut[codes], dtype=pd.CategoricalDtype(categories))
 
 
 def _problems(cols: Columns, contradicting: list[Problem]) -> list[Problem]:

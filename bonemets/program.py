@@ -6,7 +6,9 @@ concept's node, evaluated once) gets a row of one int8 matrix of Kleene values (
 
 1. Field tests of one kind are computed together: every test on an enum field is one byte-table
    lookup (:mod:`bonemets.lookup`); true/false fields, ``unknown:`` tests, list tests and number
-   comparisons are one or two array operations each kind.
+   comparisons are one or two array operations each kind. A number comparison reads the number's
+   bounds (:meth:`bonemets.columns.Columns.bounds`): true when the whole range passes, false when
+   none of it does, unknown otherwise.
 2. Composite nodes are computed level by level (a node's level is one more than its deepest
    child), grouped by operation and number of children: ``all`` is the minimum of the children's
    rows, ``any`` the maximum, ``not`` the sign change.
@@ -101,11 +103,19 @@ class Program:
             empty = self.lists.arg == 0  # an ``empty`` test: true where no bit is set
             hit[empty] = masks[empty] == 0
             m[self.lists.rows] = Tri.known(known, hit).v
+        bounds: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         for leaves, compare in ((self.strict, np.less), (self.nonstrict, np.less_equal)):
             if len(leaves.rows):  # arg: (signed threshold, sign) per test
-                x = _stack([cols.numbers[f] for f in leaves.fields], cols.n) * leaves.arg[:, 1:]
-                with np.errstate(invalid="ignore"):
-                    m[leaves.rows] = Tri.known(~np.isnan(x), compare(x, leaves.arg[:, :1])).v
+                for f in leaves.fields:
+                    if f not in bounds:
+                        bounds[f] = cols.bounds(f)
+                lo = _stack([bounds[f][0] for f in leaves.fields], cols.n)
+                hi = _stack([bounds[f][1] for f in leaves.fields], cols.n)
+                up = leaves.arg[:, 1:] > 0  # sign * x lies between these:
+                least, most = np.where(up, lo, -hi), np.where(up, hi, -lo)
+                threshold = leaves.arg[:, :1]  # true if even the most passes; false if even the least fails
+                m[leaves.rows] = (compare(most, threshold).view(np.int8)
+                                  - (~compare(least, threshold)).view(np.int8))
         for op, targets, children in self.steps:
             if op == "not":
                 m[targets] = np.negative(m[children[:, 0]])

@@ -1,15 +1,17 @@
-"""The plain-text report of an assessment: alerts first, then tests and treatments by status."""
+"""The plain-text report of an assessment: alerts first, the questions to ask next, then tests and
+treatments by status, with their pending checks."""
 
 from __future__ import annotations
 
 import textwrap
 from typing import TYPE_CHECKING
 
-from .views import ALERT_LABELS, STATUS_HEADINGS, URGENCY_LABELS
+from .views import ALERT_LABELS, STATUS_HEADINGS, TOP_QUESTIONS, URGENCY_LABELS, pending_text, question_text
 from .vocabulary import STATUSES
 
 if TYPE_CHECKING:  # pragma: no cover
     from .assessment import Assessment, Citation, Recommendation
+    from .knowledge import KnowledgeBase
 
 _WIDTH = 100
 
@@ -35,9 +37,11 @@ def _value(value: object) -> str:
     return str(value)
 
 
-def _item(r: Recommendation, detail: bool) -> list[str]:
+def _item(r: Recommendation, detail: bool, kb: KnowledgeBase | None) -> list[str]:
     urgency = f"  [{URGENCY_LABELS[r.urgency].upper()}]" if r.urgency != "routine" else ""
     lines = [f"  - {r.name} ({r.id}){urgency}"]
+    for p in r.pending:
+        lines += _wrap("pending: " + pending_text(p, kb), "      ")
     if detail:
         for note in r.notes:
             lines += _wrap("note: " + note, "      ")
@@ -61,19 +65,21 @@ def text_report(a: Assessment, detail_not_indicated: bool = False) -> str:
     lines += _wrap(a.disclaimer, "")
     known = ", ".join(f"{k}={_value(v)}" for k, v in a.case.known().items())
     lines += [""] + _wrap("Case: " + (known or "(nothing known)"), "")
-    raised = [x for x in a.alerts if x.raised]
-    open_ = [x for x in a.alerts if not x.raised]
     lines += ["", "ALERTS"]
-    if not raised:
+    if not a.alerts:
         lines.append("  none raised")
-    for x in raised:
+    for x in a.alerts:
         lines.append(f"  !! {ALERT_LABELS[x.level].upper()}: {x.name}: {x.summary}")
         lines += [line for act in x.actions for line in _wrap("action: " + act, "      ")]
         lines += [line for r in x.reasons for line in _wrap("why: " + r.line(), "      ")]
         lines += _sources(x.sources, "      ")
-    for x in open_:
-        lines.append(f"  ?? {ALERT_LABELS['undetermined']}: {x.name}")
-        lines += [line for r in x.reasons for line in _wrap("unknown: " + r.line(), "      ")]
+    lines += ["", "ASK NEXT"]
+    if not a.questions:
+        lines.append("  nothing unknown would change the answer")
+    for q in a.questions[:TOP_QUESTIONS]:
+        lines += _wrap(("!? " if q.critical else "?  ") + question_text(q, a.knowledge), "  ")
+    if len(a.questions) > TOP_QUESTIONS:
+        lines.append(f"  ({len(a.questions) - TOP_QUESTIONS} more questions in Assessment.questions)")
     for kind, title in (("test", "TESTS"), (None, "TREATMENTS")):
         lines += ["", title]
         groups = a.by_status()
@@ -84,6 +90,6 @@ def text_report(a: Assessment, detail_not_indicated: bool = False) -> str:
             lines.append(f" {STATUS_HEADINGS[status]} ({len(chosen)})")
             detail = status != "not_indicated" or detail_not_indicated
             for r in chosen:
-                lines += _item(r, detail)
+                lines += _item(r, detail, a.knowledge)
     lines += ["", a.disclaimer]
     return "\n".join(lines)

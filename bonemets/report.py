@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import plotly.graph_objects as go
 
@@ -34,11 +34,17 @@ from .views import (
     STATUS_HEADINGS,
     STATUS_LABELS,
     STATUS_MARKS,
+    TOP_QUESTIONS,
     URGENCY_COLOURS,
     URGENCY_LABELS,
     ink,
+    pending_text,
+    question_text,
 )
 from .vocabulary import STATUSES
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .knowledge import KnowledgeBase
 
 __all__ = ["citations", "report_html", "write_report"]
 
@@ -126,26 +132,39 @@ def _reasons(reasons: tuple[Reason, ...]) -> str:
 
 
 def _alert(alert: Alert, numbers: dict[Citation, int]) -> str:
-    colour = ALERT_COLOURS[alert.level if alert.raised else "undetermined"]
+    colour = ALERT_COLOURS[alert.level]
     actions = "".join(f"<li>{escape(x)}</li>" for x in alert.actions)
-    state = ("" if alert.raised else
-             f" <span class='muted'>({escape(ALERT_LABELS['undetermined'])}: a factor is unknown)</span>")
     return (f"<div class='card alert' style='border-left-color:{colour}'>"
             f"<h4>{escape(alert.name)}<span class='badge {escape(alert.level)}'>"
             f"{escape(ALERT_LABELS[alert.level].upper())}</span>"
-            f"{state}</h4><p>{escape(alert.summary)}</p>"
+            f"</h4><p>{escape(alert.summary)}</p>"
             f"<strong>Actions</strong><ul>{actions}</ul>"
             f"<strong>Why</strong>{_reasons(alert.reasons)}{_refs(alert.sources, numbers)}</div>")
 
 
-def _card(rec: Recommendation, numbers: dict[Citation, int]) -> str:
+def _questions(a: Assessment) -> str:
+    if not a.questions:
+        return "<p>Nothing unknown would change the answer.</p>"
+    items = "".join(f"<li class='{'critical' if q.critical else ''}'>{escape(question_text(q, a.knowledge))}</li>"
+                    for q in a.questions[:TOP_QUESTIONS])
+    return f"<ol class='questions'>{items}</ol>"
+
+
+def _pending(rec: Recommendation, kb: KnowledgeBase | None) -> str:
+    if not rec.pending:
+        return ""
+    return ("<div class='pending'><strong>Pending</strong><ul>"
+            + "".join(f"<li>{escape(pending_text(p, kb))}</li>" for p in rec.pending) + "</ul></div>")
+
+
+def _card(rec: Recommendation, numbers: dict[Citation, int], kb: KnowledgeBase | None = None) -> str:
     urgency = (f"<span class='badge {escape(rec.urgency)}'>{escape(URGENCY_LABELS[rec.urgency].upper())}</span>"
                if rec.urgency != "routine" else "")
     return (f"<div class='card' style='border-left-color:{STATUS_COLOURS[rec.status]}'>"
             f"<h4>{escape(STATUS_MARKS[rec.status])} {escape(rec.name)} "
             f"<span class='muted'>({escape(rec.kind)}: {escape(rec.id)})</span>"
             f"<span class='badge'>{escape(STATUS_LABELS[rec.status])}</span>{urgency}</h4>"
-            f"{_reasons(rec.reasons)}{_refs(rec.sources, numbers)}</div>")
+            f"{_pending(rec, kb)}{_reasons(rec.reasons)}{_refs(rec.sources, numbers)}</div>")
 
 
 def _figures(a: Assessment) -> str:
@@ -190,11 +209,11 @@ def report_html(a: Assessment, title: str | None = None) -> str:
     title = title or "Bone metastases: educational assessment"
     refs = citations(a)
     numbers = {c: i for i, c in enumerate(refs, start=1)}
-    alerts = "".join(_alert(x, numbers) for x in a.alerts) or "<p>No alert is raised or left open.</p>"
+    alerts = "".join(_alert(x, numbers) for x in a.alerts) or "<p>No alert is raised.</p>"
     groups = a.by_status()
     cards = "".join(
         f"<h3 id='status-{s}'>{escape(STATUS_HEADINGS[s])} ({len(groups[s])})</h3>"
-        + "".join(_card(r, numbers) for r in groups[s])
+        + "".join(_card(r, numbers, a.knowledge) for r in groups[s])
         for s in STATUSES if groups[s])
     disclaimer = f"<p class='disclaimer' role='note'>{escape(a.disclaimer)}</p>"
     return (
@@ -206,6 +225,7 @@ def report_html(a: Assessment, title: str | None = None) -> str:
         "cites its source; check them before relying on any of it.</p></header><main>"
         f"{_factors(a.case)}"
         f"<h2 id='alerts'>Alerts</h2>{alerts}"
+        f"<h2 id='questions'>Ask next</h2>{_questions(a)}"
         f"<h2 id='items'>Treatment families, options and tests</h2>{cards}"
         f"{_figures(a)}"
         f"<h2 id='references'>References ({len(refs)})</h2><ol class='refs'>"

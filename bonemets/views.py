@@ -16,6 +16,12 @@ colour is never the only cue (a label, a heading or a mark goes with it).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .assessment import PendingCheck, Question
+    from .knowledge import KnowledgeBase
+
 #: A status in words (lower case, for badges, legends and sentences).
 STATUS_LABELS: dict[str, str] = {
     "recommended": "recommended",
@@ -91,3 +97,48 @@ def rgba(colour: str, alpha: float) -> str:
     """
     r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
     return f"rgba({r}, {g}, {b}, {alpha})"
+
+
+#: How many questions a surface shows first (all are in ``Assessment.questions``).
+TOP_QUESTIONS = 5
+
+
+def item_name(kb: KnowledgeBase | None, item_id: str) -> str:
+    """The name of an item or alert, as a reader says it."""
+    if kb is None:
+        return item_id
+    entry = kb.items().get(item_id) or kb.alerts.get(item_id)
+    return entry.name if entry is not None else item_id
+
+
+def _names(kb: KnowledgeBase | None, ids: tuple[str, ...], most: int = 4) -> str:
+    names = [item_name(kb, i) for i in ids]
+    more = f" and {len(names) - most} more" if len(names) > most else ""
+    return ", ".join(names[:most]) + more
+
+
+def question_text(q: Question, kb: KnowledgeBase | None) -> str:
+    """A question with what its answer would decide and what settles it, in one line.
+
+    Example: ``Is there weakness, numbness, tingling or difficulty walking? Could raise a critical
+    alert. Some answers decide: Steroids, ...``
+    """
+    parts = [q.text]
+    if q.critical:
+        parts.append("Could raise a critical alert.")
+    if q.settles:
+        parts.append(f"Decides: {_names(kb, q.settles)}.")
+    if q.could_decide:
+        parts.append(f"Some answers decide: {_names(kb, q.could_decide)}.")
+    if q.settled_by:
+        parts.append(f"Settled by: {_names(kb, q.settled_by)}.")
+    return " ".join(parts)
+
+
+def pending_text(p: PendingCheck, kb: KnowledgeBase | None) -> str:
+    """A pending safety check in words: the test before starting, and what it would rule out.
+
+    Example: ``Before starting: Kidney function (withheld if creatinine clearance under 30 mL/min)``
+    """
+    condition = p.text.split(" -> ")[0]
+    return f"Before starting: {item_name(kb, p.test)} (withheld if {condition[0].lower()}{condition[1:]})"

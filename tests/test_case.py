@@ -64,6 +64,11 @@ def test_invalid_case_error_is_a_value_error():
     ({"prior_chemotherapy": False, "months_since_chemotherapy": 6}, ("prior_chemotherapy", "months_since_chemotherapy")),
     ({"endocrine_resistance": "primary", "prior_endocrine_therapy": []}, ("endocrine_resistance", "prior_endocrine_therapy")),
     ({"sex": "male", "could_become_pregnant": True}, ("sex", "could_become_pregnant")),
+    # Implied facts (implied.yaml) contradicted by a value given:
+    ({"menopause": "post", "could_become_pregnant": True}, ("menopause", "could_become_pregnant")),
+    ({"primary": "prostate", "sex": "female"}, ("primary", "sex")),
+    # ...and through a chain: a prostate primary is a man's, and a man has no menopause.
+    ({"primary": "prostate", "menopause": "pre"}, ("sex", "menopause")),
 ])
 def test_contradictions_name_both_fields(fields, named):
     Case(**fields)  # each value is allowed on its own: the knowledge base's checks find the contradiction
@@ -77,7 +82,6 @@ def test_contradictions_name_both_fields(fields, named):
 @pytest.mark.parametrize("fields", [
     {"sex": "male", "menopause": "not_applicable"},
     {"triple_negative": True, "er": "negative"},  # consistent so far; pr and her2 unknown
-    {"sex": "female", "menopause": "post", "could_become_pregnant": True},  # the booklet: still possible
     {"prior_chemotherapy": True, "months_since_chemotherapy": 6},
 ])
 def test_consistent_cases_are_accepted(fields):
@@ -128,17 +132,18 @@ def test_load_case_uses_safe_load(tmp_path):
 
 
 def test_contradictions_are_checked_against_the_knowledge_base_in_use(tmp_path):
-    """A copy of the knowledge without the sex/menopause check accepts what the shipped one rejects."""
+    """A copy of the knowledge without the implication "a man has no menopause" accepts what the
+    shipped one rejects."""
     import shutil
 
     import yaml
 
     copy = tmp_path / "knowledge"
     shutil.copytree(bonemets.knowledge().path, copy)
-    checks = yaml.safe_load((copy / "consistency.yaml").read_text())
-    kept = [c for c in checks if "menopause" not in c.get("fields", [])]
-    assert len(kept) < len(checks)
-    (copy / "consistency.yaml").write_text(yaml.safe_dump(kept))
+    implied = yaml.safe_load((copy / "implied.yaml").read_text())
+    kept = [c for c in implied if c["id"] != "male_menopause"]
+    assert len(kept) < len(implied)
+    (copy / "implied.yaml").write_text(yaml.safe_dump(kept))
     case = {"sex": "male", "menopause": "pre"}
     with pytest.raises(InvalidCaseError):
         bonemets.assess(case)

@@ -164,11 +164,12 @@ def test_row_record_gives_plain_python_values():
 
 
 def _alert_state(assessment: bonemets.Assessment, alert_id: str) -> str:
-    """An alert as assess() reports it, in assess_cohort's vocabulary."""
+    """An alert as assess() reports it, in assess_cohort's vocabulary: a raised alert in
+    ``alerts``, one not ruled out only in ``alert_states`` (it is a question)."""
     alert = assessment.alert(alert_id)
     if alert is None:
-        return "not_raised"
-    return alert.level if alert.raised else "undetermined"
+        return "undetermined" if assessment.alert_state(alert_id) == "undetermined" else "not_raised"
+    return alert.level
 
 
 def test_cohort_rows_equal_assess_of_each_row():
@@ -178,9 +179,10 @@ def test_cohort_rows_equal_assess_of_each_row():
     df = synthetic(STACK_ROWS + 300, seed=21, unknown_rate=0.25)
     result = assess_cohort(df, urgency=True)
     urgency_cols = [c for c in result.columns if c.endswith(":urgency")]
-    status_cols = [c for c in result.columns if not c.startswith("alert:") and c not in urgency_cols]
+    pending_cols = [c for c in result.columns if c.endswith(":pending")]
+    status_cols = [c for c in result.columns if ":" not in c]
     alert_cols = [c for c in result.columns if c.startswith("alert:")]
-    assert status_cols and alert_cols
+    assert status_cols and alert_cols and pending_cols
     seen = set()
     for i in range(len(df)):
         one = assess(row_record(df, i))
@@ -188,6 +190,9 @@ def test_cohort_rows_equal_assess_of_each_row():
             assert one.status(col) == result[col].iloc[i], (i, col)
             assert one.recommendation(col).urgency == result[f"{col}:urgency"].iloc[i], (i, col)
             seen.add(result[col].iloc[i])
+        for col in pending_cols:
+            tests = sorted({p.test for p in one.recommendation(col.removesuffix(":pending")).pending})
+            assert ";".join(tests) == result[col].iloc[i], (i, col)
         for col in alert_cols:
             assert _alert_state(one, col.removeprefix("alert:")) == result[col].iloc[i], (i, col)
     assert {"recommended", "undetermined", "not_indicated"} <= seen  # the sample is varied

@@ -66,12 +66,22 @@ def test_condition_values(spec, fields, expected):
     assert value(spec, **fields) is expected
 
 
-def test_derived_creatinine_clearance_is_unknown_without_sex():
+def test_derived_creatinine_clearance_is_decided_by_its_bounds_when_sex_is_unknown():
     spec = {"field": "creatinine_clearance_ml_min", "lt": 30}
+    # Cockcroft-Gault by hand: (140-80)*50 / (72*200/88.4) = 18.4 mL/min for a man, x 0.85 = 15.7 for
+    # a woman: under 30 whatever the sex.
     fields = {"age": 80, "weight_kg": 50, "creatinine_umol_l": 200}
-    assert value(spec, **fields) is None
-    # Cockcroft-Gault by hand: (140-80)*50 / (72*200/88.4) * 0.85 = 15.7 mL/min
+    assert value(spec, **fields) is True
     assert value(spec, sex="female", **fields) is True
+    # (140-45)*60 / (72*210/88.4) = 33.3 for a man, 28.3 for a woman: the sex decides.
+    near = {"age": 45, "weight_kg": 60, "creatinine_umol_l": 210}
+    assert value(spec, **near) is None
+    assert value(spec, sex="male", **near) is False
+    assert value(spec, sex="female", **near) is True
+    # Age unknown: 18 to 120 years; (140-18)*60 / 162.9 = 44.9 at most for a man: undecided; at 400 umol/L,
+    # 22.5 at most: under 30 whatever the age and sex.
+    assert value(spec, weight_kg=60, creatinine_umol_l=200) is None
+    assert value(spec, weight_kg=60, creatinine_umol_l=400) is True
 
 
 def test_corrected_calcium_reveals_hypercalcaemia_hidden_by_low_albumin():

@@ -1,10 +1,10 @@
 """The decision rule, on hand-written scenarios from docs/knowledge-and-engine.md: for one case
-(``decide``), as the table of one item that the evaluation reads for every row (``item_table``),
+(``decide``), as the tables of one item that the evaluation reads for every row (``item_tables``),
 and the reasons it gives (``open_statuses``: the unknown rules that made an item undetermined)."""
 
 import pytest
 
-from bonemets.decision import decide, item_table, open_statuses
+from bonemets.decision import decide, item_tables, open_statuses
 
 pytestmark = pytest.mark.core  # needs only the core dependencies (make test-core)
 
@@ -25,6 +25,8 @@ SCENARIOS = [
     ([N], [C], R, U, "a true 'not indicated' under an unknown 'consider'"),
     ([C], [R], N, U, "an unknown, more favourable rule could change 'consider'"),
     ([A], [R], N, A, "avoid holds whatever is unknown"),
+    ([], [A], N, N, "not indicated either way: 'not indicated' and 'avoid' are one answer"),
+    ([], [A], C, U, "an unknown contraindication could change a 'consider' default"),
 ]
 
 
@@ -39,7 +41,7 @@ def test_an_items_table_gives_the_scenarios(true, unknown, default, expected, wh
     gives = sorted(set(true) | set(unknown))
     values = [1 if code in true else 0 for code in gives]  # true wins over unknown in a group
     index = sum((v + 1) * 3**j for j, v in enumerate(values))
-    assert item_table(gives, default)[index] == expected, why
+    assert item_tables(gives, default).status[index] == expected, why
 
 
 @pytest.mark.parametrize("true, unknown, default, expected", [
@@ -51,3 +53,35 @@ def test_an_items_table_gives_the_scenarios(true, unknown, default, expected, wh
 ])
 def test_the_reasons_of_undetermined_are_exactly_the_open_rules(true, unknown, default, expected):
     assert open_statuses(true, unknown, default) == expected
+
+
+def _index(values):
+    return sum((v + 1) * 3**j for j, v in enumerate(values))
+
+
+@pytest.mark.parametrize("values, best, worst", [
+    ((1, 0, -1), 0, 0),   # recommended holds; consider unknown; avoid false: only 'recommended'
+    ((0, 1, -1), 0, 1),   # consider holds; recommended unknown: recommended or consider
+    ((1, -1, 0), 0, 2),   # recommended holds; avoid unknown: recommended, or withheld
+    ((0, 0, 0), 0, 2),    # everything unknown: anything from recommended to withheld
+    ((-1, -1, -1), 2, 2),  # nothing holds: the default, not indicated
+])
+def test_best_and_worst_answers_an_item_could_still_turn_into(values, best, worst):
+    """Groups recommended, consider, avoid; default not indicated. Ranks: 0 recommended,
+    1 consider, 2 not indicated or avoid (worked by hand from the decision rule)."""
+    tables = item_tables([R, C, A], N)
+    assert (tables.best[_index(values)], tables.worst[_index(values)]) == (best, worst)
+
+
+@pytest.mark.parametrize("values, status, worst", [
+    ((1, 0), R, 0),    # recommended, the check unknown: stays recommended (the check is pending)
+    ((1, 1), A, 2),    # the check holds: withheld
+    ((1, -1), R, 0),   # the check passed
+    ((0, 0), U, 2),    # the indication itself unknown: undetermined, not because of the check
+])
+def test_an_unknown_safety_check_never_makes_an_item_undetermined(values, status, worst):
+    """Groups: a 'recommended' rule and a safety check (avoid); default not indicated. An unknown
+    check is pending, not open; the worst answer counts the check as passed (it is named instead)."""
+    tables = item_tables([R, A], N, checks=[False, True])
+    assert tables.status[_index(values)] == status
+    assert tables.worst[_index(values)] == worst

@@ -79,13 +79,18 @@ def test_an_implausible_clearance_is_reported_not_raised():
     assert "gives no dose" in note and "check weight and creatinine" in note
 
 
-def test_normal_kidneys_recommend_iv_bisphosphonate_and_unknown_kidneys_do_not_decide():
+def test_normal_kidneys_recommend_iv_bisphosphonate_and_unknown_kidneys_leave_a_pending_check():
     # (140-45)*60 / (72*79.56/88.4) * 0.85 = 74.8 mL/min
-    assert assess({**HR_POS_POST, "age": 45, "weight_kg": 60, "creatinine_umol_l": 79.56}).status("bisphosphonate_iv") == "recommended"
-    a = assess(HR_POS_POST)
-    assert a.status("bisphosphonate_iv") == "undetermined"
-    facts = [f.field for r in a.recommendation("bisphosphonate_iv").reasons for f in r.facts]
-    assert "creatinine_umol_l" in facts
+    known = assess({**HR_POS_POST, "age": 45, "weight_kg": 60, "creatinine_umol_l": 79.56,
+                    "calcium_mmol_l": 2.4, "albumin_g_l": 40})
+    assert known.status("bisphosphonate_iv") == "recommended"
+    assert known.recommendation("bisphosphonate_iv").pending == ()
+    a = assess(HR_POS_POST)  # "recommended; check kidney function before each dose"
+    assert a.status("bisphosphonate_iv") == "recommended"
+    pending = {p.test: p for p in a.recommendation("bisphosphonate_iv").pending}
+    assert set(pending) == {"kidney_function"}  # calcium is known (2.35 mmol/L, albumin 40 g/L)
+    assert "creatinine_umol_l" in [f.field for f in pending["kidney_function"].facts]
+    assert a.status("kidney_function") == "recommended"
 
 
 def test_spinal_cord_compression_is_an_emergency():
@@ -109,12 +114,12 @@ def test_hypercalcaemia_hidden_by_low_albumin_is_caught():
     assert normal_albumin.alert("hypercalcaemia") is None
 
 
-def test_alert_not_ruled_out_when_its_factors_are_unknown():
+def test_an_alert_not_ruled_out_is_a_question_not_an_alert():
     a = assess({"primary": "breast"})
-    alert = a.alert("hypercalcaemia")
-    assert alert is not None and not alert.raised and alert.level == "info"
-    assert any(f.field == "calcium_mmol_l" and "blood_calcium" in f.settled_by
-               for r in alert.reasons for f in r.facts)
+    assert a.alert("hypercalcaemia") is None and a.alert_state("hypercalcaemia") == "undetermined"
+    calcium = next(q for q in a.questions if q.field == "calcium_mmol_l")
+    assert calcium.critical and "blood_calcium" in calcium.settled_by
+    assert "hypercalcaemia" in calcium.settles + calcium.could_decide
 
 
 def test_family_status_is_most_favourable_of_its_options():
@@ -123,8 +128,9 @@ def test_family_status_is_most_favourable_of_its_options():
     kb = bonemets.knowledge()
     for fam in kb.families:
         options = kb.options_of(fam)
-        if options:
-            best = min((a.status(o) for o in options), key=order.index)
+        statuses = [a.status(o) for o in options]
+        if options and "undetermined" not in statuses:
+            best = min(statuses, key=order.index)
             assert a.status(fam) == best, fam
 
 
@@ -158,8 +164,11 @@ def test_cards_are_valid_cds_hooks_cards():
         assert card["indicator"] in ("info", "warning", "critical")
         assert card["source"]["label"]
         assert "Educational and research tool" in card["detail"]
-        assert "**Sources**" in card["detail"]
+        assert "**Sources**" in card["detail"] or card["summary"].startswith("Ask: ")
     assert cards[0]["indicator"] == "critical"
+    asked = [c for c in cards if c["summary"].startswith("Ask: ")]
+    assert 0 < len(asked) <= 5  # the top questions, each saying what its answer decides
+    assert all("decide" in c["detail"] for c in asked)
     assert len({c["uuid"] for c in cards}) == len(cards)
     assert cards == assess({**HR_POS_POST, "neurological_deficit": True}).to_cards()  # stable uuids
 

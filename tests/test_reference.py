@@ -252,7 +252,7 @@ def test_writing_replaces_an_earlier_reference_but_never_a_users_directory(tmp_p
 
 
 def test_cli_writes_the_reference_of_the_knowledge_it_checks(tmp_path, capsys):
-    what_if = KB.with_changes(rules={RULE: {"gives": "consider"}})
+    what_if = KB.with_changes(rules={RULE: {"gives": "consider", "check": None}})
     out = tmp_path / "ref"
     assert main(["knowledge", "--check", str(what_if.path), "--html", str(out)]) == 0
     index = out.resolve() / "index.html"

@@ -194,4 +194,7 @@ def test_text_report_groups_each_kind_under_counted_headings():
             heading = f" {STATUS_HEADINGS[status]} ({n})"
             assert (heading + "\n" in block) == (n > 0), heading
     assert " Undetermined: hangs on an unknown factor (" in text
-    assert "?? not ruled out: Possible blood clot" in text
+    asked = text.split("\nASK NEXT\n")[1].split("\nTESTS\n")[0]
+    first = a.questions[0]
+    assert first.text in asked.splitlines()[0]  # the most decisive question first
+    assert "Possible blood clot" not in text.split("\nASK NEXT\n")[0]  # not ruled out is not an alert

@@ -128,13 +128,13 @@ def test_derived_score_equals_scalar_score_on_every_combination(table, score, co
     assert len(frame) == count
     cols = encode(frame)
     assert not cols.errors
-    derived = cols.numbers[table.derived.name]
+    derived = DERIVED[table.derived.name].compute(cols)
     arguments = {item.field: name for name, item in table.items.items()}
     expected = [score(**{arguments[f]: v for f, v in row.items()}).value for row in frame.to_dict("records")]
     np.testing.assert_array_equal(derived, np.array(expected, dtype=float))
 
 
-def test_derived_scores_by_hand_and_unknown_when_any_item_is_unknown():
+def test_derived_scores_by_hand_and_bounded_when_an_item_is_unknown():
     # Worked examples of the clinical reference: 3+3+3+3 = 12; 1+1+1+1 = 4; 3+3+2+0+2+1 = 11.
     frame = pd.DataFrame({
         "long_bone_lesion_site": ["trochanteric", "upper_limb", "upper_limb"],
@@ -149,8 +149,14 @@ def test_derived_scores_by_hand_and_unknown_when_any_item_is_unknown():
         "posterolateral_involvement": ["unilateral", "none", "unilateral"],
     })
     cols = encode(frame)
-    np.testing.assert_array_equal(cols.numbers["mirels_score"], [12, 4, np.nan])
-    np.testing.assert_array_equal(cols.numbers["sins_score"], [11, np.nan, 11])
+    np.testing.assert_array_equal(DERIVED["mirels_score"].compute(cols), [12, 4, np.nan])
+    np.testing.assert_array_equal(DERIVED["sins_score"].compute(cols), [11, np.nan, 11])
+    # Bounds over the unknown item: upper limb 1 + blastic 1 + mild 1, size 1 to 3 -> 4 to 6;
+    # location junctional 3 ... rigid 0, the other SINS items 0 -> 0 to 3.
+    lo, hi = DERIVED["mirels_score"].bounds(cols)
+    assert (lo[2], hi[2]) == (4, 6)
+    lo, hi = DERIVED["sins_score"].bounds(cols)
+    assert (lo[1], hi[1]) == (0, 3)
     assert DERIVED["mirels_score"].inputs == ("long_bone_lesion_site", "long_bone_lesion_type",
                                               "long_bone_lesion_size", "long_bone_pain")
 

@@ -24,9 +24,12 @@ from ..views import (
     STATUS_COLOURS,
     STATUS_HEADINGS,
     STATUS_LABELS,
+    TOP_QUESTIONS,
     URGENCY_COLOURS,
     URGENCY_LABELS,
     ink,
+    pending_text,
+    question_text,
     rgba,
 )
 from ..vocabulary import DISCLAIMER, STATUSES
@@ -35,6 +38,7 @@ from .comparison import Comparison
 if TYPE_CHECKING:  # pragma: no cover
     from ..assessment import Alert, Assessment, Citation, Recommendation
     from ..cases import TeachingCase
+    from ..knowledge import KnowledgeBase
 
 
 def paint(colour: str) -> str:
@@ -86,25 +90,23 @@ def _sources_html(citations: Iterable[Citation]) -> str:
 
 
 def alerts_html(a: Assessment) -> str:
-    """The alerts of an assessment: raised ones (most severe first), then those not ruled out.
+    """The raised alerts of an assessment (most severe first), then the questions to ask next.
 
-    Each raised alert shows its summary, actions, reasons and sources; an alert that hangs on an
-    unknown factor says which factor. The block always says something, even with no alert.
+    Each raised alert shows its summary, actions, reasons and sources; each question says what
+    its answer would decide (one that could raise a critical alert first). The block always says
+    something, even with no alert.
     """
-    raised = [x for x in a.alerts if x.raised]
-    open_ = [x for x in a.alerts if not x.raised]
     parts = ['<div class="bm-alerts">']
-    if not raised:
+    if not a.alerts:
         parts.append('<div class="bm-alert bm-alert-none" data-alert="none">'
                      "No emergency or warning raised for this case.</div>")
-    for x in raised:
+    for x in a.alerts:
         parts.append(_alert_html(x))
-    if open_:
-        items = "".join(
-            f'<li data-alert="{esc(x.id)}"><b>{esc(x.name)}</b>: '
-            + esc("; ".join(r.line() for r in x.reasons) or x.summary) + "</li>" for x in open_)
-        parts.append(f'<div class="bm-alert bm-alert-open"><b>{esc(ALERT_LABELS["undetermined"].capitalize())}</b>'
-                     f' (a factor is unknown):<ul>{items}</ul></div>')
+    if a.questions:
+        items = "".join(f'<li data-question="{esc(q.field)}">{"<b>" if q.critical else ""}'
+                        f'{esc(question_text(q, a.knowledge))}{"</b>" if q.critical else ""}</li>'
+                        for q in a.questions[:TOP_QUESTIONS])
+        parts.append(f'<div class="bm-alert bm-alert-open"><b>Ask next</b><ol>{items}</ol></div>')
     parts.append("</div>")
     return "".join(parts)
 
@@ -137,18 +139,20 @@ def summary_html(a: Assessment) -> str:
     return f'<div class="bm-summary">{chips}</div>'
 
 
-def card_html(r: Recommendation, family: str | None = None) -> str:
+def card_html(r: Recommendation, family: str | None = None, kb: KnowledgeBase | None = None) -> str:
     """One item as a card: status badge, name, kind (and the name of an option's ``family``),
-    urgency, reasons and sources."""
+    urgency, pending checks, reasons and sources."""
     colour = STATUS_COLOURS[r.status]
     urgency = (f' <span class="bm-urgency bm-urgency-{esc(r.urgency)}">{esc(URGENCY_LABELS[r.urgency])}</span>'
                if r.urgency != "routine" else "")
     kind = r.kind + (f" \u00b7 {family}" if family else "")
     reasons = "".join(f"<li>{esc(x.line())}</li>" for x in r.reasons)
+    pending = "".join(f"<li>{esc(pending_text(p, kb))}</li>" for p in r.pending)
     return (f'<div class="bm-card bm-status-{esc(r.status)}" data-item="{esc(r.id)}" '
             f'data-status="{esc(r.status)}" style="border-left-color:{colour}">'
             f'<div class="bm-card-head">{status_badge(r.status)}{urgency} <b>{esc(r.name)}</b> '
             f'<span class="bm-kind">{esc(kind)}</span></div>'
+            + (f'<div class="bm-sub">Pending</div><ul class="bm-pending">{pending}</ul>' if pending else "")
             + (f'<ul class="bm-reasons">{reasons}</ul>' if reasons else "")
             + _sources_html(r.sources) + "</div>")
 
@@ -168,7 +172,7 @@ def cards_html(a: Assessment) -> str:
             chosen = [r for r in groups[status] if (r.kind == "test") == is_test]
             if not chosen:
                 continue
-            body = "".join(card_html(r, names.get(r.family or "") if r.family != r.id else None)
+            body = "".join(card_html(r, names.get(r.family or "") if r.family != r.id else None, a.knowledge)
                            for r in chosen)
             heading = f"{STATUS_HEADINGS[status]} ({len(chosen)})"
             if status == "not_indicated":

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any
 
 from ..columns import encode_case
@@ -162,8 +161,9 @@ def _computed_values(case: Case, names: list[str]) -> str:
     """`` — computed Creatinine clearance (mL/min): 16`` for an example, as the engine computes it."""
     if not names:
         return ""
-    numbers = encode_case(case.engine_record()).numbers
-    shown = [f"{field_label(f)}: {float(numbers[f][0]):g}" for f in names if not math.isnan(numbers[f][0])]
+    cols = encode_case(case.engine_record())
+    values = {f: cols.value(f, 0) for f in names}
+    shown = [f"{field_label(f)}: {float(v):g}" for f, v in values.items() if v is not None]
     return f' <span class="muted">\u2014 computed {esc("; ".join(shown))}</span>' if shown else ""
 
 

@@ -1,0 +1,95 @@
+"""Implied facts: fields that follow from others (``implied.yaml``), filled in before the rules.
+
+Where an implication's premise is true and the field it implies is unknown, the field takes the
+implied value; the rows and the implication are recorded, so that a reason resting on the field
+says it was implied and from what. A case that gives the field another value contradicts the
+implication (:mod:`bonemets.consistency` checks it with the other contradictions).
+
+Implications are applied in passes: an implication whose premise reads a field that another
+implies comes in a later pass than that one, so chains (a prostate primary → a man → no
+menopause) are followed to the end.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .case import FIELDS
+from .logic import TRUE, Tri
+from .program import Program, compile_program
+
+if TYPE_CHECKING:
+    from .columns import Columns
+    from .knowledge import KnowledgeBase
+
+
+@dataclass(frozen=True)
+class _Pass:
+    """Implications applied together: their premises as one program, and what each implies."""
+
+    program: Program
+    implications: tuple[tuple[int, str, int], ...]  # (index in kb.implied, field, code or 1/-1)
+
+
+@lru_cache(maxsize=16)
+def _passes(kb: KnowledgeBase) -> tuple[_Pass, ...]:
+    level: dict[int, int] = {}
+    implied_by: dict[str, list[int]] = {}
+    for i, (imp, premise) in enumerate(kb.implied):
+        reads = {a.field for a in premise.atoms()}
+        level[i] = 1 + max((level[j] for f in reads for j in implied_by.get(f, [])), default=-1)
+        implied_by.setdefault(imp.implies.field, []).append(i)
+    passes = []
+    for depth in range(max(level.values(), default=-1) + 1):
+        members = [i for i, d in level.items() if d == depth]
+        what = []
+        for i in members:
+            field, value = kb.implied[i][0].implies.field, kb.implied[i][0].implies.is_
+            spec = FIELDS[field]
+            code = (1 if value else -1) if spec.kind == "bool" else spec.allowed.index(str(value))
+            what.append((i, field, code))
+        passes.append(_Pass(compile_program({str(i): kb.implied[i][1] for i in members}), tuple(what)))
+    return tuple(passes)
+
+
+def apply_implied(cols: Columns, kb: KnowledgeBase) -> tuple[Columns, dict[str, np.ndarray]]:
+    """The columns with implied facts filled in, and which implication gave each.
+
+    Parameters
+    ----------
+    cols : Columns
+        Encoded cases (not changed).
+    kb : KnowledgeBase
+
+    Returns
+    -------
+    Columns
+        A copy sharing every array that no implication changed.
+    dict of str to ndarray of int16
+        Per field that some row got by implication: the index in ``kb.implied`` of the
+        implication that gave it, -1 on rows where it was not implied.
+    """
+    passes = _passes(kb)
+    if not passes:
+        return cols, {}
+    out = dataclasses.replace(cols, enums=dict(cols.enums), bools=dict(cols.bools), errors=cols.errors)
+    implied: dict[str, np.ndarray] = {}
+    for step in passes:
+        values = step.program.matrix(out)
+        for i, field, code in step.implications:
+            premise = values[step.program.outputs[str(i)]] == TRUE
+            hit = premise & out.unknown(field)
+            if not hit.any():
+                continue
+            if FIELDS[field].kind == "bool":
+                out.bools[field] = Tri.of(np.where(hit, np.int8(code), out.bools[field].v))
+            else:
+                out.enums[field] = np.where(hit, np.int8(code), out.enums[field])
+            by = implied.setdefault(field, np.full(cols.n, -1, dtype=np.int16))
+            by[hit] = i
+    return out, implied
