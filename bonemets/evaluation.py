@@ -78,6 +78,13 @@ class Plan:
     best_tables, worst_tables : tuple of bytes
         For each of them, the best and worst rank it could still turn into
         (:class:`~bonemets.decision.ItemTables`).
+    table_rows : ndarray of int8, shape (decided, 81)
+        The decision tables as the rows of one matrix, with the best and worst ranks of each
+        (``best_rows``, ``worst_rows``): read by one fancy index for a few rows.
+    family_options : ndarray of int
+        Per family with options (rows, in ``families`` order), its options' positions in
+        ``items``, padded with the position of a padding row (``len(items)``) that reads as
+        not indicated.
     check_ids : tuple of str
         The safety-check rules, in the knowledge base's order; bit ``i`` of a pending mask is
         ``check_ids[i]``.
@@ -111,6 +118,10 @@ class Plan:
     ranged: np.ndarray
     best_tables: tuple[bytes, ...]
     worst_tables: tuple[bytes, ...]
+    table_rows: np.ndarray
+    best_rows: np.ndarray
+    worst_rows: np.ndarray
+    family_options: np.ndarray
     check_ids: tuple[str, ...]
     check_items: np.ndarray
     check_rows: np.ndarray
@@ -199,6 +210,10 @@ def plan(kb: KnowledgeBase) -> Plan:
         has_groups=has_groups, tables=tuple(byte_table(t.status) for t in tables),
         ranged=np.array(ranged, dtype=np.intp), best_tables=tuple(byte_table(tables[i].best) for i in ranged),
         worst_tables=tuple(byte_table(tables[i].worst) for i in ranged), check_ids=check_ids,
+        table_rows=_rows([t.status for t in tables]), best_rows=_rows([t.best for t in tables]),
+        worst_rows=_rows([t.worst for t in tables]),
+        family_options=np.array([[*o.tolist(), *[len(items)] * (max(len(x) for _, x in families) - len(o))]
+                                 for _, o in families], dtype=np.intp).reshape(len(families), -1),
         check_items=check_unique, check_rows=np.array([row[c[1]] for c in checks], dtype=np.intp),
         check_bits=np.array([1 << c[2] for c in checks], dtype=np.uint32), check_starts=check_starts.astype(np.intp),
         check_tests=tuple((t, np.uint32(bits)) for t, bits in tests.items()),
@@ -210,6 +225,13 @@ def plan(kb: KnowledgeBase) -> Plan:
         alert_rows=np.array([row[r.rule.id] for r in alert_rules], dtype=np.intp),
         alert_levels=np.array([ALERT_STATES.index(r.rule.level) for r in alert_rules], dtype=np.int8),
         alert_starts=np.cumsum([0, *counts[:-1]]).astype(np.intp))
+
+
+def _rows(tables: list[np.ndarray]) -> np.ndarray:
+    """Tables of different lengths as the rows of one matrix (each padded with its last entry)."""
+    width = max((len(t) for t in tables), default=1)
+    return np.array([[*t.tolist(), *[t[-1]] * (width - len(t))] for t in tables], dtype=np.int8).reshape(
+        len(tables), width)
 
 
 def _starts(group_of: np.ndarray, groups: int) -> tuple[np.ndarray, np.ndarray]:
@@ -292,13 +314,17 @@ def evaluate(cols: Columns, kb: KnowledgeBase, urgency: bool = False) -> Evaluat
     if len(p.group_rows):
         weighted = (m[p.group_rows] + np.int8(1)) * p.group_weights[:, None]  # (value + 1) * 3**j
         digits[p.has_groups] = _by_group(np.add, weighted, p.group_starts)  # at most 242
-    decided = np.empty_like(digits)
-    for i, table in enumerate(p.tables):
-        decided[i] = lookup(table, digits[i])
+    small = n <= FEW_ROWS
+    if small:
+        decided = p.table_rows[np.arange(len(p.decided))[:, None], digits]
+    else:
+        decided = np.empty_like(digits)
+        for i, table in enumerate(p.tables):
+            decided[i] = lookup(table, digits[i])
     status = np.empty((len(p.items), n), dtype=np.int8)
     status[p.decided] = decided
     pending = _pending(p, m, decided)
-    _families(p, digits, status, pending)
+    _families(p, digits, status, pending, small)
     for test, bits in p.check_tests:  # a test that settles a pending check: recommended before starting
         asked = np.zeros(n, dtype=bool)
         for mask in pending.values():
@@ -320,21 +346,31 @@ def _pending(p: Plan, m: np.ndarray, decided: np.ndarray) -> dict[int, np.ndarra
             for k, i in enumerate(p.check_items.tolist())}
 
 
-def _families(p: Plan, digits: np.ndarray, status: np.ndarray, pending: dict[int, np.ndarray]) -> None:
+def _families(p: Plan, digits: np.ndarray, status: np.ndarray, pending: dict[int, np.ndarray], small: bool) -> None:
     """Each family's status from its options' best and worst answers, and its pending checks: those
     of its options with its status, unless one of them has none."""
-    best = np.empty((len(p.items), digits.shape[1]), dtype=np.int8)
-    worst = np.empty_like(best)
-    for i, least, most in zip(p.ranged.tolist(), p.best_tables, p.worst_tables, strict=True):
-        best[p.decided[i]] = lookup(least, digits[i])
-        worst[p.decided[i]] = lookup(most, digits[i])
+    n = digits.shape[1]
+    best = np.full((len(p.items) + 1, n), 2, dtype=np.int8)  # the last row pads family_options
+    worst = np.full_like(best, 2)
+    if small:
+        rows = np.arange(len(p.decided))[:, None]
+        best[p.decided], worst[p.decided] = p.best_rows[rows, digits], p.worst_rows[rows, digits]
+    else:
+        for i, least, most in zip(p.ranged.tolist(), p.best_tables, p.worst_tables, strict=True):
+            best[p.decided[i]] = lookup(least, digits[i])
+            worst[p.decided[i]] = lookup(most, digits[i])
+    if not len(p.families):
+        return
+    families = np.array([f for f, _ in p.families], dtype=np.intp)
+    lo, hi = best[p.family_options].min(axis=1), worst[p.family_options].min(axis=1)
+    padded = np.vstack([status, np.full((1, n), _NOT_INDICATED, dtype=np.int8)])
+    given = padded[p.family_options]
+    given = np.where(given == _UNDETERMINED, np.int8(_NOT_INDICATED), given).min(axis=1)
+    status[families] = np.where(lo != hi, np.int8(_UNDETERMINED), np.where(lo < 2, _BY_RANK[np.minimum(lo, 2)], given))
     for fam, options in p.families:
-        lo, hi = best[options].min(axis=0), worst[options].min(axis=0)
-        given = np.where(status[options] == _UNDETERMINED, np.int8(_NOT_INDICATED), status[options]).min(axis=0)
-        status[fam] = np.where(lo != hi, np.int8(_UNDETERMINED), np.where(lo < 2, _BY_RANK[np.minimum(lo, 2)], given))
         if any(o in pending for o in options.tolist()):
-            masks = np.zeros(status.shape[1], dtype=np.uint32)
-            free = np.zeros(status.shape[1], dtype=bool)  # an option with the family's status and nothing pending
+            masks = np.zeros(n, dtype=np.uint32)
+            free = np.zeros(n, dtype=bool)  # an option with the family's status and nothing pending
             for o in options.tolist():
                 same = status[o] == status[fam]
                 if o in pending:
@@ -343,6 +379,11 @@ def _families(p: Plan, digits: np.ndarray, status: np.ndarray, pending: dict[int
                 else:
                     free |= same
             pending[fam] = np.where(free, np.uint32(0), masks)
+
+
+#: Up to this many rows, the decision tables are read by one fancy index over every item (cheaper
+#: than a byte-table lookup per item for a single case).
+FEW_ROWS = 64
 
 
 #: Up to this many rows, groups of rows are reduced by one ``reduceat``; above it, group by group

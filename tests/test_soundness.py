@@ -216,7 +216,7 @@ def test_the_property_catches_a_family_that_takes_its_best_decided_option(monkey
     options, ignoring undetermined ones that could be better. The property must find that."""
     import bonemets.evaluation as evaluation
 
-    def best_decided(p, digits, status, pending):
+    def best_decided(p, digits, status, pending, small):
         for fam, options in p.families:
             status[fam] = status[options].min(axis=0)
 
