@@ -129,10 +129,11 @@ def _cases(args: argparse.Namespace) -> None:
 def _report(args: argparse.Namespace) -> None:
     from pathlib import Path
 
+    from .output import real_path
     from .report import write_report
 
     target = Path(args.output) if args.output else Path(args.case).with_suffix(".html")
-    if target.resolve() == Path(args.case).resolve():
+    if real_path(target) == real_path(args.case):
         raise BonemetsError(f"{target}: this output would overwrite the case file {args.case}; write it elsewhere")
     path = write_report(_assessed(args.case), target)
     print(f"wrote {path} (self-contained; opens offline). {DISCLAIMER}")

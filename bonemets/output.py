@@ -43,7 +43,7 @@ class Outputs:
 
     def __init__(self, targets: Sequence[Path], inputs: Iterable[Path], *, overwrite: bool = False) -> None:
         self.targets = [Path(t) for t in targets]
-        self.inputs = [Path(i).resolve() for i in inputs]
+        self.inputs = [real_path(i) for i in inputs]
         self.overwrite = overwrite
         self._staged: dict[Path, Path] = {}
         self._dir: Path | None = None
@@ -54,7 +54,7 @@ class Outputs:
         return self
 
     def _check(self, target: Path) -> None:
-        resolved = target.resolve()
+        resolved = real_path(target)
         for source in self.inputs:
             if resolved == source or source.is_relative_to(resolved):
                 raise BonemetsError(f"{target}: this output would overwrite the input {source}; write it elsewhere")
@@ -97,6 +97,11 @@ class Outputs:
                 _replace(staged, target)
             elif target.exists() or target.is_symlink():
                 _remove(target)
+
+
+def real_path(path: str | Path) -> Path:
+    """The path with every link followed; a loop of links is left as it is (``Path.resolve`` raises)."""
+    return Path(os.path.realpath(path))
 
 
 def _replace(staged: Path, target: Path) -> None:
