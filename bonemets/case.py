@@ -8,6 +8,7 @@ Every field is optional. An absent field, ``null``, or the value ``"unknown"`` a
 from __future__ import annotations
 
 import difflib
+import re
 import typing
 from dataclasses import dataclass
 from pathlib import Path
@@ -162,11 +163,20 @@ class Case(BaseModel):
 
     @field_validator("*", mode="before")
     @classmethod
-    def _numbers_are_not_booleans(cls, value: Any, info: ValidationInfo) -> Any:
-        """A number field takes numbers (or numbers written as text), never true or false, as the
-        cohort path does."""
-        if isinstance(value, (bool, np.bool_)) and info.field_name in _NUMBER_FIELDS:
-            raise ValueError("true or false is not a number")
+    def _text_as_the_cohort_reads_it(cls, value: Any, info: ValidationInfo) -> Any:
+        """A number field takes numbers or numbers written as text (:func:`text_number`), never true
+        or false; a list field also takes its values written as text (:func:`text_list`): as the
+        cohort path reads a cell."""
+        if info.field_name in _NUMBER_FIELDS:
+            if isinstance(value, (bool, np.bool_)):
+                raise ValueError("true or false is not a number")
+            if isinstance(value, str):
+                number = text_number(value)
+                if number is None:
+                    raise ValueError("not a number")
+                return number
+        elif isinstance(value, str) and info.field_name in _LIST_FIELDS:
+            return text_list(value)
         return value
 
     @classmethod
@@ -264,6 +274,34 @@ _FIELDS_WITH_UNKNOWN = {
 #: Every case field, in the order of the contract.
 FIELDS: dict[str, FieldSpec] = {n: _spec(n, i) for n, i in Case.model_fields.items()}
 _NUMBER_FIELDS = frozenset(n for n, spec in FIELDS.items() if spec.kind in ("int", "float"))
+_LIST_FIELDS = frozenset(n for n, spec in FIELDS.items() if spec.kind == "list")
+_NUMBER_TEXT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+
+
+def text_number(text: str) -> float | None:
+    """A number written as text, as both paths read it: digits 0-9 with an optional sign, point
+    and exponent, spaces around ignored; None for anything else ('nan', 'inf', '1_000', '٥').
+
+    Examples
+    --------
+    >>> text_number(" 2.5 "), text_number("5e1"), text_number("nan")
+    (2.5, 50.0, None)
+    """
+    text = text.strip()
+    return float(text) if _NUMBER_TEXT.fullmatch(text) else None
+
+
+def text_list(text: str) -> list[str]:
+    """A list written as text, as both paths read it: values separated by ``;``, spaces around each
+    ignored; ``""`` or ``"[]"`` the empty list.
+
+    Examples
+    --------
+    >>> text_list(" spine ; pelvis "), text_list("[]")
+    (['spine', 'pelvis'], [])
+    """
+    text = text.strip()
+    return [] if text in ("", "[]") else [s.strip() for s in text.split(";")]
 
 
 def suggest(name: str, choices: typing.Iterable[str]) -> str:
