@@ -17,7 +17,7 @@ For each treatment option, test, or family without options, on one case:
 
 :func:`decide` states the rule for one case. :func:`item_tables` tabulates it for one item over
 every combination of its rules' values, which the evaluation reads for every row at once, with
-the best and worst answer each combination could still turn into, and :func:`open_statuses`
+the best answer each combination could still turn into, and :func:`open_statuses`
 tells the explanation which unknown rules were open, by the same rule, so the status and its
 reasons never disagree.
 """
@@ -109,14 +109,13 @@ class ItemTables:
     ----------
     status : ndarray of int8
         The item's status code.
-    best, worst : ndarray of int8
-        The most and least favourable :data:`RANK` the item can have once every unknown group
-        other than a safety check is known (safety checks taken as not holding: they are pending).
+    best : ndarray of int8
+        The most favourable :data:`RANK` the item can have once every unknown group other than a
+        safety check is known (safety checks taken as not holding: they are pending).
     """
 
     status: np.ndarray
     best: np.ndarray
-    worst: np.ndarray
 
 
 def item_tables(gives: Sequence[int], default: int, checks: Sequence[bool] = ()) -> ItemTables:
@@ -143,7 +142,7 @@ def item_tables(gives: Sequence[int], default: int, checks: Sequence[bool] = ())
     checks = tuple(checks) or (False,) * len(gives)
     size = 3 ** len(gives)
     status = np.empty(size, dtype=np.int8)
-    best, worst = np.empty_like(status), np.empty_like(status)
+    best = np.empty_like(status)
     for index in range(size):
         digits = [index // 3**j % 3 for j in range(len(gives))]  # value + 1 of each group
         true = [c for c, d in zip(gives, digits, strict=True) if d == 2]
@@ -151,5 +150,5 @@ def item_tables(gives: Sequence[int], default: int, checks: Sequence[bool] = ())
         status[index] = decide(true, unknown, default)
         ranks = [RANK[decide(true + [c for c, holds in zip(unknown, fill, strict=True) if holds], [], default)]
                  for fill in itertools.product((False, True), repeat=len(unknown))]
-        best[index], worst[index] = min(ranks), max(ranks)
-    return ItemTables(status, best, worst)
+        best[index] = min(ranks)
+    return ItemTables(status, best)

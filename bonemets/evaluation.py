@@ -6,11 +6,10 @@
 2. Each option, test, and family without options gets its status from :mod:`bonemets.decision`,
    all items at once: the rules of an item that give the same status, and its safety checks,
    are one disjunction each in the program; their values make one index per item and row into
-   the item's decision tables (status, best and worst answer it could still turn into, pending).
-3. A family with options has the status its options give it whatever the unknowns are: the most
-   favourable of their best answers if the most favourable of their worst answers is the same;
-   otherwise ``undetermined``. So a family never shows ``consider`` while an undetermined option
-   could be recommended (contract §6, soundness).
+   the item's decision tables (its status, and the best answer it could still turn into).
+3. A family with options takes the most favourable status of its options, except that it is
+   ``undetermined`` where that is ``consider`` and an undetermined option could still be
+   recommended (contract §6, soundness: the family's answer holds however the unknowns turn out).
 4. A test that settles a pending safety check is recommended (before starting).
 5. An alert is raised at the most severe level of its true rules; if none is true and one is
    unknown it is ``undetermined``; otherwise ``not_raised``.
@@ -46,9 +45,7 @@ if TYPE_CHECKING:
 
 _NOT_RAISED = ALERT_STATES.index("not_raised")
 _RECOMMENDED, _CONSIDER = STATUSES.index("recommended"), STATUSES.index("consider")
-_UNDETERMINED, _NOT_INDICATED = STATUSES.index("undetermined"), STATUSES.index("not_indicated")
-#: A status code by rank (decision.RANK) for a family decided by its options' ranks.
-_BY_RANK = np.array([_RECOMMENDED, _CONSIDER, _NOT_INDICATED], dtype=np.int8)
+_UNDETERMINED = STATUSES.index("undetermined")
 _UNDETERMINED_ALERT = ALERT_STATES.index("undetermined")
 
 
@@ -75,16 +72,14 @@ class Plan:
         Each decided item's decision table (:func:`bonemets.lookup.byte_table`).
     ranged : ndarray of int
         Positions in ``decided`` of the options of families.
-    best_tables, worst_tables : tuple of bytes
-        For each of them, the best and worst rank it could still turn into
+    best_tables : tuple of bytes
+        For each of them, the best rank it could still turn into
         (:class:`~bonemets.decision.ItemTables`).
     table_rows : ndarray of int8, shape (decided, 81)
-        The decision tables as the rows of one matrix, with the best and worst ranks of each
-        (``best_rows``, ``worst_rows``): read by one fancy index for a few rows.
-    family_options : ndarray of int
-        Per family with options (rows, in ``families`` order), its options' positions in
-        ``items``, padded with the position of a padding row (``len(items)``) that reads as
-        not indicated.
+        The decision tables as the rows of one matrix, and the best ranks of the options of
+        families (``best_rows``, in ``ranged`` order): read by one fancy index for a few rows.
+    family_ranged : tuple of ndarray of int
+        Per family with options (in ``families`` order), its options' positions in ``ranged``.
     check_ids : tuple of str
         The safety-check rules, in the knowledge base's order; bit ``i`` of a pending mask is
         ``check_ids[i]``.
@@ -117,11 +112,9 @@ class Plan:
     tables: tuple[bytes, ...]
     ranged: np.ndarray
     best_tables: tuple[bytes, ...]
-    worst_tables: tuple[bytes, ...]
     table_rows: np.ndarray
     best_rows: np.ndarray
-    worst_rows: np.ndarray
-    family_options: np.ndarray
+    family_ranged: tuple[np.ndarray, ...]
     check_ids: tuple[str, ...]
     check_items: np.ndarray
     check_rows: np.ndarray
@@ -209,11 +202,10 @@ def plan(kb: KnowledgeBase) -> Plan:
         group_weights=np.array([g[2] for g in groups], dtype=np.int8), group_starts=group_starts,
         has_groups=has_groups, tables=tuple(byte_table(t.status) for t in tables),
         ranged=np.array(ranged, dtype=np.intp), best_tables=tuple(byte_table(tables[i].best) for i in ranged),
-        worst_tables=tuple(byte_table(tables[i].worst) for i in ranged), check_ids=check_ids,
-        table_rows=_rows([t.status for t in tables]), best_rows=_rows([t.best for t in tables]),
-        worst_rows=_rows([t.worst for t in tables]),
-        family_options=np.array([[*o.tolist(), *[len(items)] * (max(len(x) for _, x in families) - len(o))]
-                                 for _, o in families], dtype=np.intp).reshape(len(families), -1),
+        check_ids=check_ids,
+        table_rows=_rows([t.status for t in tables]), best_rows=_rows([tables[i].best for i in ranged]),
+        family_ranged=tuple(np.array([ranged.index(decided.index(o)) for o in x.tolist()], dtype=np.intp)
+                            for _, x in families),
         check_items=check_unique, check_rows=np.array([row[c[1]] for c in checks], dtype=np.intp),
         check_bits=np.array([1 << c[2] for c in checks], dtype=np.uint32), check_starts=check_starts.astype(np.intp),
         check_tests=tuple((t, np.uint32(bits)) for t, bits in tests.items()),
@@ -347,31 +339,34 @@ def _pending(p: Plan, m: np.ndarray, decided: np.ndarray) -> dict[int, np.ndarra
 
 
 def _families(p: Plan, digits: np.ndarray, status: np.ndarray, pending: dict[int, np.ndarray], small: bool) -> None:
-    """Each family's status from its options' best and worst answers, and its pending checks: those
-    of its options with its status, unless one of them has none."""
-    n = digits.shape[1]
-    best = np.full((len(p.items) + 1, n), 2, dtype=np.int8)  # the last row pads family_options
-    worst = np.full_like(best, 2)
-    if small:
-        rows = np.arange(len(p.decided))[:, None]
-        best[p.decided], worst[p.decided] = p.best_rows[rows, digits], p.worst_rows[rows, digits]
-    else:
-        for i, least, most in zip(p.ranged.tolist(), p.best_tables, p.worst_tables, strict=True):
-            best[p.decided[i]] = lookup(least, digits[i])
-            worst[p.decided[i]] = lookup(most, digits[i])
+    """Each family's status, and its pending checks: those of its options with its status, unless
+    one of them has none.
+
+    The most favourable status of the options is the family's when it is ``recommended`` (a
+    decided option gives it), ``undetermined`` (no option is decided better than not indicated,
+    and one is open: it could be given or not), or not indicated or ``avoid``. Where it is
+    ``consider``, an undetermined option that could still be recommended leaves the family
+    ``undetermined``. These are exactly the cases where the best answers the options could turn
+    into and their worst answers would give the family different statuses.
+    """
     if not len(p.families):
         return
-    families = np.array([f for f, _ in p.families], dtype=np.intp)
-    lo, hi = best[p.family_options].min(axis=1), worst[p.family_options].min(axis=1)
-    padded = np.vstack([status, np.full((1, n), _NOT_INDICATED, dtype=np.int8)])
-    given = padded[p.family_options]
-    given = np.where(given == _UNDETERMINED, np.int8(_NOT_INDICATED), given).min(axis=1)
-    status[families] = np.where(lo != hi, np.int8(_UNDETERMINED), np.where(lo < 2, _BY_RANK[np.minimum(lo, 2)], given))
-    for fam, options in p.families:
-        if any(o in pending for o in options.tolist()):
+    n = digits.shape[1]
+    if small:
+        best = p.best_rows[np.arange(len(p.ranged))[:, None], digits[p.ranged]]
+    else:
+        best = np.empty((len(p.ranged), n), dtype=np.int8)
+        for k, (i, table) in enumerate(zip(p.ranged.tolist(), p.best_tables, strict=True)):
+            best[k] = lookup(table, digits[i])
+    for (fam, members), ranked in zip(p.families, p.family_ranged, strict=True):
+        options = status[members]
+        code = options.min(axis=0)
+        could_recommend = ((options == _UNDETERMINED) & (best[ranked] == 0)).any(axis=0)
+        status[fam] = np.where((code == _CONSIDER) & could_recommend, np.int8(_UNDETERMINED), code)
+        if any(o in pending for o in members.tolist()):
             masks = np.zeros(n, dtype=np.uint32)
             free = np.zeros(n, dtype=bool)  # an option with the family's status and nothing pending
-            for o in options.tolist():
+            for o in members.tolist():
                 same = status[o] == status[fam]
                 if o in pending:
                     masks |= np.where(same, pending[o], np.uint32(0))

@@ -19,7 +19,7 @@ So the cost of a frame of cases grows with its rows, and hardly with the number 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +34,16 @@ if TYPE_CHECKING:
     from .columns import Columns
 
 _ROW_TRUE, _ROW_FALSE = 0, 1  # two constant rows: identities of all/any, and ``always: true``
+
+Compare = Callable[[np.ndarray, np.ndarray, float], np.ndarray]
+#: Per number test, on a number's bounds ``lo``, ``hi``: where it holds whatever the unknown inputs
+#: (the whole range passes), and where it fails whatever they are (none of the range passes).
+_DECIDED: dict[str, tuple[Compare, Compare]] = {
+    "lt": (lambda lo, hi, t: hi < t, lambda lo, hi, t: lo >= t),
+    "le": (lambda lo, hi, t: hi <= t, lambda lo, hi, t: lo > t),
+    "gt": (lambda lo, hi, t: lo > t, lambda lo, hi, t: hi <= t),
+    "ge": (lambda lo, hi, t: lo >= t, lambda lo, hi, t: hi < t),
+}
 
 
 @dataclass(frozen=True)
@@ -64,8 +74,7 @@ class Program:
     bools: _Leaves
     unknown: _Leaves
     lists: _Leaves
-    strict: _Leaves  # x < t (gt as -x < -t)
-    nonstrict: _Leaves  # x <= t (ge as -x <= -t)
+    numbers: tuple[tuple[int, str, str, float], ...]  # (row, field, lt/le/gt/ge, threshold)
     steps: tuple[tuple[str, np.ndarray, np.ndarray], ...]  # (op, target rows, child rows (targets x width))
 
     def run(self, cols: Columns) -> dict[str, Tri]:
@@ -104,18 +113,12 @@ class Program:
             hit[empty] = masks[empty] == 0
             m[self.lists.rows] = Tri.known(known, hit).v
         bounds: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        for leaves, compare in ((self.strict, np.less), (self.nonstrict, np.less_equal)):
-            if len(leaves.rows):  # arg: (signed threshold, sign) per test
-                for f in leaves.fields:
-                    if f not in bounds:
-                        bounds[f] = cols.bounds(f)
-                lo = _stack([bounds[f][0] for f in leaves.fields], cols.n)
-                hi = _stack([bounds[f][1] for f in leaves.fields], cols.n)
-                up = leaves.arg[:, 1:] > 0  # sign * x lies between these:
-                least, most = np.where(up, lo, -hi), np.where(up, hi, -lo)
-                threshold = leaves.arg[:, :1]  # true if even the most passes; false if even the least fails
-                m[leaves.rows] = (compare(most, threshold).view(np.int8)
-                                  - (~compare(least, threshold)).view(np.int8))
+        for row, field, op, threshold in self.numbers:  # one row at a time: the arrays stay in cache
+            if field not in bounds:
+                bounds[field] = cols.bounds(field)
+            lo, hi = bounds[field]
+            holds, fails = _DECIDED[op]
+            m[row] = holds(lo, hi, threshold).view(np.int8) - fails(lo, hi, threshold).view(np.int8)
         for op, targets, children in self.steps:
             if op == "not":
                 m[targets] = np.negative(m[children[:, 0]])
@@ -155,6 +158,7 @@ class _Builder:
         self.level: dict[int, int] = {_ROW_TRUE: 0, _ROW_FALSE: 0}
         self.leaves: dict[str, list[tuple[int, str, Any]]] = defaultdict(list)
         self.composites: list[tuple[str, int, tuple[int, ...]]] = []
+        self.numbers: list[tuple[int, str, str, float]] = []
 
     def _new(self, key: Any, level: int) -> int:
         row = self.rows[key] = self.size
@@ -205,15 +209,14 @@ class _Builder:
             if op == "empty" and not value:  # not empty: any bit set
                 bits = (1 << len(allowed)) - 1
             kind, arg = "lists", bits
-        else:  # lt/le: x < t; gt/ge: -x < -t (the sign of the argument carries the direction)
-            kind = "strict" if op in ("lt", "gt") else "nonstrict"
-            arg = (float(value), 1.0) if op in ("lt", "le") else (-float(value), -1.0)
+        else:
+            self.numbers.append((row, atom.field, op, float(value)))
+            return row
         self.leaves[kind].append((row, atom.field, arg))
         return row
 
     def program(self, outputs: dict[str, int]) -> Program:
         enum = self.leaves["enum"]
-        numbers = {k: self.leaves[k] for k in ("strict", "nonstrict")}
         steps: dict[tuple[int, str, int], list[tuple[int, tuple[int, ...]]]] = defaultdict(list)
         for op, row, children in self.composites:
             steps[self.level[row], op, len(children)].append((row, children))
@@ -223,7 +226,7 @@ class _Builder:
             enum_tables=tuple(byte_table(lut) for _, _, lut in enum),
             bools=_leaves(self.leaves["bools"]), unknown=_leaves(self.leaves["unknown"]),
             lists=_leaves(self.leaves["lists"]),
-            strict=_number_leaves(numbers["strict"]), nonstrict=_number_leaves(numbers["nonstrict"]),
+            numbers=tuple(self.numbers),
             steps=tuple((op, np.array([r for r, _ in group], dtype=np.intp),
                          np.array([c for _, c in group], dtype=np.intp))
                         for (_, op, _), group in sorted(steps.items())))
@@ -235,10 +238,3 @@ def _leaves(entries: list[tuple[int, str, Any]], arg: np.ndarray | None = None) 
     if arg is None:
         arg = np.array([a for _, _, a in entries], dtype=np.int64)
     return _Leaves(rows, fields, arg)
-
-
-def _number_leaves(entries: list[tuple[int, str, Any]]) -> _Leaves:
-    """Number tests: ``arg`` holds the signed threshold; the sign of each field is kept apart."""
-    return _Leaves(np.array([r for r, _, _ in entries], dtype=np.intp), tuple(f for _, f, _ in entries),
-                   np.array([a for _, _, a in entries], dtype=float).reshape(-1, 2))
-

@@ -59,29 +59,29 @@ def _index(values):
     return sum((v + 1) * 3**j for j, v in enumerate(values))
 
 
-@pytest.mark.parametrize("values, best, worst", [
-    ((1, 0, -1), 0, 0),   # recommended holds; consider unknown; avoid false: only 'recommended'
-    ((0, 1, -1), 0, 1),   # consider holds; recommended unknown: recommended or consider
-    ((1, -1, 0), 0, 2),   # recommended holds; avoid unknown: recommended, or withheld
-    ((0, 0, 0), 0, 2),    # everything unknown: anything from recommended to withheld
-    ((-1, -1, -1), 2, 2),  # nothing holds: the default, not indicated
+@pytest.mark.parametrize("values, best", [
+    ((1, 0, -1), 0),   # recommended holds; consider unknown; avoid false: only 'recommended'
+    ((0, 1, -1), 0),   # consider holds; recommended unknown: could be recommended
+    ((-1, 1, 0), 1),   # consider holds; avoid unknown: consider at best
+    ((0, 0, 0), 0),    # everything unknown: could be recommended
+    ((-1, -1, -1), 2),  # nothing holds: the default, not indicated
+    ((1, 1, 1), 2),    # avoid holds: withheld whatever else
 ])
-def test_best_and_worst_answers_an_item_could_still_turn_into(values, best, worst):
+def test_the_best_answer_an_item_could_still_turn_into(values, best):
     """Groups recommended, consider, avoid; default not indicated. Ranks: 0 recommended,
     1 consider, 2 not indicated or avoid (worked by hand from the decision rule)."""
-    tables = item_tables([R, C, A], N)
-    assert (tables.best[_index(values)], tables.worst[_index(values)]) == (best, worst)
+    assert item_tables([R, C, A], N).best[_index(values)] == best
 
 
-@pytest.mark.parametrize("values, status, worst", [
+@pytest.mark.parametrize("values, status, best", [
     ((1, 0), R, 0),    # recommended, the check unknown: stays recommended (the check is pending)
     ((1, 1), A, 2),    # the check holds: withheld
     ((1, -1), R, 0),   # the check passed
-    ((0, 0), U, 2),    # the indication itself unknown: undetermined, not because of the check
+    ((0, 0), U, 0),    # the indication itself unknown: undetermined, not because of the check
 ])
-def test_an_unknown_safety_check_never_makes_an_item_undetermined(values, status, worst):
+def test_an_unknown_safety_check_never_makes_an_item_undetermined(values, status, best):
     """Groups: a 'recommended' rule and a safety check (avoid); default not indicated. An unknown
-    check is pending, not open; the worst answer counts the check as passed (it is named instead)."""
+    check is pending, not open, and counts as passed for the best answer (it is named instead)."""
     tables = item_tables([R, A], N, checks=[False, True])
     assert tables.status[_index(values)] == status
-    assert tables.worst[_index(values)] == worst
+    assert tables.best[_index(values)] == best
