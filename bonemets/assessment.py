@@ -49,7 +49,7 @@ class Fact:
 
     def text(self) -> str:
         """``er = positive``, ``her2 unknown (settle with: receptor_retest)``, or for a computed
-        number known only within bounds ``corrected_calcium_mmol_l 3.1 to 4.4 whatever albumin_g_l``."""
+        number known only within bounds ``whatever the albumin, corrected calcium is 3.2 to 4.1 mmol/L``."""
         if self.known:
             value = ", ".join(map(str, self.value)) if isinstance(self.value, list) else self.value
             if isinstance(value, bool):
@@ -57,10 +57,30 @@ class Fact:
             implied = f" (implied: {self.implied_by})" if self.implied_by else ""
             return f"{self.field} = {value if value != '' else 'none'}{implied}"
         if self.bounds is not None:
-            return (f"{self.field} {self.bounds[0]:g} to {self.bounds[1]:g} whatever "
-                    f"{' and '.join(self.unknown_inputs)}")
+            return bounds_text(self.field, self.bounds, self.unknown_inputs)
         how = f"settle with: {', '.join(self.settled_by)}" if self.settled_by else "ask: clinical history"
         return f"{self.field} unknown ({how})"
+
+
+def bounds_text(name: str, bounds: tuple[float, float], unknown: tuple[str, ...]) -> str:
+    """A computed number known only within bounds, in words.
+
+    >>> bounds_text("corrected_calcium_mmol_l", (3.2, 4.1), ("albumin_g_l",))
+    'whatever the albumin, corrected calcium is 3.2 to 4.1 mmol/L'
+    >>> bounds_text("sins_score", (13, 16), ("spinal_alignment",))
+    'whatever the spinal alignment, SINS score is 13 to 16'
+    """
+    from .labels import field_label
+
+    def words(field: str) -> tuple[str, str]:
+        label = field_label(field)
+        name, _, unit = label.partition(" (")
+        return (name if name.isupper() or name.split()[0].isupper() else name[0].lower() + name[1:]), (
+            " " + unit.rstrip(")") if unit else "")
+
+    inputs = " and the ".join(words(f)[0] for f in unknown)
+    what, unit = words(name)
+    return f"whatever the {inputs}, {what} is {bounds[0]:g} to {bounds[1]:g}{unit}"
 
 
 @dataclass(frozen=True)
@@ -103,7 +123,8 @@ class Question:
     settles : tuple of str
         The undetermined items and alerts that knowing it would decide, whatever the answer.
     could_decide : tuple of str
-        Those that some answers (not all) would decide.
+        Those that some answers (not all) would decide, and raised alerts some answers would
+        make more severe.
     critical : bool
         Some answer would raise a critical alert.
     """

@@ -7,7 +7,8 @@ the expansion is evaluated in one vectorised call of the same engine (:mod:`bone
 Values that contradict the case are left out. For each factor:
 
 - ``settles``: the undetermined items and alerts not ruled out that every value would decide;
-- ``could_decide``: those that some values would;
+- ``could_decide``: those that some values would, and the raised alerts some values would make
+  more severe;
 - ``critical``: some value raises a critical alert that is not raised now.
 
 Factors that could raise a critical alert come first, then those that decide most (an item settled
@@ -137,6 +138,8 @@ def questions(ev: Evaluation, row: int = 0) -> tuple[Question, ...]:
         decided.update({a: expanded.alerts[a][rows] != _ALERT_UNDETERMINED for a in open_alerts})
         settles = tuple(k for k, d in decided.items() if d.all())
         could = tuple(k for k, d in decided.items() if d.any() and not d.all())
+        could += tuple(a for a, codes in ev.alerts.items() if codes[row] < _ALERT_UNDETERMINED
+                       and (expanded.alerts[a][rows] < codes[row]).any())  # raised, and could be more severe
         critical = any((codes[rows] == _CRITICAL).any() and codes[row] != _CRITICAL
                        for a, codes in expanded.alerts.items() for codes in [codes] if ev.alerts[a][row] != _CRITICAL)
         if settles or could or critical:
