@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .case import FIELDS, FieldSpec
+from .case import FIELDS, FieldSpec, text_list, text_number
 from .derived import DERIVED, Bounds, field_bounds
 from .logic import Tri
 
@@ -136,6 +136,8 @@ _SMALL = 64  # below this many rows, plain Python beats pandas' per-call overhea
 
 
 def _hashable(value: Any) -> Any:
+    if isinstance(value, (dict, set)):
+        return repr(value)  # never a valid cell: kept as text for the error table
     return tuple(value) if isinstance(value, (list, np.ndarray)) else value
 
 
@@ -194,7 +196,7 @@ def _encode_list(spec: FieldSpec, uniques: list[Any]) -> list[Any]:
             out.append(-1)
             continue
         if isinstance(u, str):
-            items = [] if u.strip() in ("", "[]") else [s.strip() for s in u.split(";")]
+            items = text_list(u)
         elif isinstance(u, tuple):
             items = list(u)
         else:
@@ -214,10 +216,7 @@ def _to_float(value: Any) -> float | None:
     if isinstance(value, (int, float, np.number)):
         return float(value)
     if isinstance(value, str):
-        try:
-            return float(value)
-        except ValueError:
-            return None
+        return text_number(value)
     return None
 
 

@@ -30,6 +30,7 @@ class EncodedColumns(Protocol):
     n: int
     enums: dict[str, np.ndarray]
     numbers: dict[str, np.ndarray]
+    lists: dict[str, tuple[np.ndarray, np.ndarray]]
 
 
 #: The least and greatest value of a number on each row, over the plausible values of its unknown
@@ -88,6 +89,17 @@ def _crcl(cols: EncodedColumns) -> Bounds:
     lo = cockcroft_gault_ml_min(age[1], weight[0], creatinine[1], sex != allowed.index("male"))
     hi = cockcroft_gault_ml_min(age[0], weight[1], creatinine[0], sex == allowed.index("female"))
     return np.asarray(round_half_up(lo), dtype=float), np.asarray(round_half_up(hi), dtype=float)
+
+
+#: Set bits of every byte value (a list of at most 8 values is one byte of its mask).
+_POPCOUNT = byte_table(np.array([bin(b).count("1") for b in range(128)], dtype=np.int8))
+
+
+def _site_count(cols: EncodedColumns) -> Bounds:
+    """How many bone sites a case names: 1 to all of them when the list is unknown."""
+    known, mask = cols.lists["bone_sites"]
+    count = lookup(_POPCOUNT, mask.astype(np.uint8)).astype(float)
+    return np.where(known, count, 1.0), np.where(known, count, float(len(FIELDS["bone_sites"].allowed)))
 
 
 def _lookups(table: PointScore) -> dict[str, tuple[bytes, bytes]]:
@@ -152,6 +164,12 @@ DERIVED: dict[str, Derived] = {
             "Cockcroft–Gault creatinine clearance with actual body weight, rounded half up to whole "
             "mL/min before any threshold (bonemets.scores.creatinine_clearance).",
             _crcl,
+        ),
+        Derived(
+            "bone_site_count",
+            ("bone_sites",),
+            "The number of bone sites named in bone_sites (each counted once).",
+            _site_count,
         ),
         *_point_scores(),
     )

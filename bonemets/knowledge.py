@@ -385,6 +385,8 @@ def load_knowledge(path: str | Path, *, include_drafts: bool = False, check_exam
             kb.consistency.append((Consistency(id=implication.id, status="active", fields=fields, when=implication.when,
                                                message=f"{implication.title}, so {field} is {said}"), contradicts))
     items: dict[str, Family | Option | Test | AlertDef] = {**kb.families, **kb.options, **kb.tests, **kb.alerts}
+    if not sorted((path / "rules").glob("*.yaml")):
+        raise KnowledgeError(f"{path / 'rules'}: no rule files (*.yaml)")
     rule_files: dict[str, Path] = {}
     checked: list[CompiledRule] = []
     for file in sorted((path / "rules").glob("*.yaml")):

@@ -720,10 +720,9 @@ def test_as_a_real_process(tmp_path, shipped_knowledge, args, expected):
 _JUNK = ["", " ", "unknown", "yes", "no", "TRUE", " false ", "1", "0", "n/a", "inf", "-inf", "1e400", "femur",
          "Breast", " breast", "[]", "spine; pelvis", "spine;;pelvis", " ; ", "5e1", " 2.5 ", "2,5", "50.0", "0x32",
          "\x1b[2J"]
-#: Cells on which the cohort path still disagrees with the case path, until bonemets.columns reads
-#: text with bonemets.case.text_number and turns a mapping into its text before factorising (a
-#: mapping crashes encode with "unhashable type: 'dict'"): see test_the_cohort_reads_text_as_a_case_does.
-COHORT_TODO = ["nan", "NaN", "1_000", "٥٠", {"a": 1}]
+#: Cells on which the cohort path once disagreed with the case path (it read text with float(), and
+#: a mapping crashed its encoding): see test_the_cohort_reads_text_as_a_case_does.
+ONCE_APART = ["nan", "NaN", "1_000", "٥٠", {"a": 1}]
 
 
 def _messy(name: str) -> st.SearchStrategy[Any]:
@@ -796,8 +795,6 @@ def test_assess_and_assess_cohort_agree_on_messy_records(record):
     _agree(record)
 
 
-@pytest.mark.xfail(strict=True, reason="bonemets.columns reads text with float() (accepting 'nan' as unknown, "
-                   "'1_000' and non-ASCII digits) and cannot factorise a mapping; see COHORT_TODO")
-@pytest.mark.parametrize("value", COHORT_TODO, ids=repr)
+@pytest.mark.parametrize("value", ONCE_APART, ids=repr)
 def test_the_cohort_reads_text_as_a_case_does(value):
     _agree({"creatinine_umol_l" if isinstance(value, str) else "primary": value})

@@ -431,3 +431,11 @@ def test_threads_starting_together_load_the_knowledge_once(tmp_path, monkeypatch
     for t in threads:
         t.join()
     assert len(loads) == 1 and len(got) == 8 and all(kb is got[0] for kb in got)
+
+
+def test_a_knowledge_directory_without_rules_is_refused(tmp_path):
+    copy = tmp_path / "knowledge"
+    shutil.copytree(bonemets.knowledge().path, copy)
+    shutil.rmtree(copy / "rules")
+    with pytest.raises(bonemets.KnowledgeError, match=r"rules: no rule files"):
+        bonemets.load_knowledge(copy)

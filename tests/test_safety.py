@@ -155,6 +155,12 @@ def _sex_ok(sex: Any, menopause: Any, pregnant: Any) -> bool:
 
 def _repair(draw, c: dict, pinned: set[str]) -> None:
     """Redraw the fields that contradict each other (consistency.yaml), never a pinned one."""
+    sites, count = c["bone_sites"], c["bone_lesion_count"]
+    if isinstance(sites, list) and not is_unknown(count) and count < len(set(sites)):  # fewer_lesions_than_sites
+        if "bone_lesion_count" not in pinned:
+            c["bone_lesion_count"] = len(set(sites))
+        else:
+            c["bone_sites"] = sorted(set(sites))[:max(1, int(count))]
     if c["primary"] == "prostate" and c["sex"] == "female":  # prostate_cancer_is_male
         if "primary" not in pinned:
             c["primary"] = draw(pick(None, "breast", "lung"))
@@ -218,10 +224,16 @@ def _repair(draw, c: dict, pinned: set[str]) -> None:
         else:
             c["prior_endocrine_therapy"] = draw(st.none() | KNOWN["prior_endocrine_therapy"].filter(bool))
     assert _sex_ok(c["sex"], c["menopause"], c["could_become_pregnant"]), f"pins contradict: {c}"
+    if c["castration_resistant"] is True and c["primary"] not in (None, "unknown", "prostate"):
+        if "castration_resistant" not in pinned:  # castration_resistance_not_prostate
+            c["castration_resistant"] = draw(pick(None, False))
+        else:
+            c["primary"] = None
 
 
 REPAIRED = {"male_menopause", "female_not_applicable", "male_pregnancy", "menopause_not_pregnant",
-            "prostate_cancer_is_male", "triple_negative_label_positive",
+            "prostate_cancer_is_male", "castration_resistance_not_prostate", "fewer_lesions_than_sites",
+            "triple_negative_label_positive",
             "triple_negative_label_negative", "chemotherapy_timing_without_chemotherapy",
             "resistance_without_endocrine_therapy"}
 
@@ -615,12 +627,13 @@ HAZ05_FIELDS = fields_read(["bisphosphonate_iv", "nsaids", "kidney_function"])
 
 def clearance_bounds(c: dict) -> tuple[int, int]:
     """The least and greatest creatinine clearance over the plausible values of its unknown inputs
-    (age 18-120 years, weight 20-400 kg, creatinine 10-3000 umol/L, either sex)."""
+    (age 18-120 years, weight 20-400 kg, creatinine 10-3000 umol/L, either sex unless implied)."""
     ranges = {"age": (120, 18), "weight_kg": (20, 400), "creatinine_umol_l": (3000, 10)}  # (lowest, highest)
     ends = []
     for end in (0, 1):
         d = {k: (c[k] if not is_unknown(c[k]) else ranges[k][end]) for k in ranges}
-        d["sex"] = c["sex"] if not is_unknown(c["sex"]) else ("female", "male")[end]
+        implied = "male" if c["primary"] == "prostate" else None  # implied.yaml: prostate_cancer_is_male
+        d["sex"] = c["sex"] if not is_unknown(c["sex"]) else implied or ("female", "male")[end]
         ends.append(creatinine_clearance(d))
     return ends[0], ends[1]
 
@@ -1288,6 +1301,8 @@ CONTRADICTIONS = {
     "male_pregnancy": {"sex": "male", "could_become_pregnant": True},
     "menopause_not_pregnant": {"menopause": "post", "could_become_pregnant": True},
     "prostate_cancer_is_male": {"primary": "prostate", "sex": "female"},
+    "castration_resistance_not_prostate": {"primary": "breast", "castration_resistant": True},
+    "fewer_lesions_than_sites": {"bone_lesion_count": 2, "bone_sites": ["spine", "ribs", "pelvis"]},
     "triple_negative_label_positive": {"triple_negative": True, "er": "positive"},
     "triple_negative_label_negative": {"triple_negative": False, "er": "negative", "pr": "negative", "her2": "low"},
     "chemotherapy_timing_without_chemotherapy": {"prior_chemotherapy": False, "months_since_chemotherapy": 3},

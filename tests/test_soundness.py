@@ -79,6 +79,7 @@ def _fill(columns: dict[str, np.ndarray], rng: np.random.Generator) -> dict[str,
     for name in FIELDS:  # first, the fields no check involves
         if name not in _CHECKED:
             put(name, np.ones(n, bool), _values(name, rng, n))
+    put("primary", out["castration_resistant"] == True, np.full(n, "prostate", dtype=object))  # noqa: E712
     put("primary", out["sex"] == "female", np.array(["breast", "lung", "kidney", "thyroid", "other"],
                                                     dtype=object)[rng.integers(0, 5, n)])
     put("primary", np.ones(n, bool), _values("primary", rng, n))
@@ -89,6 +90,16 @@ def _fill(columns: dict[str, np.ndarray], rng: np.random.Generator) -> dict[str,
     put("sex", male & (out["primary"] == "prostate") | (out["menopause"] == "not_applicable"),
         np.full(n, "male", dtype=object))
     put("sex", np.ones(n, bool), _values("sex", rng, n))
+    put("castration_resistant", out["primary"] != "prostate", np.full(n, False, dtype=object))
+    put("castration_resistant", np.ones(n, bool), _values("castration_resistant", rng, n))
+    sites = FIELDS["bone_sites"].allowed
+    most = np.where(np.isnan(out["bone_lesion_count"]), len(sites), np.minimum(out["bone_lesion_count"], len(sites)))
+    k = rng.integers(1, most.astype(int) + 1)  # no more sites than lesions
+    chosen = rng.random((n, len(sites))).argsort(axis=1) < k[:, None]
+    words = np.array([";".join(v for v, c in zip(sites, row, strict=True) if c) for row in chosen], dtype=object)
+    put("bone_sites", np.ones(n, bool), words)
+    count = np.array([len(str(v).split(";")) for v in out["bone_sites"]], dtype=float)
+    put("bone_lesion_count", np.ones(n, bool), np.maximum(count, _values("bone_lesion_count", rng, n)))
     young = (out["sex"] == "female") & ((out["menopause"] == "pre") | (out["could_become_pregnant"] == True))  # noqa: E712
     put("age", young, rng.integers(18, 60, n).astype(float))
     put("age", np.ones(n, bool), _values("age", rng, n))
@@ -123,7 +134,8 @@ def _fill(columns: dict[str, np.ndarray], rng: np.random.Generator) -> dict[str,
 
 
 #: The fields a consistency check or an implication involves (filled together by :func:`_fill`).
-_CHECKED = {"primary", "sex", "age", "menopause", "could_become_pregnant", "er", "pr", "her2", "triple_negative",
+_CHECKED = {"primary", "sex", "castration_resistant", "bone_sites", "bone_lesion_count",
+            "age", "menopause", "could_become_pregnant", "er", "pr", "her2", "triple_negative",
             "prior_chemotherapy", "months_since_chemotherapy", "prior_endocrine_therapy", "endocrine_resistance"}
 
 
