@@ -212,26 +212,33 @@ def _raise(index: pd.Index, problem: Problem) -> None:
     label = _plain(index[pos])
     if value is None and "contradict" in allowed:
         raise InvalidCaseError(f"row {shown(label)}: {allowed}", fields=tuple(column.split(",")), row=label)
-    raise InvalidCaseError(f"row {shown(label)}: {column}={shown(value)} is not allowed; allowed: {allowed}",
+    raise InvalidCaseError(f"row {shown(label)}: {column}={shown(_plain(value))} is not allowed; allowed: {allowed}",
                            fields=(column,), row=label)
 
 
 def _error_table(index: pd.Index, problems: list[Problem]) -> pd.DataFrame:
-    rows = [{"row": _plain(index[p]), "column": c, "value": v, "allowed": a} for p, c, v, a in problems]
+    rows = [{"row": _plain(index[p]), "column": c, "value": _plain(v), "allowed": a} for p, c, v, a in problems]
     return pd.DataFrame(rows, columns=ERROR_COLUMNS).astype({"column": object, "value": object, "allowed": object})
 
 
 def _plain(label: Any) -> Any:
-    """A numpy scalar index label as a plain Python value (for messages and tables)."""
-    return label.item() if hasattr(label, "item") else label
+    """A numpy scalar (an index label, a cell) as a plain Python value (for messages and tables)."""
+    return label.item() if isinstance(label, np.generic) else label
 
 
 def _check_columns(columns: Iterable[Any], passthrough: list[str]) -> None:
-    for col in columns:
+    names = list(columns)
+    for col in names:
         if col not in FIELDS and col not in passthrough:
-            raise InvalidCaseError(f"column '{col}' is not a case field{suggest(str(col), FIELDS)}; to keep "
-                                   f"it, pass passthrough=['{col}'] (command line: --keep {col})",
+            name = shown(str(col))
+            raise InvalidCaseError(f"column {name} is not a case field{suggest(str(col), FIELDS)}; to keep "
+                                   f"it, pass passthrough=[{name}] (command line: --keep {name})",
                                    fields=(str(col),))
+    missing = [c for c in passthrough if c not in names]
+    if missing:
+        raise InvalidCaseError(f"passthrough column {shown(missing[0])} is not in the frame"
+                               + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""),
+                               fields=(str(missing[0]),))
 
 
 def _is_dask(frame: Any) -> bool:

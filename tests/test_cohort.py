@@ -197,3 +197,13 @@ def test_cohort_rows_equal_assess_of_each_row():
             assert _alert_state(one, col.removeprefix("alert:")) == result[col].iloc[i], (i, col)
     assert {"recommended", "undetermined", "not_indicated"} <= seen  # the sample is varied
     assert {"soon", "emergency"} <= set(result[urgency_cols].stack().astype(str))
+
+
+def test_a_missing_passthrough_column_and_a_numpy_true_are_named_in_plain_words():
+    with pytest.raises(bonemets.InvalidCaseError, match=r"^passthrough column 'id' is not in the frame$"):
+        assess_cohort(pd.DataFrame({"age": [50]}), passthrough=["id"])
+    frame = pd.DataFrame({"age": [np.True_, 50]}, dtype=object)
+    with pytest.raises(bonemets.InvalidCaseError, match=r"^row 0: age=True is not allowed"):
+        assess_cohort(frame)
+    _, errors = assess_cohort(frame, errors="report")
+    assert errors["value"].tolist() == [True] and type(errors["value"].iloc[0]) is bool
