@@ -17,6 +17,7 @@ def test_quick_start_runs(capsys):
     exec(compile(block, "README quick start", "exec"), {})
     out = capsys.readouterr().out
     assert "undetermined recommended" in out
+    assert "Is there weakness, numbness" in out  # the comment "ask first: weakness, numbness...?"
 
 
 def test_the_two_commands_are_make_targets():
