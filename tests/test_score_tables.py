@@ -165,7 +165,8 @@ def test_columns_still_exports_the_derived_registry():
     from bonemets.columns import DERIVED as from_columns
 
     assert from_columns is DERIVED
-    assert list(DERIVED) == ["corrected_calcium_mmol_l", "creatinine_clearance_ml_min", "mirels_score", "sins_score"]
+    assert list(DERIVED) == ["corrected_calcium_mmol_l", "creatinine_clearance_ml_min", "bone_site_count",
+                             "mirels_score", "sins_score"]
 
 
 @pytest.mark.parametrize("crcl, band, dose", [
