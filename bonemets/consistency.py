@@ -35,8 +35,12 @@ def contradictions(ev: Evaluation, offset: int = 0) -> list[tuple[int, str, tupl
     """
     outputs = plan(ev.kb).program.outputs
     found = []
+    seen: set[tuple[int, frozenset[str]]] = set()  # two checks of the same fields on a row: the first says it
     for i, (entry, _) in enumerate(ev.kb.consistency):
         for pos in np.flatnonzero(ev.matrix[outputs[consistency_output(i)]] == TRUE).tolist():
+            if (pos, frozenset(entry.fields)) in seen:
+                continue
+            seen.add((pos, frozenset(entry.fields)))
             given = ", ".join(f"{f}={ev.cols.value(f, pos)!r}" for f in entry.fields)
             found.append((offset + pos, f"{given} contradict: {entry.message}", tuple(entry.fields)))
     return sorted(found, key=lambda f: f[0])

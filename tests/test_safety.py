@@ -145,12 +145,15 @@ def fields_read(targets: list[str], kb=KB) -> frozenset[str]:
 
 def _sex_ok(sex: Any, menopause: Any, pregnant: Any) -> bool:
     """consistency.yaml: female_not_applicable; implied.yaml: male_menopause, male_pregnancy,
-    menopause_not_pregnant."""
+    menopause_not_pregnant, menopause_is_female, could_become_pregnant_is_female."""
     if menopause == "post" and pregnant is True:
         return False
+    womans = menopause in ("pre", "post") or pregnant is True  # implied female (menopause_is_female, ...)
     if sex == "male":
-        return menopause not in ("pre", "post") and pregnant is not True
-    return not (sex == "female" and menopause == "not_applicable")
+        return not womans
+    if sex == "female" or womans:
+        return menopause != "not_applicable"
+    return True
 
 
 def _repair(draw, c: dict, pinned: set[str]) -> None:
@@ -190,8 +193,12 @@ def _repair(draw, c: dict, pinned: set[str]) -> None:
                 c["primary"] = draw(pick(None, "breast", "lung"))
                 sex = c["sex"]
     if not _sex_ok(sex, meno, preg):
-        if "sex" not in pinned:
-            c["sex"] = draw(pick(*[s for s in (None, "unknown", "female", "male") if _sex_ok(s, meno, preg)]))
+        sexes = [s for s in (None, "unknown", "female", "male") if _sex_ok(s, meno, preg)]
+        if not sexes and "menopause" not in pinned:  # no sex fits (a pregnancy with no menopause)
+            c["menopause"] = meno = None
+            sexes = [s for s in (None, "unknown", "female", "male") if _sex_ok(s, meno, preg)]
+        if "sex" not in pinned and sexes:
+            c["sex"] = draw(pick(*sexes))
         else:
             if "menopause" not in pinned and not _sex_ok(sex, meno, None):
                 c["menopause"] = draw(pick(
@@ -217,7 +224,7 @@ def _repair(draw, c: dict, pinned: set[str]) -> None:
             c["months_since_chemotherapy"] = None
         else:
             c["prior_chemotherapy"] = draw(pick(None, True))
-    # resistance_without_endocrine_therapy
+    # no_endocrine_therapy_no_resistance
     if c["endocrine_resistance"] in ("primary", "secondary") and c["prior_endocrine_therapy"] == []:
         if "endocrine_resistance" not in pinned:
             c["endocrine_resistance"] = draw(pick(None, "unknown", "none"))
@@ -229,13 +236,21 @@ def _repair(draw, c: dict, pinned: set[str]) -> None:
             c["castration_resistant"] = draw(pick(None, False))
         else:
             c["primary"] = None
+    if c["primary"] == "breast" and c["prior_endocrine_therapy"] == [] and c["prior_cdk46_inhibitor"] is True:
+        if "prior_cdk46_inhibitor" not in pinned:  # no_endocrine_therapy_no_cdk46
+            c["prior_cdk46_inhibitor"] = draw(pick(None, False))
+        elif "prior_endocrine_therapy" not in pinned:
+            c["prior_endocrine_therapy"] = draw(st.none() | KNOWN["prior_endocrine_therapy"].filter(bool))
+        else:
+            c["primary"] = None
 
 
 REPAIRED = {"male_menopause", "female_not_applicable", "male_pregnancy", "menopause_not_pregnant",
             "prostate_cancer_is_male", "castration_resistance_not_prostate", "fewer_lesions_than_sites",
             "triple_negative_label_positive",
             "triple_negative_label_negative", "chemotherapy_timing_without_chemotherapy",
-            "resistance_without_endocrine_therapy"}
+            "no_endocrine_therapy_no_resistance", "no_endocrine_therapy_no_cdk46", "menopause_is_female",
+            "could_become_pregnant_is_female"}
 
 
 def _near_edges(draw, c: dict, pinned: set[str]) -> None:
@@ -1306,7 +1321,11 @@ CONTRADICTIONS = {
     "triple_negative_label_positive": {"triple_negative": True, "er": "positive"},
     "triple_negative_label_negative": {"triple_negative": False, "er": "negative", "pr": "negative", "her2": "low"},
     "chemotherapy_timing_without_chemotherapy": {"prior_chemotherapy": False, "months_since_chemotherapy": 3},
-    "resistance_without_endocrine_therapy": {"endocrine_resistance": "secondary", "prior_endocrine_therapy": []},
+    "no_endocrine_therapy_no_resistance": {"endocrine_resistance": "secondary", "prior_endocrine_therapy": []},
+    "no_endocrine_therapy_no_cdk46": {"primary": "breast", "prior_endocrine_therapy": [],
+                                      "prior_cdk46_inhibitor": True},
+    "menopause_is_female": {"sex": "male", "menopause": "post"},
+    "could_become_pregnant_is_female": {"sex": "male", "could_become_pregnant": True},
 }
 
 

@@ -128,15 +128,21 @@ def _fill(columns: dict[str, np.ndarray], rng: np.random.Generator) -> dict[str,
     some = _values("prior_endocrine_therapy", rng, n)
     put("prior_endocrine_therapy", resistant, np.where(some == "[]", "tamoxifen", some))
     put("prior_endocrine_therapy", np.ones(n, bool), some)
+    put("prior_endocrine_therapy", (out["prior_cdk46_inhibitor"] == True) & (out["primary"] == "breast"),  # noqa: E712
+        np.where(some == "[]", "aromatase_inhibitor", some))
     put("endocrine_resistance", out["prior_endocrine_therapy"] == "[]", np.full(n, "none", dtype=object))
     put("endocrine_resistance", np.ones(n, bool), _values("endocrine_resistance", rng, n))
+    put("prior_cdk46_inhibitor", (out["prior_endocrine_therapy"] == "[]") & (out["primary"] == "breast"),
+        np.full(n, False, dtype=object))
+    put("prior_cdk46_inhibitor", np.ones(n, bool), _values("prior_cdk46_inhibitor", rng, n))
     return out
 
 
 #: The fields a consistency check or an implication involves (filled together by :func:`_fill`).
 _CHECKED = {"primary", "sex", "castration_resistant", "bone_sites", "bone_lesion_count",
             "age", "menopause", "could_become_pregnant", "er", "pr", "her2", "triple_negative",
-            "prior_chemotherapy", "months_since_chemotherapy", "prior_endocrine_therapy", "endocrine_resistance"}
+            "prior_chemotherapy", "months_since_chemotherapy", "prior_endocrine_therapy", "endocrine_resistance",
+            "prior_cdk46_inhibitor"}
 
 
 def _empty(n: int) -> dict[str, np.ndarray]:
