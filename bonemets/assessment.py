@@ -127,6 +127,9 @@ class Question:
         make more severe.
     critical : bool
         Some answer would raise a critical alert.
+    checks : tuple of str
+        The pending safety checks (rule ids) that knowing it would settle, whatever the answer
+        (for example the age, when creatinine clearance waits only on it).
     """
 
     field: str
@@ -135,6 +138,7 @@ class Question:
     settles: tuple[str, ...]
     could_decide: tuple[str, ...] = ()
     critical: bool = False
+    checks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -401,7 +401,8 @@ def _by_group(ufunc: np.ufunc, values: np.ndarray, starts: np.ndarray) -> np.nda
 
 def _urgency(p: Plan, m: np.ndarray, status: np.ndarray, decided: np.ndarray) -> np.ndarray:
     """Each item's urgency: the most urgent true rule that gives the status it has; a family
-    takes the most urgent of its options that have its status."""
+    takes the most urgent of its options that have its status, or, while it is undetermined, of
+    its options that are indicated (recommended or consider)."""
     urgency = np.zeros_like(status)
     if len(p.urgent_rows):
         owner = np.repeat(p.urgent_items, np.diff([*p.urgent_starts.tolist(), len(p.urgent_rows)]))
@@ -409,7 +410,7 @@ def _urgency(p: Plan, m: np.ndarray, status: np.ndarray, decided: np.ndarray) ->
         urgent = np.where(decisive, p.urgent_codes[:, None], np.int8(0))
         urgency[p.decided[p.urgent_items]] = _by_group(np.maximum, urgent, p.urgent_starts)
     for fam, options in p.families:
-        same = status[options] == status[fam]
+        same = (status[options] == status[fam]) | ((status[fam] == _UNDETERMINED) & (status[options] <= _CONSIDER))
         urgency[fam] = np.where(same, urgency[options], 0).max(axis=0)
     return urgency
 

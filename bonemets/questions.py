@@ -9,10 +9,13 @@ Values that contradict the case are left out. For each factor:
 - ``settles``: the undetermined items and alerts not ruled out that every value would decide;
 - ``could_decide``: those that some values would, and the raised alerts some values would make
   more severe;
-- ``critical``: some value raises a critical alert that is not raised now.
+- ``critical``: some value raises a critical alert that is not raised now;
+- ``checks``: the pending safety checks that every value would settle.
 
-Factors that could raise a critical alert come first, then those that decide most (an item settled
-whatever the answer counts twice an item some answers decide).
+Factors that could raise a critical alert come first -- those that would make critical an alert
+already raised at a lower level (a warning sign is present) before the others -- then those that
+decide most (an item settled whatever the answer counts twice an item some answers decide, a
+pending check once).
 """
 
 from __future__ import annotations
@@ -127,6 +130,8 @@ def questions(ev: Evaluation, row: int = 0) -> tuple[Question, ...]:
         valid &= expanded.matrix[outputs[f"consistency:{i}"]] != TRUE
     open_items = [i for i, s in enumerate(ev.status[:, row].tolist()) if s == _UNDETERMINED]
     open_alerts = [a for a, codes in ev.alerts.items() if codes[row] == _ALERT_UNDETERMINED]
+    open_checks = [(p.check_ids[bit], item, np.uint32(1 << bit)) for item, masks in ev.pending.items()
+                   for bit in range(len(p.check_ids)) if int(masks[row]) >> bit & 1]
     found: list[tuple[tuple[int, int, int], Question]] = []
     start = 0
     for name, values in blocks:
@@ -140,9 +145,15 @@ def questions(ev: Evaluation, row: int = 0) -> tuple[Question, ...]:
         could = tuple(k for k, d in decided.items() if d.any() and not d.all())
         could += tuple(a for a, codes in ev.alerts.items() if codes[row] < _ALERT_UNDETERMINED
                        and (expanded.alerts[a][rows] < codes[row]).any())  # raised, and could be more severe
-        critical = any((codes[rows] == _CRITICAL).any() and codes[row] != _CRITICAL
-                       for a, codes in expanded.alerts.items() for codes in [codes] if ev.alerts[a][row] != _CRITICAL)
-        if settles or could or critical:
-            question = Question(name, field_question(name), tuple(kb.settled_by(name)), settles, could, critical)
-            found.append(((-int(critical), -(2 * len(settles) + len(could)), list(FIELDS).index(name)), question))
+        raises = [a for a, codes in expanded.alerts.items()
+                  if ev.alerts[a][row] != _CRITICAL and (codes[rows] == _CRITICAL).any()]
+        critical = bool(raises)
+        escalates = any(ev.alerts[a][row] < _ALERT_UNDETERMINED for a in raises)  # raised now, lower level
+        checks = tuple(dict.fromkeys(check for check, item, bit in open_checks
+                                     if not (expanded.pending[item][rows] & bit).any()))
+        if settles or could or critical or checks:
+            question = Question(name, field_question(name), tuple(kb.settled_by(name)), settles, could, critical,
+                                checks)
+            rank = 2 * len(settles) + len(could) + len(checks)
+            found.append(((-int(critical), -int(escalates), -rank, list(FIELDS).index(name)), question))
     return tuple(q for _, q in sorted(found, key=lambda f: f[0]))

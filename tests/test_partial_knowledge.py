@@ -113,3 +113,29 @@ def test_a_family_is_undetermined_while_an_undetermined_option_could_be_recommen
     options = {o: a.status(o) for o in bonemets.knowledge().options_of("endocrine_therapy")}
     if "recommended" not in options.values() and "undetermined" in options.values():
         assert a.status("endocrine_therapy") == "undetermined"
+
+
+def test_an_undetermined_family_keeps_the_urgency_of_an_option_that_is_indicated():
+    # Cord compression with the spinal stability unknown: decompression surgery is "consider" with
+    # emergency urgency, stabilisation hangs on the SINS items, so surgery is undetermined -- and
+    # still an emergency, not "routine".
+    a = assess(bonemets.teaching_cases()["spinal_cord_compression"])
+    assert a.status("decompression_surgery") == "consider"
+    assert a.status("surgery") == "undetermined"
+    assert a.recommendation("surgery").urgency == "emergency"
+
+
+def test_a_check_that_waits_only_on_the_age_asks_the_age_and_says_so():
+    # Creatinine 150 umol/L and 60 kg are known; Cockcroft-Gault needs the age: (140 - age) x 60 x
+    # 0.85 / (72 x 150 / 88.4) falls under 30 mL/min around age 69, so the kidney check stays
+    # pending and the age, not another blood test, settles it.
+    a = assess(dict(primary="breast", sex="female", creatinine_umol_l=150, weight_kg=60, bone_sites=["spine"]))
+    check = next(p for p in a.recommendation("bisphosphonate_iv").pending if p.test == "kidney_function")
+    assert [f.field for f in check.facts] == ["age"]
+    assert "unknown: age" in bonemets.views.pending_text(check, bonemets.knowledge()).lower()
+    age = next(q for q in a.questions if q.field == "age")
+    assert age.checks == ("low_clearance_avoid_iv_bisphosphonate",)
+    assert "Settles the safety check: creatinine clearance under 30 mL/min" in bonemets.views.question_text(
+        age, bonemets.knowledge())
+    # Every other unknown leaves it pending: only the age is offered as settling it.
+    assert [q.field for q in a.questions if q.checks] == ["age"]
