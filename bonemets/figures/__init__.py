@@ -19,7 +19,7 @@ educational tool, not a medical device. Words, colours and marks per status come
 from __future__ import annotations
 
 from ..views import STATUS_COLOURS, STATUS_MARKS
-from ._common import NOTE, status_legend
+from ._common import NOTE, static_images, status_legend, svg_image
 from .cohort import SUBTYPES, breast_subtype, cohort_summary, status_counts
 from .matrix import applicability_matrix
 from .sankey import decision_sankey
@@ -43,6 +43,8 @@ __all__ = [
     "kaplan_meier",
     "schedule_timeline",
     "skeleton_map",
+    "static_images",
     "status_counts",
     "status_legend",
+    "svg_image",
 ]
