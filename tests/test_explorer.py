@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+import re
+from html.parser import HTMLParser
 
 import pytest
 import yaml
@@ -12,6 +14,44 @@ from bonemets import FIELDS, Case
 from bonemets.explorer import Explorer, compare, compare_html, field_groups, render
 
 LIBRARY = bonemets.teaching_library()
+
+
+class _Tree(HTMLParser):
+    """For each ``data-item``: the ``data-item`` of the family blocks around it, and ``details``
+    when it is inside a folded ``<details>``."""
+
+    VOID = {"br", "img", "hr", "input", "meta", "link"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.where: dict[str, list[str]] = {}
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.VOID:
+            return
+        a = dict(attrs)
+        mark = tag
+        if "data-item" in a:
+            self.where[a["data-item"]] = list(self.stack)
+            if "bm-family" in (a.get("class") or ""):
+                mark = f"family:{a['data-item']}"
+        self.stack.append(mark)
+
+    def handle_endtag(self, tag):
+        if tag not in self.VOID:
+            self.stack.pop()
+
+
+def _ancestors(page: str) -> dict[str, list[str]]:
+    tree = _Tree()
+    tree.feed(page)
+    assert tree.stack == []  # balanced
+    return tree.where
+
+
+def _text(fragment: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", " ", fragment))
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +82,6 @@ def test_builds_for_each_teaching_case(explorer, case_id):
     for q in tc.questions:
         assert html.escape(q) in explorer.teaching_html
     assert 'class="bm-cards"' in explorer.cards_html
-    assert bonemets.DISCLAIMER in explorer.cards_html
     assert explorer.figure_errors == {}
     assert set(explorer.figures) == {"Skeleton map", "Decision paths", "Treatment schedule (52 weeks)"}
     # every item has a card, whatever its status
@@ -83,13 +122,13 @@ def test_her2_control_changes_status_and_cards(fresh):
     assert fresh.widgets.cards.value == fresh.cards_html  # the widget shows it
 
 
-def test_option_cards_name_their_family(fresh):
-    a = fresh.assessment
-    card = fresh.cards_html.split('data-item="denosumab"')[1]
-    kind = card.split('class="bm-kind">')[1].split("<")[0]
-    assert kind == f"option \u00b7 {html.escape(a.recommendation('bone_strengthening').name)}"
-    family = fresh.cards_html.split('data-item="bone_strengthening"')[1]
-    assert family.split('class="bm-kind">')[1].split("<")[0] == "family"
+def test_options_sit_inside_their_family(fresh):
+    kb = fresh.assessment.knowledge
+    where = _ancestors(fresh.cards_html)
+    for option in kb.options.values():
+        assert f'family:{option.family}' in where[option.id], option.id
+    for family in kb.families:
+        assert not any(a.startswith("family:") for a in where[family])  # families are not nested
 
 
 def test_unknown_gives_undetermined(fresh):
@@ -97,8 +136,11 @@ def test_unknown_gives_undetermined(fresh):
     assert fresh.case.her2 is None
     assert fresh.assessment.status("her2_targeted") == "undetermined"
     assert fresh.assessment.status("receptor_retest") == "recommended"
-    card = fresh.cards_html.split('data-item="her2_targeted"')[1].split("</div></div>")[0]
-    assert "her2 unknown" in card
+    frag = render.card_html(fresh.assessment.recommendation("her2_targeted"), fresh.assessment.knowledge)
+    assert frag in fresh.cards_html
+    card = _text(frag)
+    assert "Unknown: HER2" in card and "her2" not in card  # in words, once
+    assert card.count("Unknown") == 1
 
 
 def test_unknown_everywhere():
@@ -167,6 +209,7 @@ def test_alerts_come_first_and_escape_text():
     assert 'data-alert="spinal_cord_compression"' in ex.alerts_html
     assert "CRITICAL" in ex.alerts_html
     frag = render.card_html(ex.assessment.recommendations[0])
+    assert ex.alerts_html.index('data-section="act-now"') < ex.alerts_html.index('data-section="ask-next"')
     assert "<script" not in frag
     # anything from the knowledge base or a case is escaped
     from dataclasses import replace
@@ -196,7 +239,10 @@ def test_compare_mode_lists_fields_and_statuses(fresh):
     assert cmp.statuses["her2_targeted"] == ("recommended", "not_indicated")
     assert 'data-field="her2"' in fresh.compare_html and "bm-diff" in fresh.compare_html
     assert 'data-item="her2_targeted"' in fresh.compare_html
-    assert bonemets.DISCLAIMER in fresh.compare_html
+    differ, same = fresh.compare_html.split('class="bm-table bm-fields-same"')
+    assert re.findall(r'data-field="(\w+)"', differ) == ["her2"]  # the field that differs, first
+    assert "her2" not in re.findall(r'data-field="(\w+)"', same)
+    assert set(re.findall(r'data-field="(\w+)"', same)) == {k for k, v in fresh.case.known().items() if k != "her2"}
 
     cmp = fresh.compare_with("her2_positive")
     norm = lambda v: sorted(v) if isinstance(v, list) else v  # noqa: E731
@@ -253,10 +299,117 @@ def test_compare_tab_draws_the_matrix_of_a_and_b(fresh):
         fresh.show_tab("Status cards")
 
 
-def test_every_view_shows_the_disclaimer(fresh):
+def test_one_header_with_the_one_disclaimer(fresh):
     root = fresh.build()
-    assert bonemets.DISCLAIMER in root.children[0].value
+    assert render.esc(bonemets.DISCLAIMER) in root.children[0].value
     fresh.compare_with("her2_positive")
     fresh.widgets.yaml_button.click()
-    for text in (fresh.cards_html, fresh.teaching_html, fresh.compare_html, fresh.widgets.yaml.value):
-        assert render.esc(bonemets.DISCLAIMER) in text or bonemets.DISCLAIMER in text
+    views = (fresh.alerts_html, fresh.cards_html, fresh.teaching_html, fresh.compare_html, fresh.widgets.yaml.value)
+    assert all("not a medical device" not in v and "Not a diagnostic device" not in v for v in views)
+    assert all("make run" not in v and "web app" not in v for v in (*views, root.children[0].value))
+
+
+# --------------------------------------------------------------------------- a class's view
+
+
+@pytest.mark.parametrize("case_id", list(LIBRARY))
+def test_green_only_when_nothing_is_raised_or_left_open(case_id):
+    a = bonemets.assess(LIBRARY[case_id].case)
+    page = render.alerts_html(a)
+    open_ = [i for i, s in a.alert_states.items() if s == "undetermined"]
+    pending = [p for r in a.recommendations for p in r.pending]
+    assert ('data-alert="none"' in page) == (not a.alerts and not open_ and not pending)
+    if not a.alerts and (open_ or pending):
+        line = _text(page.split('data-alert="open">')[1].split("</div>")[0])
+        for i in open_:
+            assert a.knowledge.alerts[i].name in line
+    for x in a.alerts:  # raised alerts under Act now, before Ask next
+        assert page.index(f'data-alert="{x.id}"') < page.find('data-section="ask-next"') or not a.questions
+
+
+def test_every_open_alert_case_asks_before_it_shows_green():
+    """A case that knows nothing leaves every emergency open: never the green line."""
+    page = render.alerts_html(bonemets.assess(Case()))
+    assert 'data-alert="none"' not in page and 'data-alert="open"' in page
+    assert "not ruled out" in _text(page)
+
+
+def test_tests_by_purpose_and_not_indicated_folded(fresh):
+    a = fresh.assessment
+    where = _ancestors(fresh.cards_html)
+    page = fresh.cards_html
+    purposes = re.findall(r'data-purpose="(\w+)"', page)
+    assert purposes == [p for p in ("before", "diagnose", "monitor") if p in purposes]
+    for r in a.recommendations:
+        folded = "details" in where[r.id]
+        if r.kind == "family":
+            assert folded == (r.status == "not_indicated"), r.id
+        else:
+            fam_folded = r.kind == "option" and a.status(r.family) == "not_indicated"
+            assert folded == (r.status == "not_indicated" or fam_folded), r.id
+    # a safety check test is listed before starting a drug, an MRI to diagnose
+    before = page.split('data-purpose="before"')[1].split("data-purpose=")[0]
+    assert 'data-item="dental_check"' in before and 'data-item="mri"' not in before
+    assert 'data-item="mri"' in page.split('data-purpose="diagnose"')[1].split("data-purpose=")[0]
+
+
+def test_families_headline_in_status_order(fresh):
+    statuses = re.findall(r'class="bm-family bm-status-(\w+)"', fresh.cards_html)
+    order = [bonemets.STATUSES.index(s) for s in statuses]
+    assert order == sorted(order)
+    assert len(statuses) == len(fresh.assessment.knowledge.families)
+
+
+def test_pending_checks_shown_on_the_item():
+    ex = Explorer(Case(primary="breast", bone_sites=["spine"]), figures=False)
+    r = ex.assessment.recommendation("bisphosphonate_iv")
+    assert r.pending
+    card = render.card_html(r, ex.assessment.knowledge)
+    assert card in ex.cards_html
+    assert card.count("<li>Before starting:") == len(r.pending)
+
+
+def test_class_mode_predict_reveal_score(fresh):
+    a = fresh.assessment
+    fams = [r for r in a.recommendations if r.kind == "family"]
+    fresh.set_class_mode(True)
+    try:
+        assert fresh.widgets.tabs.layout.display == "none" and fresh.widgets.class_panel.layout.display is None
+        assert set(fresh.widgets.predictions) == {r.id for r in fams}
+        for r in fams:  # the class says "recommended" for every family
+            fresh.predict(r.id, "recommended")
+        fresh.predict(fams[0].id, None)  # ... but gives no answer for the first
+        assert fresh.score is None and all(v.value == "" for v in fresh.widgets.verdicts.values())
+        fresh.widgets.reveal_button.click()
+        right = sum(r.status == "recommended" for r in fams[1:])
+        assert (fresh.score.right, fresh.score.total) == (right, len(fams))
+        assert f'data-score="{right}/{len(fams)}"' in fresh.widgets.score.value
+        assert f"{right} of {len(fams)} families right (1 without an answer)" in fresh.widgets.score.value
+        for r in fams:
+            verdict = fresh.widgets.verdicts[r.id].value
+            assert f'data-status="{r.status}"' in verdict
+            assert f'data-right="{str(r.id != fams[0].id and r.status == "recommended").lower()}"' in verdict
+        fresh.load_teaching_case("spinal_cord_compression")  # a new case: predict again
+        assert fresh.score is None and all(p.value == "" for p in fresh.widgets.predictions.values())
+    finally:
+        fresh.set_class_mode(False)
+    assert fresh.widgets.tabs.layout.display is None and fresh.widgets.class_panel.layout.display == "none"
+
+
+def test_projector_mode_marks_the_app(fresh):
+    root = fresh.build()
+    assert "bm-projector" not in root._dom_classes
+    fresh.set_projector(True)
+    assert "bm-projector" in root._dom_classes and "bm-app" in root._dom_classes
+    fresh.set_projector(False)
+    assert "bm-projector" not in root._dom_classes
+
+
+def test_a_new_case_gets_a_new_card_pane_a_change_does_not(fresh):
+    pane = fresh.widgets.cards
+    fresh.set_field("her2", "positive")
+    assert fresh.widgets.cards is pane  # the pane keeps its scroll while the case changes
+    fresh.load_teaching_case("her2_positive")
+    assert fresh.widgets.cards is not pane  # a new case starts at the top
+    assert fresh.widgets.cards.value == fresh.cards_html
+    assert fresh.widgets.tabs.children[0].children == (fresh.widgets.cards,)

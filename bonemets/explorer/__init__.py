@@ -23,7 +23,8 @@ from .comparison import Comparison, compare
 from .controls import GROUPS, FieldControl, field_groups
 from .layout import TABS
 from .plots import assessment_figures, figure_makers, figure_output
-from .render import CSS, alerts_html, card_html, cards_html, case_yaml, compare_html, teaching_html, yaml_html
+from .render import alerts_html, card_html, cards_html, case_yaml, compare_html, teaching_html, yaml_html
+from .style import CSS
 
 __all__ = [
     "CSS",

@@ -29,11 +29,12 @@ from .. import assess
 from ..case import Case
 from ..cases import TeachingCase, teaching_library
 from ..exceptions import InvalidCaseError
-from . import render
+from . import classroom, render
 from .comparison import Comparison, compare
 from .controls import FieldControl, make_controls
 from .layout import COMPARE_TAB, FIGURES_TAB, NO_CASE, TABS, ExplorerWidgets
 from .plots import assessment_figures, comparison_figure, figure_makers, figure_output
+from .sections import families
 
 if TYPE_CHECKING:  # pragma: no cover
     import ipywidgets
@@ -82,6 +83,8 @@ class Explorer:
         Every other widget (pickers, buttons, views, tabs).
     last_update_ms : float
         How long the last update took (control change to views rebuilt).
+    score : classroom.Score or None
+        Class mode: the class's predictions scored, once revealed (None before).
     """
 
     def __init__(self, case: Case | Mapping[str, Any] | str | None = None, *,
@@ -90,9 +93,12 @@ class Explorer:
         self.draw_figures = figures
         self.library: dict[str, TeachingCase] = teaching_library()
         self.controls: dict[str, FieldControl] = make_controls()
-        self.widgets = ExplorerWidgets(self.controls, {i: tc.title for i, tc in self.library.items()},
-                                       figure_makers() if figures else (), compare_figure=figures)
         self.case = Case()
+        self._assessment = assess(self.case, kb=self.kb)
+        self.widgets = ExplorerWidgets(
+            self.controls, {i: tc.title for i, tc in self.library.items()}, figure_makers() if figures else (),
+            compare_figure=figures,
+            family_lines={f.id: classroom.family_line_html(f.family, f.options) for f in families(self._assessment)})
         self.error: str | None = None
         self.teaching_case: TeachingCase | None = None
         self.comparison: Comparison | None = None
@@ -102,6 +108,7 @@ class Explorer:
         self.alerts_html = self.cards_html = self.compare_html = self.yaml_html = ""
         self.teaching_html = ""
         self.last_update_ms = 0.0
+        self.score: classroom.Score | None = None
         self._figs: tuple[dict[str, go.Figure], dict[str, str]] | None = None  # None: not drawn since a change
         self._compare_fig_stale = True
         self._suspended = False
@@ -110,7 +117,6 @@ class Explorer:
         self._wire()
         self._show_teaching(None)
         self.compare_with(None)
-        self._assessment = assess(self.case, kb=self.kb)
         self._refresh()  # every view shows a valid case, even if the starting one is not
         if isinstance(case, str):
             self.load_teaching_case(case)
@@ -142,6 +148,8 @@ class Explorer:
         finally:
             self._suspended = False
         self.update()
+        self.widgets.new_cards_view()  # a new case starts at the top of its cards
+        self.again()
 
     def set_field(self, name: str, value: Any) -> None:
         """Change one control as a user would (None or ``"unknown"`` for unknown; any text for
@@ -170,6 +178,35 @@ class Explorer:
         """Every field unknown, and no teaching case loaded."""
         self.widgets.case_picker.value = NO_CASE  # its observer forgets the teaching case
         self.set_case(Case())
+
+    def set_projector(self, on: bool = True) -> None:
+        """Projector mode: large type and high contrast, for a room."""
+        self.widgets.projector.value = on  # its observer changes the look
+
+    def set_class_mode(self, on: bool = True) -> None:
+        """Class mode: statuses hidden; the class predicts each family's status, then reveals."""
+        self.widgets.class_mode.value = on
+
+    def predict(self, family: str, status: str | None) -> None:
+        """Set the class's prediction for a family (None: no answer), as its picker does."""
+        self.widgets.predictions[family].value = status or ""
+
+    def reveal(self) -> classroom.Score:
+        """Show each family's status, why, and the score of the class's predictions."""
+        predicted = {f: (p.value or None) for f, p in self.widgets.predictions.items()}
+        self.score = classroom.score(self._assessment, predicted)
+        for v in self.score.verdicts:
+            self.widgets.verdicts[v.family.id].value = classroom.verdict_html(v, self._assessment)
+        self.widgets.score.value = classroom.score_html(self.score)
+        return self.score
+
+    def again(self) -> None:
+        """Clear the predictions and hide the answers (a new case does this too)."""
+        self.score = None
+        for f, picker in self.widgets.predictions.items():
+            picker.value = ""
+            self.widgets.verdicts[f].value = ""
+        self.widgets.score.value = classroom.score_html(None)
 
     def to_yaml(self) -> str:
         """The current case's known fields as YAML (``yaml.safe_dump(case.known())``)."""
@@ -266,6 +303,8 @@ class Explorer:
             self._push_figures()
         if w.visible(COMPARE_TAB):
             self._push_compare_figure()
+        if self.score is not None:  # revealed: the answers follow the case
+            self.reveal()
 
     def _figures(self) -> tuple[dict[str, go.Figure], dict[str, str]]:
         if self._figs is None:
@@ -329,6 +368,10 @@ class Explorer:
         w.compare_off_button.on_click(lambda _: self._compare_off())
         w.yaml_button.on_click(lambda _: self._show_yaml())
         w.tabs.observe(self._on_tab, names="selected_index")
+        w.projector.observe(self._on_projector, names="value")
+        w.class_mode.observe(self._on_class_mode, names="value")
+        w.reveal_button.on_click(lambda _: self.reveal())
+        w.again_button.on_click(lambda _: self.again())
 
     def _on_control(self, change: dict[str, Any]) -> None:
         if not self._suspended:
@@ -339,6 +382,15 @@ class Explorer:
             self._push_figures()
         elif change["new"] == COMPARE_TAB:
             self._push_compare_figure()
+
+    def _on_projector(self, change: dict[str, Any]) -> None:
+        (self.widgets.root.add_class if change["new"] else self.widgets.root.remove_class)("bm-projector")
+
+    def _on_class_mode(self, change: dict[str, Any]) -> None:
+        self.again()
+        self.widgets.show_class_mode(bool(change["new"]))
+        if not change["new"]:
+            self._on_tab({"new": self.widgets.tabs.selected_index})  # draw what the open tab shows
 
     def _on_pick(self, change: dict[str, Any]) -> None:
         if self._suspended:

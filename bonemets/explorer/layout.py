@@ -8,9 +8,12 @@ from typing import TypeVar
 
 import ipywidgets as widgets
 
-from ..vocabulary import DISCLAIMER
+from ..views import STATUS_LABELS
+from ..vocabulary import DISCLAIMER, STATUSES
+from .classroom import INTRO, score_html
 from .controls import FieldControl, field_groups
-from .render import CSS, disclaimer_html, esc
+from .render import esc
+from .style import CSS
 
 #: The value of a teaching-case picker when no teaching case is chosen.
 NO_CASE = ""
@@ -18,12 +21,9 @@ NO_CASE = ""
 TABS = ("Status cards", "Figures", "Teaching case", "Compare", "Export YAML")
 FIGURES_TAB, COMPARE_TAB = TABS.index("Figures"), TABS.index("Compare")
 
-_HEADER = (
-    CSS + '<div class="bm-header">'
-    f'<div class="bm-banner"><b>Not a diagnostic device.</b> {esc(DISCLAIMER)}</div>'
-    '<div class="bm-muted">Set the factors on the left (any field can stay <i>unknown</i>); '
-    "alerts and status cards update at once. Load a teaching case, compare two cases, or "
-    "export the case as YAML.</div></div>")
+#: The one header (and the one disclaimer) of the explorer.
+HEADER = (CSS + '<div class="bm-header"><span class="bm-title">bonemets explorer</span>'
+          f'<span class="bm-banner"><b>Not a diagnostic device.</b> {esc(DISCLAIMER)}</span></div>')
 _YAML_HINT = ('<div class="bm-muted">Press "Export YAML" to see the current case as YAML and download '
               "it.</div>")
 
@@ -50,13 +50,23 @@ class ExplorerWidgets:
         One ``Output`` widget per figure title, in order (none: the Figures tab says so).
     compare_figure : bool
         An ``Output`` widget for the matrix of the compare tab.
+    family_lines : mapping of str to str
+        Each treatment family's id and its line in class mode (name and options, no status).
 
     Attributes
     ----------
+    root : VBox
+        The whole app (class ``bm-app``; ``bm-projector`` in projector mode).
     case_picker, compare_picker : Dropdown
-    clear_button, pin_button, compare_off_button, yaml_button : Button
-    message, alerts, cards, teaching, compare, yaml : HTML
-        The error line and the HTML views.
+    clear_button, pin_button, compare_off_button, yaml_button, reveal_button, again_button : Button
+    projector, class_mode : ToggleButton
+    message, alerts, cards, teaching, compare, yaml, score : HTML
+        The error line and the HTML views (``cards`` is replaced by :meth:`new_cards_view`).
+    predictions : dict of str to Dropdown
+        Class mode: the class's prediction per family (``""`` for no answer).
+    verdicts : dict of str to HTML
+        Class mode: per family, the answer once revealed.
+    class_panel : VBox
     figure_views : dict of str to Output
     figure_errors : HTML
     compare_figure : Output or None
@@ -64,17 +74,24 @@ class ExplorerWidgets:
     """
 
     def __init__(self, controls: dict[str, FieldControl], teaching_titles: Mapping[str, str],
-                 figure_titles: Iterable[str], compare_figure: bool) -> None:
+                 figure_titles: Iterable[str], compare_figure: bool, family_lines: Mapping[str, str]) -> None:
         self.controls = controls
         options = [("\u2014 choose a teaching case \u2014", NO_CASE)] + [(t, i) for i, t in teaching_titles.items()]
         self.case_picker = _classed(widgets.Dropdown(options=options, value=NO_CASE, description="Teaching case",
                                                      style={"description_width": "100px"},
-                                                     layout=widgets.Layout(width="640px")), "bm-case-picker")
+                                                     layout=widgets.Layout(width="560px")), "bm-case-picker")
         self.clear_button = _classed(widgets.Button(description="All unknown", tooltip="Set every field to unknown",
                                                     layout=widgets.Layout(width="120px")), "bm-clear")
+        self.projector = _classed(widgets.ToggleButton(
+            description="Projector mode", tooltip="Large type, high contrast",
+            layout=widgets.Layout(width="150px")), "bm-projector-toggle")
+        self.class_mode = _classed(widgets.ToggleButton(
+            description="Class mode", tooltip="Hide the statuses: the class predicts them, then reveals",
+            layout=widgets.Layout(width="130px")), "bm-class-toggle")
         self.message = _classed(widgets.HTML(""), "bm-message")
         self.alerts = _classed(widgets.HTML(), "bm-alerts-view")
-        self.cards = _classed(widgets.HTML(), "bm-cards-view", "bm-scroll")
+        self.cards = self._cards_widget()
+        self._cards_box = widgets.VBox([self.cards])
         self.teaching = _classed(widgets.HTML(), "bm-teaching-view")
         self.compare = _classed(widgets.HTML(), "bm-compare-view")
         self.pin_button = _classed(widgets.Button(description="Pin current case as B", button_style="info",
@@ -97,26 +114,63 @@ class ExplorerWidgets:
             else [widgets.HTML('<div class="bm-muted">No figures in this explorer.</div>')])
         compare_tab = widgets.VBox([widgets.HBox([self.pin_button, self.compare_picker, self.compare_off_button]),
                                     self.compare, self.compare_figure or widgets.HTML()])
-        self.tabs = _classed(widgets.Tab(children=[self.cards, widgets.VBox(figures_tab), self.teaching,
+        self.tabs = _classed(widgets.Tab(children=[self._cards_box, widgets.VBox(figures_tab), self.teaching,
                                                    compare_tab, widgets.VBox([self.yaml_button, self.yaml])],
                                          titles=TABS), "bm-tabs")
+        self._class_panel(family_lines)
+        self.root = _classed(widgets.VBox(layout=widgets.Layout(width="100%")), "bm-app")
+
+    def _class_panel(self, family_lines: Mapping[str, str]) -> None:
+        """Class mode's widgets: one prediction picker and one verdict per family, Reveal, the score."""
+        choices = [("\u2014 predict \u2014", "")] + [(STATUS_LABELS[s], s) for s in STATUSES]
+        self.predictions = {f: _classed(widgets.Dropdown(options=choices, value="",
+                                                         layout=widgets.Layout(width="170px")),
+                                        "bm-predict", f"bm-predict-{f}") for f in family_lines}
+        self.verdicts = {f: _classed(widgets.HTML(), "bm-verdict-view") for f in family_lines}
+        rows = [_classed(widgets.HBox([widgets.HTML(line, layout=widgets.Layout(width="38%")), self.predictions[f],
+                                       widgets.HTML(layout=widgets.Layout(width="12px")), self.verdicts[f]],
+                                      layout=widgets.Layout(width="100%")), "bm-class-row")
+                for f, line in family_lines.items()]
+        self.reveal_button = _classed(widgets.Button(description="Reveal", button_style="success"), "bm-reveal")
+        self.again_button = _classed(widgets.Button(description="Predict again"), "bm-again")
+        self.score = _classed(widgets.HTML(score_html(None)), "bm-score-view")
+        self.class_panel = _classed(widgets.VBox([widgets.HTML(INTRO), self.score, *rows,
+                                                  widgets.HBox([self.reveal_button, self.again_button])],
+                                                 layout=widgets.Layout(display="none")), "bm-class-panel", "bm-scroll")
+
+    @staticmethod
+    def _cards_widget() -> widgets.HTML:
+        return _classed(widgets.HTML(), "bm-cards-view", "bm-scroll")
+
+    def new_cards_view(self) -> None:
+        """Replace the card pane by a new one (same value), so that it shows its top: a new case
+        starts at the top of its cards, whatever the old one was scrolled to."""
+        old, self.cards = self.cards, self._cards_widget()
+        self.cards.value = old.value
+        self._cards_box.children = (self.cards,)
+        old.close()
+
+    def show_class_mode(self, on: bool) -> None:
+        """Class mode on: the prediction panel in place of the tabs (which show statuses)."""
+        self.class_panel.layout.display = None if on else "none"
+        self.tabs.layout.display = "none" if on else None
 
     def visible(self, tab: int) -> bool:
         """Whether a tab of the main view (an index into :data:`TABS`) is open."""
-        return self.tabs.selected_index == tab
+        return self.tabs.selected_index == tab and self.tabs.layout.display != "none"
 
     def layout(self) -> widgets.Widget:
-        """The whole explorer: header, pickers, the field controls on the left, the alerts and
-        tabs on the right, the disclaimer below."""
+        """The whole explorer: the header (with the one disclaimer), the pickers and modes, the
+        field controls on the left, the alerts and the tabs (or class mode) on the right."""
         groups = field_groups()
         boxes = [widgets.VBox([self.controls[n].widget for n in names]) for names in groups.values()]
         accordion = _classed(widgets.Accordion(children=boxes, titles=tuple(groups), selected_index=0),
                              "bm-controls", "bm-scroll")
         left = _classed(widgets.VBox([widgets.HTML("<b>Case factors</b> (empty or <i>unknown</i> = not known)"),
                                       accordion], layout=widgets.Layout(width="480px", min_width="440px")), "bm-left")
-        right = widgets.VBox([self.message, self.alerts, self.tabs],
+        right = widgets.VBox([self.message, self.alerts, self.tabs, self.class_panel],
                              layout=widgets.Layout(flex="1 1 auto", width="auto", padding="0 0 0 14px"))
-        return _classed(widgets.VBox([widgets.HTML(_HEADER), widgets.HBox([self.case_picker, self.clear_button]),
-                                      widgets.HBox([left, right], layout=widgets.Layout(width="100%")),
-                                      widgets.HTML(disclaimer_html())], layout=widgets.Layout(width="100%")),
-                        "bm-app")
+        self.root.children = (widgets.HTML(HEADER),
+                              widgets.HBox([self.case_picker, self.clear_button, self.projector, self.class_mode]),
+                              widgets.HBox([left, right], layout=widgets.Layout(width="100%")))
+        return self.root

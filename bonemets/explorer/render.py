@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import base64
 import html
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import yaml
@@ -22,18 +23,19 @@ from ..views import (
     ALERT_COLOURS,
     ALERT_LABELS,
     STATUS_COLOURS,
-    STATUS_HEADINGS,
     STATUS_LABELS,
+    TEST_PURPOSES,
     TOP_QUESTIONS,
-    URGENCY_COLOURS,
     URGENCY_LABELS,
     ink,
+    item_name,
     pending_text,
     question_text,
-    rgba,
+    reason_lines,
 )
 from ..vocabulary import DISCLAIMER, STATUSES
 from .comparison import Comparison
+from .sections import FamilyView, by_purpose, families
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..assessment import Alert, Assessment, Citation, Recommendation
@@ -78,47 +80,64 @@ def _citation_html(c: Citation) -> str:
     return f"<li>{text}</li>"
 
 
-def _sources_html(citations: Iterable[Citation]) -> str:
-    cits = list(citations)
-    if not cits:
-        return ""
-    return (f'<details class="bm-sources"><summary>Sources ({len(cits)})</summary>'
-            f'<ul>{"".join(_citation_html(c) for c in cits)}</ul></details>')
-
-
 # --------------------------------------------------------------------------- alerts
 
 
 def alerts_html(a: Assessment) -> str:
-    """The raised alerts of an assessment (most severe first), then the questions to ask next.
+    """**Act now** (the raised alerts, most severe first), then **Ask next** (the top questions).
 
-    Each raised alert shows its summary, actions, reasons and sources; each question says what
-    its answer would decide (one that could raise a critical alert first). The block always says
-    something, even with no alert.
+    Each raised alert shows its summary and actions, with its reasons and sources one click away.
+    With no alert raised, the line is green only when nothing is left open: an alert not ruled
+    out or a pending safety check makes it a neutral line naming them. Each question says what
+    its answer would decide (one that could raise a critical alert first).
     """
-    parts = ['<div class="bm-alerts">']
-    if not a.alerts:
-        parts.append('<div class="bm-alert bm-alert-none" data-alert="none">'
-                     "No emergency or warning raised for this case.</div>")
-    for x in a.alerts:
-        parts.append(_alert_html(x))
+    parts = ['<div class="bm-alerts"><section class="bm-act-now" data-section="act-now">'
+             '<h3 class="bm-section">Act now</h3>']
+    parts += [_alert_html(x, a.knowledge) for x in a.alerts] or [_no_alert_html(a)]
+    parts.append("</section>")
     if a.questions:
         items = "".join(f'<li data-question="{esc(q.field)}">{"<b>" if q.critical else ""}'
                         f'{esc(question_text(q, a.knowledge))}{"</b>" if q.critical else ""}</li>'
                         for q in a.questions[:TOP_QUESTIONS])
-        parts.append(f'<div class="bm-alert bm-alert-open"><b>Ask next</b><ol>{items}</ol></div>')
+        more = len(a.questions) - TOP_QUESTIONS
+        parts.append('<section class="bm-ask-next" data-section="ask-next"><h3 class="bm-section">Ask next</h3>'
+                     f'<ol>{items}</ol>' + (f'<div class="bm-muted">and {more} more</div>' if more > 0 else "")
+                     + "</section>")
     parts.append("</div>")
     return "".join(parts)
 
 
-def _alert_html(x: Alert) -> str:
+def _no_alert_html(a: Assessment) -> str:
+    """The line in place of alerts: what is still open, or (only when nothing is) all clear."""
+    open_alerts = [item_name(a.knowledge, i) for i, s in a.alert_states.items() if s == "undetermined"]
+    pending = sum(len(r.pending) for r in a.recommendations if r.kind != "family")
+    notes = ([f"not ruled out: {', '.join(open_alerts)} (see Ask next)"] if open_alerts else []) + (
+        [f"{pending} safety check(s) pending before a treatment (shown on the items)"] if pending else [])
+    if not notes:
+        return ('<div class="bm-alert bm-alert-none" data-alert="none">'
+                "No emergency or warning raised, and none left open, for this case.</div>")
+    return ('<div class="bm-alert bm-alert-open" data-alert="open">No emergency or warning raised yet; '
+            f'{esc("; ".join(notes))}.</div>')
+
+
+def _alert_html(x: Alert, kb: KnowledgeBase | None) -> str:
     actions = "".join(f"<li>{esc(act)}</li>" for act in x.actions)
-    reasons = "".join(f"<li>{esc(r.line())}</li>" for r in x.reasons)
     return (f'<div class="bm-alert bm-alert-{esc(x.level)}" data-alert="{esc(x.id)}">'
             f'<div class="bm-alert-head">{alert_badge(x.level)} <b>{esc(x.name)}</b>: {esc(x.summary)}</div>'
-            + (f'<div class="bm-sub">Actions</div><ul>{actions}</ul>' if actions else "")
-            + (f'<div class="bm-sub">Why</div><ul>{reasons}</ul>' if reasons else "")
-            + _sources_html(x.sources) + "</div>")
+            + (f'<ul class="bm-actions">{actions}</ul>' if actions else "")
+            + why_html(reason_lines(x, kb), x.sources) + "</div>")
+
+
+def why_html(reasons: list[str], citations: Iterable[Citation]) -> str:
+    """Reasons and sources, one click away."""
+    cits = list(citations)
+    if not reasons and not cits:
+        return ""
+    items = "".join(f"<li>{esc(r)}</li>" for r in reasons)
+    refs = "".join(_citation_html(c) for c in cits)
+    return (f'<details class="bm-why"><summary>Why{f" and sources ({len(cits)})" if cits else ""}</summary>'
+            + (f'<ul class="bm-reasons">{items}</ul>' if items else "")
+            + (f'<ul class="bm-sources">{refs}</ul>' if refs else "") + "</details>")
 
 
 # --------------------------------------------------------------------------- cards
@@ -139,50 +158,75 @@ def summary_html(a: Assessment) -> str:
     return f'<div class="bm-summary">{chips}</div>'
 
 
-def card_html(r: Recommendation, family: str | None = None, kb: KnowledgeBase | None = None) -> str:
-    """One item as a card: status badge, name, kind (and the name of an option's ``family``),
-    urgency, pending checks, reasons and sources."""
-    colour = STATUS_COLOURS[r.status]
+def card_html(r: Recommendation, kb: KnowledgeBase | None = None) -> str:
+    """One option or test as a card: status badge, name, urgency, pending checks, then the short
+    reasons, with the sources one click away."""
+    pending = "".join(f"<li>{esc(pending_text(p, kb))}</li>" for p in r.pending)
+    return (_item_open(r, "bm-card") + _item_head(r)
+            + (f'<ul class="bm-pending">{pending}</ul>' if pending else "")
+            + why_html(reason_lines(r, kb), r.sources) + "</div>")
+
+
+def _item_open(r: Recommendation, cls: str) -> str:
+    return (f'<div class="{cls} bm-status-{esc(r.status)}" data-item="{esc(r.id)}" data-status="{esc(r.status)}" '
+            f'style="border-left-color:{STATUS_COLOURS[r.status]}">')
+
+
+def _item_head(r: Recommendation) -> str:
     urgency = (f' <span class="bm-urgency bm-urgency-{esc(r.urgency)}">{esc(URGENCY_LABELS[r.urgency])}</span>'
                if r.urgency != "routine" else "")
-    kind = r.kind + (f" \u00b7 {family}" if family else "")
-    reasons = "".join(f"<li>{esc(x.line())}</li>" for x in r.reasons)
-    pending = "".join(f"<li>{esc(pending_text(p, kb))}</li>" for p in r.pending)
-    return (f'<div class="bm-card bm-status-{esc(r.status)}" data-item="{esc(r.id)}" '
-            f'data-status="{esc(r.status)}" style="border-left-color:{colour}">'
-            f'<div class="bm-card-head">{status_badge(r.status)}{urgency} <b>{esc(r.name)}</b> '
-            f'<span class="bm-kind">{esc(kind)}</span></div>'
-            + (f'<div class="bm-sub">Pending</div><ul class="bm-pending">{pending}</ul>' if pending else "")
-            + (f'<ul class="bm-reasons">{reasons}</ul>' if reasons else "")
-            + _sources_html(r.sources) + "</div>")
+    return f'<div class="bm-card-head">{status_badge(r.status)}{urgency} <b>{esc(r.name)}</b></div>'
+
+
+def _folded(items: list[Recommendation], what: str, draw: Callable[[Recommendation], str]) -> str:
+    """Items that are not indicated, folded under one line (still in the page)."""
+    if not items:
+        return ""
+    return (f'<details class="bm-group bm-group-not_indicated"><summary>{len(items)} {esc(what)} not indicated'
+            f'</summary><div class="bm-grid">{"".join(draw(r) for r in items)}</div></details>')
+
+
+def family_html(f: FamilyView, kb: KnowledgeBase | None = None) -> str:
+    """A treatment family: its status as the headline, its own reasons (not the summary of its
+    options), then its options (those not indicated folded away)."""
+    r = f.family
+    own = tuple(x for x in r.reasons if x.outcome != "options")
+    pending = "".join(f"<li>{esc(pending_text(p, kb))}</li>" for p in r.pending if not f.options)
+    shown = [o for o in f.options if o.status != "not_indicated"]
+    return (_item_open(r, "bm-family") + _item_head(r)
+            + (f'<ul class="bm-pending">{pending}</ul>' if pending else "")
+            + (why_html(reason_lines(replace(r, reasons=own), kb), r.sources) if own else "")
+            + (f'<div class="bm-grid">{"".join(card_html(o, kb) for o in shown)}</div>' if shown else "")
+            + _folded([o for o in f.options if o.status == "not_indicated"], "option(s)",
+                      lambda o: card_html(o, kb))
+            + "</div>")
 
 
 def cards_html(a: Assessment) -> str:
-    """Status cards: tests, then treatments; each grouped by status, most favourable first.
+    """Treatments by family (most favourable family first), then tests by purpose.
 
-    ``not_indicated`` items are folded away under one summary but still present, so an item's
-    card (``data-item``, ``data-status``) can always be found.
+    Not-indicated families, options and tests are folded away under one line but still present,
+    so an item (``data-item``, ``data-status``) can always be found.
     """
-    groups = a.by_status()
-    names = {r.id: r.name for r in a.recommendations}
-    parts = ['<div class="bm-cards">', summary_html(a)]
-    for title, is_test in (("Tests", True), ("Treatments", False)):
-        parts.append(f'<h3 class="bm-section">{title}</h3>')
-        for status in STATUSES:
-            chosen = [r for r in groups[status] if (r.kind == "test") == is_test]
-            if not chosen:
-                continue
-            body = "".join(card_html(r, names.get(r.family or "") if r.family != r.id else None, a.knowledge)
-                           for r in chosen)
-            heading = f"{STATUS_HEADINGS[status]} ({len(chosen)})"
-            if status == "not_indicated":
-                parts.append(f'<details class="bm-group bm-group-{status}"><summary>{esc(heading)}'
-                             f'</summary><div class="bm-grid">{body}</div></details>')
-            else:
-                parts.append(f'<div class="bm-group bm-group-{status}"><div class="bm-group-head" '
-                             f'style="border-left:4px solid {STATUS_COLOURS[status]}">{esc(heading)}</div>'
-                             f'<div class="bm-grid">{body}</div></div>')
-    parts.append(disclaimer_html(a.disclaimer))
+    kb = a.knowledge
+    order = {s: i for i, s in enumerate(STATUSES)}
+    fams = sorted(families(a), key=lambda f: order[f.family.status])
+    parts = ['<div class="bm-cards">', summary_html(a), '<h3 class="bm-section">Treatments by family</h3>']
+    parts += [family_html(f, kb) for f in fams if f.family.status != "not_indicated"]
+    off = [f for f in fams if f.family.status == "not_indicated"]
+    if off:
+        parts.append(f'<details class="bm-group bm-group-not_indicated"><summary>{len(off)} famil'
+                     f'{"y" if len(off) == 1 else "ies"} not indicated</summary>'
+                     f'{"".join(family_html(f, kb) for f in off)}</details>')
+    parts.append('<h3 class="bm-section">Tests by purpose</h3>')
+    for purpose, tests in by_purpose(a).items():
+        if not tests:
+            continue
+        shown = sorted((t for t in tests if t.status != "not_indicated"), key=lambda t: order[t.status])
+        parts.append(f'<div class="bm-purpose" data-purpose="{esc(purpose)}"><h4>{esc(TEST_PURPOSES[purpose])}</h4>'
+                     + (f'<div class="bm-grid">{"".join(card_html(t, kb) for t in shown)}</div>' if shown else "")
+                     + _folded([t for t in tests if t.status == "not_indicated"], "test(s)",
+                               lambda t: card_html(t, kb)) + "</div>")
     parts.append("</div>")
     return "".join(parts)
 
@@ -200,8 +244,7 @@ def teaching_html(tc: TeachingCase | None) -> str:
     return (f'<div class="bm-teaching" data-case="{esc(tc.id)}"><h3>{esc(tc.title)}</h3>'
             f'<p class="bm-narrative">{esc(tc.narrative)}</p>'
             + (f"<h4>Teaching points</h4><ul>{points}</ul>" if points else "")
-            + (f"<h4>Questions for the class</h4><ol>{questions}</ol>" if questions else "")
-            + disclaimer_html() + "</div>")
+            + (f"<h4>Questions for the class</h4><ol>{questions}</ol>" if questions else "") + "</div>")
 
 
 # --------------------------------------------------------------------------- YAML
@@ -218,24 +261,25 @@ def yaml_html(case: Case, filename: str = "case.yaml") -> str:
     data = base64.b64encode(text.encode("utf-8")).decode("ascii")
     return (f'<div class="bm-yaml"><a class="bm-download" download="{esc(filename)}" '
             f'href="data:text/yaml;charset=utf-8;base64,{data}">Download {esc(filename)}</a>'
-            f'<pre>{esc(text) or "{}  # nothing known"}</pre>{disclaimer_html()}</div>')
+            f'<pre>{esc(text) or "{}  # nothing known"}</pre></div>')
 
 
 # --------------------------------------------------------------------------- compare
 
 
 def compare_html(cmp: Comparison, label_a: str = "A", label_b: str = "B") -> str:
-    """Two cases side by side: every field known in either (differences highlighted), then the
-    items and alerts whose status differs."""
+    """Two cases side by side: the fields that differ first, the items and alerts whose status
+    differs, then (folded) the fields known and the same in both."""
     ra, rb = cmp.a.case.engine_record(), cmp.b.case.engine_record()
-    shown = [k for k in FIELDS if ra.get(k) is not None or rb.get(k) is not None]
-    rows = "".join(
-        f'<tr class="{"bm-diff" if k in cmp.fields else ""}" data-field="{esc(k)}">'
-        f"<th>{esc(field_label(k))}</th><td>{esc(value_text(ra.get(k)))}</td>"
-        f"<td>{esc(value_text(rb.get(k)))}</td></tr>" for k in shown)
+    same = [k for k in FIELDS if k not in cmp.fields and ra.get(k) is not None]
+
+    def rows(keys: Iterable[str], cls: str) -> str:
+        return "".join(f'<tr class="{cls}" data-field="{esc(k)}"><th>{esc(field_label(k))}</th>'
+                       f"<td>{esc(value_text(ra.get(k)))}</td><td>{esc(value_text(rb.get(k)))}</td></tr>"
+                       for k in keys)
+
     names = {r.id: r.name for r in cmp.a.recommendations}
     alert_names = {x.id: x.name for x in (*cmp.b.alerts, *cmp.a.alerts)}
-
     status_rows = "".join(
         f'<tr class="bm-diff" data-item="{esc(i)}"><th>{esc(names.get(i, i))}</th>'
         f"<td>{status_badge(x)}</td><td>{status_badge(y)}</td></tr>" for i, (x, y) in cmp.statuses.items())
@@ -250,75 +294,11 @@ def compare_html(cmp: Comparison, label_a: str = "A", label_b: str = "B") -> str
         f'<div class="bm-summary-line">{len(cmp.fields)} field(s) differ; {len(cmp.statuses)} '
         f"item(s) change status ({n_same} unchanged); {len(cmp.alerts)} alert(s) differ.</div>"
         '<div class="bm-compare-cols">'
-        f'<div><h4>Case factors</h4><table class="bm-table">{head}{rows or "<tr><td colspan=3>nothing known</td></tr>"}'
-        "</table></div>"
-        f'<div><h4>Statuses that differ</h4><table class="bm-table">{head}'
+        f'<div><h4>Case factors that differ</h4><table class="bm-table bm-fields-differ">{head}'
+        f'{rows(cmp.fields, "bm-diff") or "<tr><td colspan=3>none: the two cases are the same</td></tr>"}</table>'
+        + (f'<details class="bm-group"><summary>{len(same)} factor(s) the same in both</summary>'
+           f'<table class="bm-table bm-fields-same">{head}{rows(same, "")}</table></details>' if same else "")
+        + f'</div><div><h4>Statuses that differ</h4><table class="bm-table">{head}'
         f'{status_rows or "<tr><td colspan=3>none: every item has the same status</td></tr>"}</table>'
         + (f'<h4>Alerts that differ</h4><table class="bm-table">{head}{alert_rows}</table>' if alert_rows else "")
-        + "</div></div>" + disclaimer_html(cmp.a.disclaimer) + "</div>")
-
-
-# --------------------------------------------------------------------------- style
-
-def _palette_css() -> str:
-    """CSS rules that colour alerts and urgency badges as :mod:`bonemets.views` says."""
-    alerts = (("critical", "critical"), ("warning", "warning"), ("info", "info"), ("open", "undetermined"),
-              ("none", "not_raised"))
-    rules = [f".bm-alert-{cls} {{ border-left-color: {ALERT_COLOURS[state]}; "
-             f"background: {rgba(ALERT_COLOURS[state], 0.12)}; }}" for cls, state in alerts]
-    rules += [f".bm-urgency-{u} {{ background: {URGENCY_COLOURS[u]}; color: {ink(URGENCY_COLOURS[u])}; }}"
-              for u in ("soon", "emergency")]
-    return "\n".join(rules) + "\n"
-
-
-#: The stylesheet of the explorer's HTML (scoped by the ``bm-`` class prefix).
-CSS = """
-<style>
-.bm-app { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; font-size: 13px; color: #1f2328; }
-.bm-app .widget-html-content, .bm-app .widget-html { line-height: 1.4; }
-.bm-header h2 { margin: 4px 0 2px 0; font-size: 20px; }
-.bm-banner { background: #fff8c5; border: 1px solid #d4a72c; border-radius: 6px; padding: 6px 10px; margin: 4px 0; }
-.bm-disclaimer { color: #57606a; font-size: 11px; font-style: italic; margin-top: 8px; }
-.bm-muted { color: #57606a; }
-.bm-message { min-height: 0; }
-.bm-error { background: #ffebe9; border: 1px solid #cf222e; color: #82071e; border-radius: 6px; padding: 4px 8px; }
-.bm-ok { color: #1a7f37; font-size: 12px; }
-.bm-invalid input, .bm-invalid select { border-color: #cf222e !important; background: #ffebe9 !important; }
-.bm-alerts { margin-bottom: 6px; }
-.bm-alert { border-left: 5px solid #57606a; background: #f6f8fa; border-radius: 4px; padding: 6px 10px; margin: 4px 0; }
-.bm-alert ul { margin: 2px 0 2px 18px; padding: 0; }
-.bm-sub { font-weight: 600; margin-top: 4px; }
-.bm-summary { margin: 4px 0 6px 0; }
-.bm-chip { display: inline-block; color: #fff; border-radius: 10px; padding: 1px 8px; margin: 0 4px 2px 0;
-           font-size: 12px; }
-.bm-section { margin: 10px 0 4px 0; font-size: 15px; border-bottom: 1px solid #d0d7de; }
-.bm-group { margin: 4px 0 8px 0; }
-.bm-group-head { font-weight: 600; margin: 2px 0; padding-left: 6px; }
-.bm-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 6px; }
-.bm-card { border: 1px solid #d0d7de; border-left: 5px solid #8c959f; border-radius: 6px; padding: 6px 8px;
-           background: #fff; }
-.bm-card-head { margin-bottom: 2px; }
-.bm-badge { display: inline-block; color: #fff; border-radius: 4px; padding: 0 6px; font-size: 11px;
-            text-transform: uppercase; letter-spacing: .02em; }
-.bm-urgency { display: inline-block; border-radius: 4px; padding: 0 6px; font-size: 11px; text-transform: uppercase; }
-.bm-kind { color: #57606a; font-size: 11px; }
-.bm-reasons { margin: 2px 0 2px 16px; padding: 0; }
-.bm-sources summary { cursor: pointer; color: #0969da; font-size: 12px; }
-.bm-sources ul { margin: 2px 0 2px 16px; padding: 0; font-size: 12px; }
-.bm-excerpt { color: #57606a; }
-.bm-teaching h3 { margin: 4px 0; }
-.bm-narrative { max-width: 900px; }
-.bm-table { border-collapse: collapse; margin: 4px 0; }
-.bm-table th, .bm-table td { border: 1px solid #d0d7de; padding: 2px 8px; text-align: left; vertical-align: top; }
-.bm-table tr.bm-diff td, .bm-table tr.bm-diff th { background: #fff8c5; font-weight: 600; }
-.bm-app .bm-figure, .bm-app .bm-compare-figure { overflow-x: auto !important; }
-.bm-compare-cols { display: flex; flex-wrap: wrap; gap: 24px; }
-.bm-compare-cols > div { flex: 1 1 340px; min-width: 0; }
-.bm-yaml pre { background: #f6f8fa; border: 1px solid #d0d7de; border-radius: 6px; padding: 8px; max-width: 700px; }
-.bm-download { font-weight: 600; }
-.bm-controls .widget-label { font-size: 12px; }
-.bm-app .bm-scroll { max-height: 78vh; overflow-y: auto !important; }
-.bm-controls .widget-toggle-buttons { display: flex; align-items: center; margin: 2px 0; }
-.bm-controls .widget-toggle-buttons > .widget-label { text-align: right; margin-right: 8px; flex-shrink: 0; }
-.bm-controls .widget-toggle-buttons .widget-toggle-button { font-size: 11px; padding: 0 4px; }
-""" + _palette_css() + "</style>\n"
+        + "</div></div></div>")
