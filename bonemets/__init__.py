@@ -14,6 +14,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from . import scores
+from .advice import advice_for
 from .assessment import Alert, Assessment, Citation, Fact, Reason, Recommendation
 from .case import FIELDS, Case, load_case
 from .cases import TeachingCase, load_teaching_case, teaching_cases, teaching_library
@@ -57,6 +58,7 @@ __all__ = [
     "Reason",
     "Recommendation",
     "TeachingCase",
+    "advice_for",
     "assess",
     "assess_cohort",
     "cases_frame",

@@ -10,6 +10,9 @@ Layout of a knowledge directory (every file a YAML list of entries, except the m
     alerts.yaml          emergencies and warnings
     concepts.yaml        named conditions (``ref:`` in rules)
     consistency.yaml     contradictions between case fields
+    advice.yaml          supportive advice for patients, and the items it goes with
+    seed_statements.yaml statements of the source texts and the entries that cover them
+                         (not loaded here: :mod:`bonemets.seed_coverage`)
     rules/*.yaml         the rules: target, status given, condition, reason, citations, examples
     schemas/*.json       the JSON Schema of each kind of file (generated; for editors)
 
@@ -40,6 +43,7 @@ from .conditions import Node, compile_condition
 from .datafiles import data_dir
 from .exceptions import KnowledgeError
 from .knowledge_checks import (
+    check_advice,
     check_citations,
     check_items,
     compile_consistency,
@@ -50,6 +54,7 @@ from .knowledge_checks import (
 from .knowledge_edit import Change, apply_changes
 from .knowledge_files import read_entries, read_manifest
 from .knowledge_models import (
+    Advice,
     AlertDef,
     CompiledRule,
     Concept,
@@ -64,7 +69,7 @@ from .knowledge_models import (
     Test,
 )
 
-__all__ = ["AlertDef", "CompiledRule", "Concept", "Consistency", "Family", "KnowledgeBase", "Option", "Rule",
+__all__ = ["Advice", "AlertDef", "CompiledRule", "Concept", "Consistency", "Family", "KnowledgeBase", "Option", "Rule",
            "Schedule", "Source", "Test", "data_dir", "default_path", "knowledge", "load_knowledge"]
 
 
@@ -76,8 +81,8 @@ class KnowledgeBase:
     path : Path
     manifest : dict
         ``name``, ``version`` and ``date`` of this release of the knowledge.
-    sources, families, options, tests, alerts, concepts : dict of str to entry
-        Every entry, retired ones included, by id.
+    sources, families, options, tests, alerts, concepts, advice : dict of str to entry
+        Every entry, retired ones included, by id (``advice``: supportive advice for patients).
     rules : list of CompiledRule
         The rules evaluated, in file order: active ones, and draft ones if ``include_drafts``.
     draft_rules : list of CompiledRule
@@ -101,6 +106,7 @@ class KnowledgeBase:
         self.tests: dict[str, Test] = {}
         self.alerts: dict[str, AlertDef] = {}
         self.concepts: dict[str, Concept] = {}
+        self.advice: dict[str, Advice] = {}
         self.concept_nodes: dict[str, Node] = {}
         self.consistency: list[tuple[Consistency, Node]] = []
         self.implied: list[tuple[Implication, Node]] = []
@@ -205,7 +211,7 @@ class KnowledgeBase:
                      tests: Mapping[str, Change] | None = None, alerts: Mapping[str, Change] | None = None,
                      concepts: Mapping[str, Change] | None = None,
                      consistency: Mapping[str, Change] | None = None, implied: Mapping[str, Change] | None = None,
-                     rules: Mapping[str, Change] | None = None,
+                     rules: Mapping[str, Change] | None = None, advice: Mapping[str, Change] | None = None,
                      add: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
                      edit: Callable[[Path], None] | None = None, include_drafts: bool | None = None,
                      check_examples: bool = True) -> KnowledgeBase:
@@ -219,7 +225,7 @@ class KnowledgeBase:
 
         Parameters
         ----------
-        sources, families, options, tests, alerts, concepts, consistency, implied, rules : mapping, optional
+        sources, families, options, tests, alerts, concepts, consistency, implied, rules, advice : mapping, optional
             Id to change: a mapping of fields to set (``{"gives": "consider"}``), a function
             given the entry as a dict that edits it in place (e.g. ``lambda r: r["when"]["all"].pop()``),
             or ``None`` to remove the entry.
@@ -258,7 +264,7 @@ class KnowledgeBase:
         changes = {kind: by_id for kind, by_id in (
             ("sources", sources), ("families", families), ("options", options), ("tests", tests),
             ("alerts", alerts), ("concepts", concepts), ("consistency", consistency), ("implied", implied),
-            ("rules", rules)) if by_id}
+            ("rules", rules), ("advice", advice)) if by_id}
         copy = Path(tempfile.mkdtemp(prefix="bonemets-knowledge-"))
         root = copy / "knowledge"
         try:
@@ -365,6 +371,9 @@ def load_knowledge(path: str | Path, *, include_drafts: bool = False, check_exam
         table.update(read_entries(path / name, model))
         check_citations(path / name, table, kb.sources)
     check_items(path, kb.families, kb.options, kb.tests, kb.alerts)
+    kb.advice = read_entries(path / "advice.yaml", Advice)
+    check_citations(path / "advice.yaml", kb.advice, kb.sources)
+    check_advice(path / "advice.yaml", kb.advice, {**kb.families, **kb.options, **kb.tests, **kb.alerts})
     kb._index()
     for c in kb.concepts.values():
         if c.active:

@@ -16,7 +16,18 @@ from .case import FIELDS, Case, suggest
 from .columns import DERIVED, cases_frame, encode
 from .conditions import Node, compile_condition
 from .exceptions import KnowledgeError
-from .knowledge_models import AlertDef, CompiledRule, Consistency, Family, Implication, Option, Rule, Test, _Lifecycled
+from .knowledge_models import (
+    Advice,
+    AlertDef,
+    CompiledRule,
+    Consistency,
+    Family,
+    Implication,
+    Option,
+    Rule,
+    Test,
+    _Lifecycled,
+)
 from .program import compile_program
 from .vocabulary import ALERT_LEVELS
 
@@ -58,6 +69,22 @@ def check_items(path: Path, families: Mapping[str, Family], options: Mapping[str
             if f not in names:
                 raise KnowledgeError(f"{path / 'tests.yaml'}: entry '{t.id}': settles '{f}', which is not a "
                                      f"case field{suggest(f, names)}")
+
+
+def check_advice(file: Path, advice: Mapping[str, Advice], items: Mapping[str, Item]) -> None:
+    """Each piece of advice applies ``[always]`` or with live family, option, test or alert ids."""
+    for a in advice.values():
+        where = f"{file}: entry '{a.id}': applies"
+        if "always" in a.applies and len(a.applies) > 1:
+            raise KnowledgeError(f"{where}: 'always' stands alone; write [always] or a list of ids")
+        for item_id in a.applies:
+            if item_id == "always":
+                continue
+            if item_id not in items:
+                raise KnowledgeError(f"{where}: '{item_id}' is not a family, option, test or alert id"
+                                     f"{suggest(item_id, items)}; or write [always]")
+            if not items[item_id].active:
+                raise KnowledgeError(f"{where}: '{item_id}' is retired")
 
 
 def compile_consistency(file: Path, entry: Consistency, concepts: Mapping[str, Node]) -> Node:

@@ -302,6 +302,63 @@ class Rule(_Lifecycled):
         return list(self.sources)
 
 
+#: Most words of an excerpt in patient advice or a seed statement (short enough to quote).
+SHORT_EXCERPT_WORDS = 25
+
+
+def _short_excerpt(excerpt: str) -> str:
+    if len(excerpt.split()) > SHORT_EXCERPT_WORDS:
+        raise ValueError(f"an excerpt here is at most {SHORT_EXCERPT_WORDS} words, this one has {len(excerpt.split())}")
+    return excerpt
+
+
+class Advice(_Lifecycled):
+    """Supportive advice a patient or educator reads, in plain words, with its source.
+
+    ``applies`` says when: ``[always]``, or the family, option, test or alert ids it goes
+    with: it applies to an assessment in which any of them is recommended or to be considered
+    (an alert: raised). ``level`` is ``warning`` for advice that says when to contact the
+    treatment team, ``info`` otherwise. Every citation of advice quotes its source: each has
+    an excerpt of at most 25 words.
+    """
+
+    title: str = Field(min_length=3)
+    text: str = Field(min_length=10, description="The advice in plain words, addressed to the patient.")
+    applies: list[str] = Field(min_length=1, description="[always], or family, option, test or alert ids.")
+    level: Literal["info", "warning"] = "info"
+    sources: list[Citation] = Field(min_length=1)
+
+    @field_validator("sources")
+    @classmethod
+    def _quoted(cls, v: list[Citation]) -> list[Citation]:
+        for c in v:
+            if c.excerpt is None:
+                raise ValueError(f"every source of advice quotes it: add an excerpt to the citation of '{c.source}'")
+            _short_excerpt(c.excerpt)
+        return v
+
+    def citations(self) -> list[Citation]:
+        return list(self.sources)
+
+
+class SeedStatement(_Lifecycled):
+    """One actionable statement of a source text and the knowledge entries that cover it.
+
+    ``covered_by`` names rules, families, options, tests, alerts, concepts, implied facts or
+    advice (``data/knowledge/seed_statements.yaml``, the seed coverage table's input).
+    """
+
+    source: str
+    section: str = Field(min_length=2, description="The heading of the text the statement is under.")
+    excerpt: str = Field(min_length=3, description="The statement's words, at most 25, as the text has them.")
+    covered_by: list[str] = Field(min_length=1, description="Ids of the knowledge entries that cover it.")
+
+    @field_validator("excerpt")
+    @classmethod
+    def _short(cls, v: str) -> str:
+        return _short_excerpt(v)
+
+
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: one object per loaded rule
 class CompiledRule:
     """A rule with its condition compiled."""
@@ -311,7 +368,7 @@ class CompiledRule:
     file: str
 
 
-Entry = Source | Family | Option | Test | AlertDef | Concept | Consistency | Implication | Rule
+Entry = Source | Family | Option | Test | AlertDef | Concept | Consistency | Implication | Rule | Advice
 
 #: Each kind of knowledge file: its model and where its files are, relative to the knowledge directory.
 FILE_KINDS: dict[str, tuple[type[_Entry], str]] = {
@@ -325,4 +382,6 @@ FILE_KINDS: dict[str, tuple[type[_Entry], str]] = {
     "consistency": (Consistency, "consistency.yaml"),
     "implied": (Implication, "implied.yaml"),
     "rules": (Rule, "rules/*.yaml"),
+    "advice": (Advice, "advice.yaml"),
+    "seed_statements": (SeedStatement, "seed_statements.yaml"),
 }
