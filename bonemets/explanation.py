@@ -16,6 +16,7 @@ from .decision import open_statuses
 from .derived import DERIVED
 from .dosing import dose_note
 from .evaluation import plan
+from .views import STATUS_LABELS
 from .vocabulary import ALERT_STATES, STATUSES, URGENCIES
 
 if TYPE_CHECKING:
@@ -143,9 +144,27 @@ def _reasons(row: _Row, item_id: str, status: int) -> tuple[list[Reason], list[C
         return [_reason(row, r, "unknown") for r in open_] + [_reason(row, r, "applies") for r in applies], open_ + true
     decisive = [r for r in true if STATUSES.index(r.rule.gives) == status]
     if not decisive:
-        return [Reason(None, f"No rule for this item applies to this case; its default is {STATUSES[status]}.",
+        return [Reason(None, f"No rule for it applies to this case: {STATUS_LABELS[STATUSES[status]]} by default.",
                        "default", (), STATUSES[status])], []
     return [_reason(row, r, "applies") for r in decisive], decisive
+
+
+def _family_text(kb: KnowledgeBase, options: list[tuple[str, int]], status: int) -> str:
+    """Why a family has its status, from its options' names and statuses, in words."""
+    def names(code: int) -> str:
+        chosen = [name for name, s in options if s == code]
+        return chosen[0] if len(chosen) == 1 else f"{', '.join(chosen[:-1])} and {chosen[-1]}"
+
+    if status >= STATUSES.index("not_indicated") and all(s >= status for _, s in options):
+        return f"None of its options is indicated for this case ({names(status)}: {STATUS_LABELS[STATUSES[status]]})."
+    if status != _UNDETERMINED:
+        return f"Its most favourable option is {STATUS_LABELS[STATUSES[status]]}: {names(status)}."
+    decided = [s for _, s in options if s != _UNDETERMINED]
+    best = min(decided, default=None)
+    open_ = f"Undetermined until unknown factors are known: {names(_UNDETERMINED)} could be more favourable"
+    if best is None or best >= _UNDETERMINED:
+        return f"{open_}, and none of its other options is indicated."
+    return f"{open_} than its best decided option ({names(best)}: {STATUS_LABELS[STATUSES[best]]})."
 
 
 def _pending(row: _Row, position: int) -> tuple[PendingCheck, ...]:
@@ -177,9 +196,7 @@ def _recommendation(row: _Row, item_id: str, status: int, urgency: int, statuses
     notes: tuple[str, ...] = ()
     if options:
         positions = {o: i for i, o in enumerate(row.ev.items)}
-        names = ", ".join(kb.options[o].name for o in options if statuses[positions[o]] == status)
-        text = (f"Most favourable status among its options ({names})." if names else
-                "Its options are undetermined: which of them it gets depends on factors that are unknown.")
+        text = _family_text(kb, [(kb.options[o].name, statuses[positions[o]]) for o in options], status)
         reasons: tuple[Reason, ...] = (Reason(None, text, "options", (), STATUSES[status]),)
         sources = _citations(kb, item.sources)
     else:

@@ -1,6 +1,10 @@
-"""Case fields and values as a reader says them (``calcium_mmol_l`` -> ``Calcium (mmol/L)``).
+"""Case fields and values as a reader says them (``calcium_mmol_l`` -> ``Calcium (mmol/L)``,
+``er: positive`` -> ``ER positive``).
 
-Used by the explorer and the knowledge reference; needs no optional extra.
+The words are data: ``data/words/fields.yaml`` (each field's label and question) and
+``data/words/facts.yaml`` (how a known fact reads as a phrase). Every surface (the text report,
+the cards, the handout, the explorer and the figures) says facts through :func:`fact_words`.
+Needs no optional extra.
 """
 
 from __future__ import annotations
@@ -44,6 +48,103 @@ def field_words() -> dict[str, FieldWords]:
     return words
 
 
+class FactPhrases(BaseModel):
+    """How the known values of one case field read (an entry of ``data/words/facts.yaml``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    values: dict[str, str] = {}
+    number: str | None = None
+    items: dict[str, str] = {}
+
+
+@cache
+def fact_phrases() -> dict[str, FactPhrases]:
+    """``data/words/facts.yaml``, checked against the case fields and their allowed values.
+
+    Raises
+    ------
+    DataTableError
+        Naming the file, the field and the value that is not allowed.
+    """
+    from .case import FIELDS
+    from .exceptions import DataTableError
+
+    path = data_dir() / "words" / "facts.yaml"
+    phrases: dict[str, FactPhrases] = load_model(path, dict[str, FactPhrases])
+    for name, entry in phrases.items():
+        spec = FIELDS.get(name)
+        if spec is None:
+            raise DataTableError(f"{path}: '{name}' is not a case field")
+        allowed = {"bool": {"yes", "no"}, "list": {"none"}}.get(spec.kind, set(spec.allowed))
+        wrong = [v for v in entry.values if v not in allowed] + [v for v in entry.items if v not in spec.allowed]
+        if wrong:
+            raise DataTableError(f"{path}: {name}: '{wrong[0]}' is not a value of {name}; "
+                                 f"allowed: {', '.join(sorted(allowed | set(entry.items and spec.allowed)))}")
+        if entry.number is not None and (spec.kind not in ("int", "float") or "{}" not in entry.number):
+            raise DataTableError(f"{path}: {name}: 'number' is for a number field and holds {{}} for the value")
+    return phrases
+
+
+def field_name(name: str) -> str:
+    """A case field or computed number as said inside a sentence (lower case, units kept).
+
+    >>> field_name("er"), field_name("creatinine_clearance_ml_min"), field_name("sins_score")
+    ('oestrogen receptor (ER)', 'creatinine clearance (mL/min)', 'SINS score')
+    """
+    words = field_words().get(name)
+    if words is not None:
+        return words.label
+    label = field_label(name)
+    return label if name.split("_")[0] in _ACRONYMS else label[0].lower() + label[1:]
+
+
+def item_words(name: str, value: Any) -> str:
+    """One value of a choice or list field in words (``upper_arm`` -> ``upper arm``)."""
+    entry = fact_phrases().get(name)
+    if entry is not None and value in entry.items:
+        return entry.items[value]
+    return str(value).replace("_", " ")
+
+
+def _number(value: float | int) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def fact_words(name: str, value: Any) -> str:
+    """A known fact as a phrase: the field and its value in words, with units.
+
+    Parameters
+    ----------
+    name : str
+        A case field or a computed number (``creatinine_clearance_ml_min``).
+    value : object
+        Its known value (a string, a number, a bool or a list).
+
+    Examples
+    --------
+    >>> fact_words("er", "positive"), fact_words("creatinine_clearance_ml_min", 29.0)
+    ('ER positive', 'creatinine clearance 29 mL/min')
+    >>> fact_words("back_pain", False), fact_words("bone_sites", ["spine", "upper_leg"])
+    ('no back pain', 'bones involved: spine, upper leg')
+    """
+    entry = fact_phrases().get(name, FactPhrases())
+    label = field_name(name)
+    if isinstance(value, bool):
+        key = "yes" if value else "no"
+        return entry.values.get(key, label if value else f"no {label}")
+    if isinstance(value, (int, float)):
+        if entry.number is not None:
+            return entry.number.format(_number(value))
+        what, _, unit = label.partition(" (")
+        return f"{what} {_number(value)} {unit.rstrip(')')}" if unit else f"{label}: {_number(value)}"
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return entry.values.get("none", f"{label}: none")
+        return f"{label}: {', '.join(item_words(name, v) for v in value)}"
+    return entry.values.get(str(value), f"{label}: {item_words(name, value)}")
+
+
 def field_question(name: str) -> str:
     """The question that settles a case field, in plain words.
 
@@ -52,7 +153,7 @@ def field_question(name: str) -> str:
     """
     return field_words()[name].question
 
-_ACRONYMS = {"er": "ER", "pr": "PR", "her2": "HER2", "cdk46": "CDK4/6", "sins": "SINS"}
+_ACRONYMS = {"er": "ER", "pr": "PR", "her2": "HER2", "cdk46": "CDK4/6", "sins": "SINS", "mirels": "Mirels'"}
 _UNITS = {"mmol_l": "mmol/L", "umol_l": "\u00b5mol/L", "g_l": "g/L", "kg": "kg", "ml_min": "mL/min"}
 
 

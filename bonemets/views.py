@@ -16,10 +16,17 @@ colour is never the only cue (a label, a heading or a mark goes with it).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from functools import cache
+from typing import TYPE_CHECKING, Literal
+
+from .condition_words import word_list
+from .datafiles import data_dir, load_model
+from .labels import fact_words, field_name
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .assessment import PendingCheck, Question
+    from .assessment import Alert, Assessment, Fact, PendingCheck, Question, Reason, Recommendation
+    from .case import Case
+    from .cases import TeachingCase
     from .knowledge import KnowledgeBase
 
 #: A status in words (lower case, for badges, legends and sentences).
@@ -130,15 +137,162 @@ def question_text(q: Question, kb: KnowledgeBase | None) -> str:
         parts.append(f"Decides: {_names(kb, q.settles)}.")
     if q.could_decide:
         parts.append(f"Some answers decide: {_names(kb, q.could_decide)}.")
+    if q.checks:
+        parts.append(f"Settles the safety check: {'; '.join(_check_words(kb, c) for c in q.checks)}.")
     if q.settled_by:
         parts.append(f"Settled by: {_names(kb, q.settled_by)}.")
     return " ".join(parts)
 
 
-def pending_text(p: PendingCheck, kb: KnowledgeBase | None) -> str:
-    """A pending safety check in words: the test before starting, and what it would rule out.
+def _check_words(kb: KnowledgeBase | None, rule_id: str) -> str:
+    """What a safety check rules out, in words (its rule's condition)."""
+    rule = next((r.rule for r in kb.rules if r.rule.id == rule_id), None) if kb is not None else None
+    if rule is None:
+        return rule_id
+    condition = rule.title.split(" -> ")[0]
+    return condition[0].lower() + condition[1:]
 
-    Example: ``Before starting: Kidney function (withheld if creatinine clearance under 30 mL/min)``
+
+def pending_text(p: PendingCheck, kb: KnowledgeBase | None) -> str:
+    """A pending safety check in words: the test before starting, what it would rule out, and the
+    unknown facts it waits on.
+
+    Example: ``Before starting: Kidney function (withheld if creatinine clearance under 30 mL/min;
+    unknown: age)``
     """
     condition = p.text.split(" -> ")[0]
-    return f"Before starting: {item_name(kb, p.test)} (withheld if {condition[0].lower()}{condition[1:]})"
+    unknown = ", ".join(dict.fromkeys(field_name(f.field) for f in p.facts))
+    waits = f"; unknown: {unknown}" if unknown else ""
+    return f"Before starting: {item_name(kb, p.test)} (withheld if {condition[0].lower()}{condition[1:]}{waits})"
+
+
+def fact_text(fact: Fact, kb: KnowledgeBase | None, settle: bool = True) -> str:
+    """A fact a reason rests on, in words with units.
+
+    ``ER positive``; ``cannot become pregnant (follows: after the menopause a woman cannot become
+    pregnant)``; ``whatever the albumin, corrected calcium is 3.2 to 4.1 mmol/L``; ``spinal lesion
+    level unknown (settled by CT scan or MRI scan)`` (``settle=False`` leaves out the brackets).
+    """
+    from .assessment import bounds_text
+
+    if fact.known:
+        implied = f" (follows: {fact.implied_by[0].lower()}{fact.implied_by[1:]})" if fact.implied_by else ""
+        return fact_words(fact.field, fact.value) + implied
+    if fact.bounds is not None:
+        return bounds_text(fact.field, fact.bounds, fact.unknown_inputs)
+    if not settle:
+        return f"{field_name(fact.field)} unknown"
+    return f"{field_name(fact.field)} unknown ({_settle(kb, fact.settled_by)})"
+
+
+def _settle(kb: KnowledgeBase | None, tests: tuple[str, ...]) -> str:
+    """How an unknown fact is settled, in words."""
+    if not tests:
+        return "ask the patient or check the records"
+    return f"settled by {word_list([item_name(kb, t) for t in tests])}"
+
+
+_COULD_BE = {"consider": "considered", "avoid": "avoided"}
+
+
+def reason_text(reason: Reason, kb: KnowledgeBase | None) -> str:
+    """A reason in words, with the known facts it rests on in brackets (its unknown facts are said
+    once per item by :func:`unknown_text`).
+
+    Example: ``Suspected spinal cord compression needs an urgent MRI (weakness, numbness or
+    difficulty walking; no problems controlling bladder or bowel)``.
+    """
+    known = [fact_text(f, kb) for f in reason.facts if f.known or f.bounds is not None]
+    text = reason.text.rstrip()
+    if reason.outcome == "unknown" and reason.gives in STATUS_LABELS:
+        text = f"Could be {_COULD_BE.get(reason.gives, STATUS_LABELS[reason.gives])}: {text}"
+    if not known:
+        return text
+    return f"{text.rstrip('.')} ({'; '.join(known)})."
+
+
+def unknown_facts(reasons: tuple[Reason, ...]) -> list[Fact]:
+    """The unknown facts of some reasons, each field once, in order of first mention."""
+    seen: dict[str, Fact] = {}
+    for r in reasons:
+        for f in r.facts:
+            if not f.known and f.bounds is None:
+                seen.setdefault(f.field, f)
+    return list(seen.values())
+
+
+def unknown_text(reasons: tuple[Reason, ...], kb: KnowledgeBase | None) -> str | None:
+    """The unknown facts some reasons hang on, once each, those settled the same way together:
+    ``Unknown: spinal lesion level and vertebral collapse (settled by CT scan or MRI scan); spinal
+    pain (settled by Physical examination).`` None when every fact is known."""
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for f in unknown_facts(reasons):
+        groups.setdefault(f.settled_by, []).append(field_name(f.field))
+    if not groups:
+        return None
+    parts = [f"{word_list(names, 'and')} ({_settle(kb, tests)})" for tests, names in groups.items()]
+    return f"Unknown: {'; '.join(parts)}."
+
+
+def reason_lines(part: Recommendation | Alert, kb: KnowledgeBase | None) -> list[str]:
+    """Every reason of an item or alert in words, then the unknown facts they hang on, once."""
+    unknown = unknown_text(part.reasons, kb)
+    return [reason_text(r, kb) for r in part.reasons] + ([unknown] if unknown else [])
+
+
+#: What a test is for, in the order surfaces list them (tests grouped by purpose).
+TEST_PURPOSES: dict[str, str] = {
+    "before": "Before starting a treatment",
+    "diagnose": "To diagnose and stage",
+    "monitor": "To monitor",
+}
+
+
+def test_purpose(rec: Recommendation, kb: KnowledgeBase | None) -> str:
+    """``before``, ``diagnose`` or ``monitor`` (a key of :data:`TEST_PURPOSES`) for a test.
+
+    A test asked for because a treatment's safety check is pending, or that ``data/words/tests.yaml``
+    lists as a check before a treatment, is ``before``; then the test's purpose in that file.
+    """
+    if any(r.outcome == "pending" for r in rec.reasons):
+        return "before"
+    return _purpose_table().get(rec.id, "diagnose")
+
+
+@cache
+def _purpose_table() -> dict[str, str]:
+    """``data/words/tests.yaml``: each test id's purpose (a key of :data:`TEST_PURPOSES`)."""
+    return load_model(data_dir() / "words" / "tests.yaml", dict[str, Literal["before", "diagnose", "monitor"]])
+
+
+def by_family(a: Assessment) -> list[tuple[Recommendation, list[Recommendation]]]:
+    """Each treatment family with its options, in reporting order (the family's status is the
+    headline; its options are inside)."""
+    options: dict[str, list[Recommendation]] = {}
+    for r in a.recommendations:
+        if r.kind == "option" and r.family is not None:
+            options.setdefault(r.family, []).append(r)
+    return [(r, options.get(r.id, [])) for r in a.recommendations if r.kind == "family"]
+
+
+def tests_by_purpose(a: Assessment) -> dict[str, list[Recommendation]]:
+    """The tests under each purpose of :data:`TEST_PURPOSES` (every purpose, in its order, perhaps
+    empty), in reporting order."""
+    groups: dict[str, list[Recommendation]] = {p: [] for p in TEST_PURPOSES}
+    for r in a.recommendations:
+        if r.kind == "test":
+            groups[test_purpose(r, a.knowledge)].append(r)
+    return groups
+
+
+#: A status's place, most favourable first.
+STATUS_ORDER: dict[str, int] = {s: i for i, s in enumerate(STATUS_LABELS)}
+
+
+def teaching_case_of(case: Case) -> TeachingCase | None:
+    """The teaching case whose known facts are exactly this case's, if there is one (its title,
+    story, teaching points and questions go with the case on the text report and the handout)."""
+    from .cases import teaching_library
+
+    known = case.known()
+    return next((t for t in teaching_library().values() if t.case.known() == known), None)
