@@ -29,12 +29,12 @@ from .. import assess
 from ..case import Case
 from ..cases import TeachingCase, teaching_library
 from ..exceptions import InvalidCaseError
+from ..views import by_family
 from . import classroom, render
 from .comparison import Comparison, compare
 from .controls import FieldControl, make_controls
 from .layout import COMPARE_TAB, FIGURES_TAB, NO_CASE, TABS, ExplorerWidgets
 from .plots import assessment_figures, comparison_figure, figure_makers, figure_output
-from .sections import families
 
 if TYPE_CHECKING:  # pragma: no cover
     import ipywidgets
@@ -98,7 +98,7 @@ class Explorer:
         self.widgets = ExplorerWidgets(
             self.controls, {i: tc.title for i, tc in self.library.items()}, figure_makers() if figures else (),
             compare_figure=figures,
-            family_lines={f.id: classroom.family_line_html(f.family, f.options) for f in families(self._assessment)})
+            family_lines={f.id: classroom.family_line_html(f, opts) for f, opts in by_family(self._assessment)})
         self.error: str | None = None
         self.teaching_case: TeachingCase | None = None
         self.comparison: Comparison | None = None

@@ -16,9 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..views import STATUS_LABELS, reason_lines
+from ..views import STATUS_LABELS, by_family, reason_lines
 from .render import esc, status_badge, why_html
-from .sections import families
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..assessment import Assessment, Recommendation
@@ -59,10 +58,10 @@ class Score:
 
 def score(a: Assessment, predictions: Mapping[str, str | None]) -> Score:
     """Score predicted family statuses (family id to a status id, or None for no answer)."""
-    return Score(tuple(Verdict(f.family, predictions.get(f.id)) for f in families(a)))
+    return Score(tuple(Verdict(f, predictions.get(f.id)) for f, _ in by_family(a)))
 
 
-def family_line_html(f: Recommendation, options: tuple[Recommendation, ...]) -> str:
+def family_line_html(f: Recommendation, options: list[Recommendation]) -> str:
     """A family as the class sees it before the reveal: its name and its options, no status."""
     names = ", ".join(o.name for o in options)
     return (f'<div class="bm-class-name" data-family="{esc(f.id)}"><b>{esc(f.name)}</b>'

@@ -24,18 +24,20 @@ from ..views import (
     ALERT_LABELS,
     STATUS_COLOURS,
     STATUS_LABELS,
+    STATUS_ORDER,
     TEST_PURPOSES,
     TOP_QUESTIONS,
     URGENCY_LABELS,
+    by_family,
     ink,
     item_name,
     pending_text,
     question_text,
     reason_lines,
+    tests_by_purpose,
 )
 from ..vocabulary import DISCLAIMER, STATUSES
 from .comparison import Comparison
-from .sections import FamilyView, by_purpose, families
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..assessment import Alert, Assessment, Citation, Recommendation
@@ -186,18 +188,17 @@ def _folded(items: list[Recommendation], what: str, draw: Callable[[Recommendati
             f'</summary><div class="bm-grid">{"".join(draw(r) for r in items)}</div></details>')
 
 
-def family_html(f: FamilyView, kb: KnowledgeBase | None = None) -> str:
+def family_html(r: Recommendation, options: list[Recommendation], kb: KnowledgeBase | None = None) -> str:
     """A treatment family: its status as the headline, its own reasons (not the summary of its
     options), then its options (those not indicated folded away)."""
-    r = f.family
     own = tuple(x for x in r.reasons if x.outcome != "options")
-    pending = "".join(f"<li>{esc(pending_text(p, kb))}</li>" for p in r.pending if not f.options)
-    shown = [o for o in f.options if o.status != "not_indicated"]
+    pending = "".join(f"<li>{esc(pending_text(p, kb))}</li>" for p in r.pending if not options)
+    shown = [o for o in options if o.status != "not_indicated"]
     return (_item_open(r, "bm-family") + _item_head(r)
             + (f'<ul class="bm-pending">{pending}</ul>' if pending else "")
             + (why_html(reason_lines(replace(r, reasons=own), kb), r.sources) if own else "")
             + (f'<div class="bm-grid">{"".join(card_html(o, kb) for o in shown)}</div>' if shown else "")
-            + _folded([o for o in f.options if o.status == "not_indicated"], "option(s)",
+            + _folded([o for o in options if o.status == "not_indicated"], "option(s)",
                       lambda o: card_html(o, kb))
             + "</div>")
 
@@ -208,18 +209,17 @@ def cards_html(a: Assessment) -> str:
     Not-indicated families, options and tests are folded away under one line but still present,
     so an item (``data-item``, ``data-status``) can always be found.
     """
-    kb = a.knowledge
-    order = {s: i for i, s in enumerate(STATUSES)}
-    fams = sorted(families(a), key=lambda f: order[f.family.status])
+    kb, order = a.knowledge, STATUS_ORDER
+    fams = sorted(by_family(a), key=lambda f: order[f[0].status])
     parts = ['<div class="bm-cards">', summary_html(a), '<h3 class="bm-section">Treatments by family</h3>']
-    parts += [family_html(f, kb) for f in fams if f.family.status != "not_indicated"]
-    off = [f for f in fams if f.family.status == "not_indicated"]
+    parts += [family_html(*f, kb) for f in fams if f[0].status != "not_indicated"]
+    off = [f for f in fams if f[0].status == "not_indicated"]
     if off:
         parts.append(f'<details class="bm-group bm-group-not_indicated"><summary>{len(off)} famil'
                      f'{"y" if len(off) == 1 else "ies"} not indicated</summary>'
-                     f'{"".join(family_html(f, kb) for f in off)}</details>')
+                     f'{"".join(family_html(*f, kb) for f in off)}</details>')
     parts.append('<h3 class="bm-section">Tests by purpose</h3>')
-    for purpose, tests in by_purpose(a).items():
+    for purpose, tests in tests_by_purpose(a).items():
         if not tests:
             continue
         shown = sorted((t for t in tests if t.status != "not_indicated"), key=lambda t: order[t.status])
