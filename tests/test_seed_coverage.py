@@ -102,7 +102,7 @@ def test_the_table_lists_every_statement_with_an_entry():
 
 # --------------------------------------------------------------------------- a wrong statement is named
 
-@pytest.fixture()
+@pytest.fixture
 def copy(tmp_path):
     root = tmp_path / "knowledge"
     shutil.copytree(KB.path, root)
