@@ -183,8 +183,9 @@ class KnowledgeBase:
 
         Parameters
         ----------
-        what : {'items', 'rules', 'sources', 'alerts'}
-            ``rules`` lists every rule: evaluated, draft and retired.
+        what : {'items', 'rules', 'sources', 'alerts', 'advice'}
+            ``rules`` lists every rule: evaluated, draft and retired; ``advice`` every piece of
+            patient advice with what it applies with.
         """
         if what == "items":
             rows = [{"id": i, "kind": self.kind(i), "name": e.name,
@@ -202,8 +203,12 @@ class KnowledgeBase:
         elif what == "alerts":
             rows = [{"id": a.id, "name": a.name, "summary": a.summary, "status": a.status}
                     for a in self.alerts.values()]
+        elif what == "advice":
+            rows = [{"id": a.id, "title": a.title, "applies": ", ".join(a.applies), "level": a.level,
+                     "status": a.status, "sources": "; ".join(c.source for c in a.sources)}
+                    for a in self.advice.values()]
         else:
-            raise ValueError(f"what={what!r} is not allowed; allowed: items, rules, sources, alerts")
+            raise ValueError(f"what={what!r} is not allowed; allowed: items, rules, sources, alerts, advice")
         return pd.DataFrame(rows)
 
     def with_changes(self, *, sources: Mapping[str, Change] | None = None,

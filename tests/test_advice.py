@@ -155,3 +155,11 @@ def test_advice_is_public():
     assert "advice_for" in bonemets.__all__
     assert bonemets.advice_for is bonemets.advice.advice_for
     assert isinstance(KB.advice["informed_consent"], bonemets.knowledge_models.Advice)
+
+
+def test_the_advice_table_for_notebooks():
+    table = KB.to_frame("advice")
+    assert list(table.columns) == ["id", "title", "applies", "level", "status", "sources"]
+    assert len(table) == len(KB.advice)
+    dentist = table.set_index("id").loc["tell_the_dentist"]
+    assert dentist.applies == "bone_strengthening" and "bcn_secondary_bone" in dentist.sources
