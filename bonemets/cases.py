@@ -13,6 +13,8 @@ Each file is a YAML mapping::
 
 from __future__ import annotations
 
+import difflib
+import os
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -22,6 +24,7 @@ import yaml
 from .case import Case, load_case
 from .exceptions import InvalidCaseError
 from .knowledge import data_dir
+from .messages import shown
 
 _KEYS = {"id", "title", "narrative", "teaching_points", "questions", "case", "expected"}
 
@@ -43,6 +46,41 @@ class TeachingCase:
 def cases_dir() -> Path:
     """Where the library lives."""
     return data_dir() / "cases"
+
+
+def case_file(ref: str | Path) -> Path:
+    """The file a command's CASE argument names: a path, or the id of a teaching case.
+
+    A file that exists wins over a teaching case of the same name.
+
+    Parameters
+    ----------
+    ref : str or Path
+        A case file (YAML or JSON), or a teaching case id such as ``spinal_cord_compression``.
+
+    Returns
+    -------
+    Path
+        ``ref`` itself when it exists or is written as a path (with a folder or a suffix: reading it
+        reports what is wrong with it), else the teaching case's file.
+
+    Raises
+    ------
+    InvalidCaseError
+        ``ref`` is a bare name that is neither a file nor a teaching case id; the message names it and
+        the closest ids.
+    """
+    path = Path(ref)
+    if os.path.lexists(path) or path.name != str(ref) or path.suffix:
+        return path
+    ids = sorted(p.stem for p in cases_dir().glob("*.yaml"))
+    if path.name in ids:
+        return cases_dir() / f"{path.name}.yaml"
+    name = path.name.lower()
+    close = list(dict.fromkeys([i for i in ids if name in i] + difflib.get_close_matches(name, ids, n=3, cutoff=0.5)))
+    hint = f"close ids: {', '.join(close[:5])}; " if close else ""
+    raise InvalidCaseError(f"{shown(str(ref))} is neither a case file nor a teaching case id; {hint}"
+                           "`bonemets cases` lists them all")
 
 
 def load_teaching_case(path: str | Path) -> TeachingCase:

@@ -1,8 +1,9 @@
 """The ``bonemets`` command line.
 
-``bonemets assess CASE.yaml [...] [--format text|json|cards]``, ``bonemets report CASE -o
-OUT.html``, ``bonemets cohort IN OUT [--dask] [--errors report]``, ``bonemets cases`` and
-``bonemets knowledge [--check DIR] [--schema [KIND]] [--html DIR]``. Bad input prints one line on stderr and exits 2.
+``bonemets assess CASE [...] [--format text|json|cards]``, ``bonemets report CASE -o OUT.html``
+(CASE: a case file, or a teaching case id such as ``spinal_cord_compression``), ``bonemets cohort IN
+OUT [--dask] [--errors report]``, ``bonemets cases`` and ``bonemets knowledge [--check DIR] [--schema
+[KIND]] [--html DIR]``. Bad input prints one line on stderr and exits 2.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any, NoReturn
 
 from .assessment import Assessment
 from .case import load_case
-from .cases import teaching_library
+from .cases import case_file, teaching_library
 from .exceptions import BonemetsError, InvalidCaseError
 from .knowledge import knowledge, load_knowledge
 from .pipeline import assess
@@ -50,16 +51,19 @@ def _parser() -> argparse.ArgumentParser:
                 "bone metastases, why, and on what source. " + DISCLAIMER)
     p.add_argument("--version", action=_Version)
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    a = sub.add_parser("assess", help="assess one or more case files (YAML or JSON)")
-    a.add_argument("cases", nargs="+", metavar="CASE", help="a case file, e.g. data/cases/*.yaml")
+    a = sub.add_parser("assess", help="assess one or more cases (files or teaching case ids)")
+    a.add_argument("cases", nargs="+", metavar="CASE",
+                   help="a case file (YAML or JSON), or a teaching case id (bonemets cases lists them)")
     a.add_argument("--format", choices=("text", "json", "cards"), default="text")
-    a.add_argument("--all-reasons", action="store_true",
-                   help="also give reasons and sources for items that are not indicated")
+    a.add_argument("--full", "--all-reasons", dest="full", action="store_true",
+                   help="everything: the known facts, every question, and every item's reasons and sources "
+                        "(by default about a screen and a half: statuses, actions, questions, pending checks)")
     c = sub.add_parser("cases", help="list the teaching case library")
     c.add_argument("--format", choices=("text", "json"), default="text")
     r = sub.add_parser("report", help="write a self-contained HTML handout for a case (opens offline)")
-    r.add_argument("case", metavar="CASE", help="a case file (YAML or JSON)")
-    r.add_argument("-o", "--output", metavar="OUT.html", help="where to write it (default: CASE with .html)")
+    r.add_argument("case", metavar="CASE", help="a case file (YAML or JSON), or a teaching case id")
+    r.add_argument("-o", "--output", metavar="OUT.html",
+                   help="where to write it (default: CASE with .html; for a teaching case id, ID.html here)")
     h = sub.add_parser("cohort", help="assess every row of a CSV or Parquet cohort (file or directory)")
     h.add_argument("source", metavar="IN", help="CSV or Parquet file, or a directory of partitions")
     h.add_argument("target", metavar="OUT", help="output .parquet (file or directory) or .csv")
@@ -90,8 +94,9 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _assessed(path: str) -> Assessment:
-    """The assessment of one case file; a contradiction, like any bad value, names the file."""
+def _assessed(ref: str) -> Assessment:
+    """The assessment of one case file or teaching case; a contradiction, like any bad value, names the file."""
+    path = case_file(ref)
     case = load_case(path)
     try:
         return assess(case)
@@ -104,7 +109,7 @@ def _assess(args: argparse.Namespace) -> None:
     if args.format == "text":
         from .render import text_report
 
-        out = [(f"# {path}\n" if len(args.cases) > 1 else "") + text_report(r, args.all_reasons)
+        out = [(f"# {path}\n" if len(args.cases) > 1 else "") + text_report(r, args.full)
                for path, r in zip(args.cases, results, strict=True)]
         print("\n\n".join(out))
     elif args.format == "json":
@@ -123,7 +128,7 @@ def _cases(args: argparse.Namespace) -> None:
     width = max((len(i) for i in library), default=0)
     for t in library.values():
         print(f"{t.id:<{width}}  {t.title}")
-    print(f"\n{len(library)} teaching cases; assess one with: bonemets assess data/cases/<id>.yaml")
+    print(f"\n{len(library)} teaching cases; assess one with: bonemets assess <id> (or bonemets report <id>)")
 
 
 def _report(args: argparse.Namespace) -> None:
@@ -133,7 +138,7 @@ def _report(args: argparse.Namespace) -> None:
     from .report import write_report
 
     target = Path(args.output) if args.output else Path(args.case).with_suffix(".html")
-    if real_path(target) == real_path(args.case):
+    if real_path(target) == real_path(case_file(args.case)):
         raise BonemetsError(f"{target}: this output would overwrite the case file {args.case}; write it elsewhere")
     path = write_report(_assessed(args.case), target)
     print(f"wrote {path} (self-contained; opens offline). {DISCLAIMER}")

@@ -1,6 +1,7 @@
 """The command line, run as a user runs it (a subprocess)."""
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -30,11 +31,16 @@ def test_assess_text_prints_alerts_statuses_reasons_citations(case_file):
     r = run("assess", str(case_file))
     assert r.returncode == 0, r.stderr
     out = r.stdout
-    assert out.index("ALERTS") < out.index("TESTS") < out.index("TREATMENTS")
+    assert out.splitlines()[0] == bonemets.DISCLAIMER
+    assert out.index("ACT NOW") < out.index("ASK NEXT") < out.index("TREATMENTS") < out.index("TESTS")
     assert "CRITICAL: Spinal cord compression" in out
-    assert "Undetermined" in out and "her2 unknown (settle with: receptor_retest)" in out
-    assert 'Breast Cancer Now, "Secondary breast cancer in the bone"' in out
-    assert bonemets.DISCLAIMER in out.replace("\n  ", " ")
+    assert re.search(r"undetermined: [^;]*HER2-directed therapy", " ".join(out.split()))
+    assert "Secondary breast cancer in the bone" not in out  # sources and reasons with --full
+    full = run("assess", str(case_file), "--full").stdout
+    assert "Unknown: HER2 (settled by Receptor re-test" in " ".join(full.split())
+    assert 'Breast Cancer Now, "Secondary breast cancer in the bone"' in full
+    assert len(full.splitlines()) > 3 * len(out.splitlines())
+    assert run("assess", str(case_file), "--all-reasons").stdout == full  # the old name still works
 
 
 def test_assess_json_and_cards(case_file):
@@ -104,3 +110,41 @@ def test_help_and_version_work_whatever_the_knowledge(tmp_path):
     r = subprocess.run([*call, "assess", "data/cases/spinal_cord_compression.yaml"], capture_output=True, text=True,
                        env=env, cwd=ROOT)
     assert r.returncode == 2 and r.stderr.strip() == f"bonemets: error: {tmp_path / 'missing'}: not a knowledge directory"
+
+
+def test_assess_and_report_take_a_teaching_case_id(tmp_path):
+    by_file = run("assess", "data/cases/spinal_cord_compression.yaml", "--format", "json")
+    by_id = run("assess", "spinal_cord_compression", "--format", "json", cwd=tmp_path)
+    assert by_id.returncode == 0, by_id.stderr
+    assert json.loads(by_id.stdout) == json.loads(by_file.stdout)
+    cases_before = sorted(p.name for p in (ROOT / "data" / "cases").iterdir())
+    r = run("report", "spinal_cord_compression", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("wrote spinal_cord_compression.html")
+    assert (tmp_path / "spinal_cord_compression.html").stat().st_size > 0  # here, not beside the library's file
+    assert sorted(p.name for p in (ROOT / "data" / "cases").iterdir()) == cases_before
+
+
+def test_a_file_wins_over_a_teaching_case_of_the_same_name(tmp_path):
+    (tmp_path / "her2_positive").write_text("primary: breast\nsex: female\nher2: negative\n")
+    statuses = {r["id"]: r["status"] for r in json.loads(run("assess", "her2_positive", "--format", "json",
+                                                              cwd=tmp_path).stdout)["recommendations"]}
+    assert statuses["her2_targeted"] == "not_indicated"  # the file's HER2-negative case, not the library's
+
+
+@pytest.mark.parametrize("name, close", [("spinal_cord", "close ids: spinal_cord_compression;"),
+                                         ("femur", "close ids: pathological_femur_fracture;"),
+                                         ("her2pos", "close ids: her2_positive;"),
+                                         ("xyzzy", "is neither a case file nor a teaching case id; `bonemets cases`")])
+def test_neither_a_file_nor_an_id_is_one_line_naming_close_ids(tmp_path, name, close):
+    for command in ("assess", "report"):
+        r = run(command, name, cwd=tmp_path)
+        assert r.returncode == 2 and r.stdout == "" and "Traceback" not in r.stderr
+        assert r.stderr.startswith(f"bonemets: error: '{name}' is neither a case file nor a teaching case id; ")
+        assert close in r.stderr and r.stderr.endswith("`bonemets cases` lists them all\n")
+        assert len(r.stderr.splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cases_says_how_to_assess_one_by_id():
+    assert "assess one with: bonemets assess <id>" in run("cases").stdout
