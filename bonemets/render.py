@@ -1,19 +1,41 @@
-"""The plain-text report of an assessment: alerts first, the questions to ask next, then tests and
-treatments by status, with their pending checks."""
+"""The plain-text report of an assessment, in the order a class reads it: the disclaimer, the
+teaching case's title, **Act now** (raised alerts), **Ask next** (the top questions), treatments by
+family (the family's status as the headline, its options inside), tests by purpose, with pending
+checks on their item. Facts and reasons are said in words (:mod:`bonemets.views`).
+
+By default it fits about a screen and a half: a family's options and reasons are summed up, and
+not-indicated items are named only. ``full=True`` gives every reason, the unknown facts each item
+hangs on, sources, notes, the known facts and every question.
+"""
 
 from __future__ import annotations
 
 import textwrap
 from typing import TYPE_CHECKING
 
-from .views import ALERT_LABELS, STATUS_HEADINGS, TOP_QUESTIONS, URGENCY_LABELS, pending_text, question_text
-from .vocabulary import STATUSES
+from .labels import fact_words
+from .views import (
+    ALERT_LABELS,
+    STATUS_LABELS,
+    STATUS_MARKS,
+    STATUS_ORDER,
+    TEST_PURPOSES,
+    TOP_QUESTIONS,
+    URGENCY_LABELS,
+    by_family,
+    pending_text,
+    question_text,
+    reason_lines,
+    teaching_case_of,
+    tests_by_purpose,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .assessment import Assessment, Citation, Recommendation
+    from .assessment import Alert, Assessment, Citation, Recommendation
     from .knowledge import KnowledgeBase
 
 _WIDTH = 100
+_INDICATED = ("recommended", "consider", "undetermined", "avoid")
 
 
 def _wrap(text: str, indent: str) -> list[str]:
@@ -29,67 +51,121 @@ def _sources(citations: tuple[Citation, ...], indent: str) -> list[str]:
             for line in _wrap(f"source: {label}: " + "; ".join(f"\u201c{s}\u201d" for s in sections), indent)]
 
 
-def _value(value: object) -> str:
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, list):
-        return "[" + ", ".join(map(str, value)) + "]"
-    return str(value)
+def _badge(r: Recommendation) -> str:
+    urgency = f", {URGENCY_LABELS[r.urgency].upper()}" if r.urgency != "routine" else ""
+    return f"{STATUS_MARKS[r.status]} {r.name} ({STATUS_LABELS[r.status]}{urgency})"
 
 
-def _item(r: Recommendation, detail: bool, kb: KnowledgeBase | None) -> list[str]:
-    urgency = f"  [{URGENCY_LABELS[r.urgency].upper()}]" if r.urgency != "routine" else ""
-    lines = [f"  - {r.name} ({r.id}){urgency}"]
-    for p in r.pending:
-        lines += _wrap("pending: " + pending_text(p, kb), "      ")
-    if detail:
-        for note in r.notes:
-            lines += _wrap("note: " + note, "      ")
-        for reason in r.reasons:
-            lines += _wrap("why: " + reason.line(), "      ")
-        lines += _sources(r.sources, "      ")
+def _summary(items: list[Recommendation]) -> str:
+    """Items grouped by status on one line: ``recommended: A, B (EMERGENCY); consider: C``."""
+    groups: dict[str, list[str]] = {}
+    for r in items:
+        urgency = f" ({URGENCY_LABELS[r.urgency].upper()})" if r.urgency != "routine" else ""
+        groups.setdefault(r.status, []).append(r.name + urgency)
+    return "; ".join(f"{STATUS_LABELS[s]}: {', '.join(groups[s])}" for s in STATUS_ORDER if s in groups)
+
+
+def _detail(r: Recommendation, kb: KnowledgeBase | None, indent: str) -> list[str]:
+    """Notes, reasons (the unknown facts once) and sources of one item."""
+    lines = [line for note in r.notes for line in _wrap("note: " + note, indent)]
+    lines += [line for text in reason_lines(r, kb) for line in _wrap("why: " + text, indent)]
+    return lines + _sources(r.sources, indent)
+
+
+def _pending(items: list[Recommendation], kb: KnowledgeBase | None, indent: str) -> list[str]:
+    """The pending checks of some items, each check once."""
+    texts = dict.fromkeys(pending_text(p, kb) for r in items if r.status in _INDICATED for p in r.pending)
+    return [line for text in texts for line in _wrap("pending: " + text, indent)]
+
+
+def _alerts(alerts: tuple[Alert, ...], kb: KnowledgeBase | None, full: bool) -> list[str]:
+    lines = ["", "ACT NOW"]
+    if not alerts:
+        lines.append("  no emergency or warning raised")
+    for x in alerts:
+        lines += _wrap(f"!! {ALERT_LABELS[x.level].upper()}: {x.name}: {x.summary}", "  ")
+        lines += [line for act in x.actions for line in _wrap("- " + act, "     ")]
+        whys = reason_lines(x, kb)
+        lines += [line for text in (whys if full else whys[:1]) for line in _wrap("why: " + text, "     ")]
+        if full:
+            lines += _sources(x.sources, "     ")
     return lines
 
 
-def text_report(a: Assessment, detail_not_indicated: bool = False) -> str:
+def _questions(a: Assessment, full: bool) -> list[str]:
+    lines = ["", "ASK NEXT"]
+    if not a.questions:
+        lines.append("  nothing unknown would change the answer")
+    shown = a.questions if full else a.questions[:TOP_QUESTIONS]
+    for n, q in enumerate(shown, start=1):
+        lines += _wrap(f"{n}. {question_text(q, a.knowledge)}", "  ")
+    if len(a.questions) > len(shown):
+        lines.append(f"  ... and {len(a.questions) - len(shown)} more (--full lists them)")
+    return lines
+
+
+def _treatments(a: Assessment, full: bool) -> list[str]:
+    kb = a.knowledge
+    lines = ["", "TREATMENTS (by family)"]
+    idle = []
+    for family, options in by_family(a):
+        if family.status == "not_indicated" and not full:
+            idle.append(family.name)
+            continue
+        lines += _wrap(_badge(family), "  ")
+        if full:
+            lines += _detail(family, kb, "      ")
+            for o in options:
+                lines += _wrap(_badge(o), "    ") + _detail(o, kb, "        ") + _pending([o], kb, "        ")
+            continue
+        shown = [o for o in options if o.status in _INDICATED]
+        if shown:
+            lines += _wrap(_summary(shown), "      ")
+        lines += _pending([family, *shown], kb, "      ")
+    if idle:
+        lines += _wrap("Not indicated: " + ", ".join(idle) + ".", "  ")
+    return lines
+
+
+def _tests(a: Assessment, full: bool) -> list[str]:
+    kb = a.knowledge
+    lines = ["", "TESTS (by purpose)"]
+    for purpose, tests in tests_by_purpose(a).items():
+        if not tests:
+            continue
+        shown = tests if full else [t for t in tests if t.status in _INDICATED]
+        idle = f" ({len(tests) - len(shown)} more not indicated)" if len(tests) > len(shown) else ""
+        lines.append(f"  {TEST_PURPOSES[purpose]}{idle}")
+        if full:
+            for t in shown:
+                lines += _wrap(_badge(t), "    ") + _detail(t, kb, "        ")
+        elif shown:
+            lines += _wrap(_summary(shown), "    ")
+    return lines
+
+
+def text_report(a: Assessment, full: bool = False) -> str:
     """The report :command:`bonemets assess` prints.
 
     Parameters
     ----------
     a : Assessment
-    detail_not_indicated : bool
-        Also give reasons and sources for items that are not indicated (by default they are
-        listed by name only, to keep the report short).
+    full : bool
+        Everything: the known and unknown facts, every question, and for every item its reasons,
+        the unknown facts it hangs on, notes and sources. By default the report is about a screen
+        and a half: statuses, actions, questions and pending checks, reasons for alerts only.
     """
-    lines = [f"bonemets assessment (knowledge {a.knowledge_version})", "=" * 40]
-    lines += _wrap(a.disclaimer, "")
-    known = ", ".join(f"{k}={_value(v)}" for k, v in a.case.known().items())
-    lines += [""] + _wrap("Case: " + (known or "(nothing known)"), "")
-    lines += ["", "ALERTS"]
-    if not a.alerts:
-        lines.append("  none raised")
-    for x in a.alerts:
-        lines.append(f"  !! {ALERT_LABELS[x.level].upper()}: {x.name}: {x.summary}")
-        lines += [line for act in x.actions for line in _wrap("action: " + act, "      ")]
-        lines += [line for r in x.reasons for line in _wrap("why: " + r.line(), "      ")]
-        lines += _sources(x.sources, "      ")
-    lines += ["", "ASK NEXT"]
-    if not a.questions:
-        lines.append("  nothing unknown would change the answer")
-    for q in a.questions[:TOP_QUESTIONS]:
-        lines += _wrap(("!? " if q.critical else "?  ") + question_text(q, a.knowledge), "  ")
-    if len(a.questions) > TOP_QUESTIONS:
-        lines.append(f"  ({len(a.questions) - TOP_QUESTIONS} more questions in Assessment.questions)")
-    for kind, title in (("test", "TESTS"), (None, "TREATMENTS")):
-        lines += ["", title]
-        groups = a.by_status()
-        for status in STATUSES:
-            chosen = [r for r in groups[status] if (r.kind == "test") == (kind == "test")]
-            if not chosen:
-                continue
-            lines.append(f" {STATUS_HEADINGS[status]} ({len(chosen)})")
-            detail = status != "not_indicated" or detail_not_indicated
-            for r in chosen:
-                lines += _item(r, detail, a.knowledge)
-    lines += ["", a.disclaimer]
+    lines = [a.disclaimer]
+    tc = teaching_case_of(a.case)
+    if tc is not None:
+        lines += ["", f"Teaching case: {tc.title}"]
+    known = a.case.known()
+    lines.append(f"bonemets knowledge {a.knowledge_version}; {len(known)} facts known"
+                 + ("" if full else " (--full lists them and every reason)"))
+    if full:
+        lines += _wrap("Known: " + "; ".join(fact_words(k, v) for k, v in known.items()) + ".", "  ")
+        if tc is not None:
+            lines += [""] + _wrap(tc.narrative, "  ")
+    lines += _alerts(a.alerts, a.knowledge, full) + _questions(a, full) + _treatments(a, full) + _tests(a, full)
+    lines += ["", a.disclaimer] if full else []
     return "\n".join(lines)

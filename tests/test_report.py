@@ -184,17 +184,40 @@ def test_statuses_read_as_words_with_the_views_headings(page):
     assert "<span class='badge'>not_indicated</span>" not in items
 
 
-def test_text_report_groups_each_kind_under_counted_headings():
+def test_text_report_in_the_class_order_and_short_by_default():
+    """Disclaimer, title, Act now, Ask next, treatments by family, tests by purpose; about a screen and
+    a half for a teaching case, everything with full=True."""
+    from bonemets.cases import teaching_library
+    from bonemets.render import text_report
+
+    lengths = []
+    for tc in teaching_library().values():
+        a = assess(tc.case)
+        text, full = text_report(a), text_report(a, full=True)
+        lines = text.splitlines()
+        assert lines[0] == DISCLAIMER and f"Teaching case: {tc.title}" in lines[:4], tc.id
+        heads = [text.index(h) for h in ("\nACT NOW\n", "\nASK NEXT\n", "\nTREATMENTS (by family)\n",
+                                          "\nTESTS (by purpose)\n")]
+        assert heads == sorted(heads), tc.id
+        for x in a.alerts:  # raised alerts are under Act now, before the questions
+            assert heads[0] < text.index(x.name) < heads[1], (tc.id, x.id)
+        if a.questions:
+            assert a.questions[0].text in " ".join(text[heads[1]:heads[2]].split())
+        lengths.append(len(lines))
+        assert len(full.splitlines()) > 4 * len(lines)
+        for r in a.recommendations:  # every item is named by the full report, with its reasons
+            assert r.name in full, (tc.id, r.id)
+    assert max(lengths) <= 80 and sorted(lengths)[len(lengths) // 2] <= 62, lengths
+
+
+def test_text_report_families_carry_their_options_and_pending_checks():
     a = assessment("receptors_unknown")
-    text = a.to_text()
-    tests, treatments = text.split("\nTESTS\n")[1].split("\nTREATMENTS\n")
-    for block, is_test in ((tests, True), (treatments, False)):
-        for status, recs in a.by_status().items():
-            n = sum((r.kind == "test") == is_test for r in recs)
-            heading = f" {STATUS_HEADINGS[status]} ({n})"
-            assert (heading + "\n" in block) == (n > 0), heading
-    assert " Undetermined: hangs on an unknown factor (" in text
-    asked = text.split("\nASK NEXT\n")[1].split("\nTESTS\n")[0]
-    first = a.questions[0]
-    assert first.text in asked.splitlines()[0]  # the most decisive question first
-    assert "Possible blood clot" not in text.split("\nASK NEXT\n")[0]  # not ruled out is not an alert
+    text = " ".join(a.to_text().split())
+    family = a.recommendation("targeted_therapy")
+    assert family.status == "undetermined"
+    assert "? Targeted (biological) therapy (undetermined)" in text
+    block = text[text.index("? Targeted (biological) therapy"):]
+    assert block.index("undetermined: HER2-directed therapy") < block.index("Chemotherapy")
+    pending = [p for r in a.recommendations if r.status in ("recommended", "consider") for p in r.pending]
+    assert pending, "expected a pending check"
+    assert "pending: Before starting:" in text
