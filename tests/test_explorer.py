@@ -413,3 +413,20 @@ def test_a_new_case_gets_a_new_card_pane_a_change_does_not(fresh):
     assert fresh.widgets.cards is not pane  # a new case starts at the top
     assert fresh.widgets.cards.value == fresh.cards_html
     assert fresh.widgets.tabs.children[0].children == (fresh.widgets.cards,)
+
+
+def test_figures_are_redrawn_only_when_what_they_show_changed(fresh):
+    from bonemets.figures import schedule_timeline, skeleton_map
+
+    before = fresh.figures
+    fresh.set_field("age", "70")  # neither the bone sites nor the options recommended change
+    after = fresh.figures
+    assert after["Skeleton map"] is before["Skeleton map"]
+    assert after["Treatment schedule (52 weeks)"] is before["Treatment schedule (52 weeks)"]
+    fresh.set_field("bone_sites", ["spine", "skull"])
+    moved = fresh.figures["Skeleton map"]
+    assert moved is not before["Skeleton map"]
+    assert moved.to_plotly_json() == skeleton_map(fresh.case).to_plotly_json()
+    fresh.set_field("her2", "positive")  # HER2-directed therapy becomes recommended
+    timeline = fresh.figures["Treatment schedule (52 weeks)"]
+    assert timeline.to_plotly_json() == schedule_timeline(fresh.assessment, weeks=52).to_plotly_json()

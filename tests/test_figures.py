@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +29,8 @@ from bonemets.figures import (
     skeleton_map,
     status_legend,
 )
+from bonemets.figures._common import esc
+from bonemets.figures.sankey import deciding
 
 CASES = Path(__file__).resolve().parents[1] / "data" / "cases"
 CHROMIUM = "/usr/bin/chromium"
@@ -254,32 +257,49 @@ def _sankey_links(fig):
 def test_sankey_unknown_her2_links_to_her2_targeted_undetermined():
     fig = decision_sankey(assess(case("receptors_unknown")))
     s, keys, links = _sankey_links(fig)
-    her2 = list(s.node.label).index("her2: unknown")
+    her2 = list(s.node.label).index("HER2 unknown")
     item = keys.index("item:her2_targeted")
     assert "undetermined" in s.node.label[item]
     assert s.node.color[item] == STATUS_COLOURS["undetermined"]
-    rules = {t for src, t, _ in links if src == her2}
-    into_item = [(src, label) for src, t, label in links if t == item]
-    assert any(src in rules and label == "unknown" for src, label in into_item)
+    assert (her2, item, "unknown") in links
     assert all(label == "unknown" for src, t, label in links if src == her2)
 
 
 def test_sankey_leaves_out_not_indicated_items_unless_asked():
-    a = assess(case("receptors_unknown"))
-    assert a.status("immunotherapy") == "not_indicated"
+    a = assess(case("triple_negative"))
+    off = {f"item:{r.id}" for r in a.recommendations if r.status == "not_indicated" and deciding(r)
+           and not (r.kind == "family" and a.knowledge.options_of(r.id))}
+    assert "item:her2_targeted" in off  # HER2 zero decided "not indicated"
     _, keys, _ = _sankey_links(decision_sankey(a))
-    assert "item:immunotherapy" not in keys
     assert all(a.status(k[5:]) != "not_indicated" for k in keys if k.startswith("item:"))
     _, keys, _ = _sankey_links(decision_sankey(a, include_not_indicated=True))
-    assert "item:immunotherapy" in keys
+    assert off <= set(keys)
 
 
-def test_sankey_known_factors_carry_their_value():
-    s, keys, links = _sankey_links(decision_sankey(assess(case("receptors_unknown"))))
-    assert "er: positive" in s.node.label
-    er = list(s.node.label).index("er: positive")
-    target_rules = {keys[t] for src, t, _ in links if src == er}
-    assert "rule:hr_positive_aromatase_inhibitor" in target_rules
+def test_sankey_shows_only_factors_that_decided_in_words():
+    a = assess(case("receptors_unknown"))
+    s, keys, links = _sankey_links(decision_sankey(a))
+    labels = list(s.node.label)
+    assert not any(k.startswith("rule:") for k in keys)  # factors straight to items, no rule ids
+    assert all(re.fullmatch(r"[a-z]+(_[a-z0-9]+)+", w) is None for label in labels for w in label.split())
+    er = labels.index("ER positive")
+    assert (er, keys.index("item:aromatase_inhibitor"), "decided") in links
+    used = {src for src, _, _ in links} | {t for _, t, _ in links}
+    assert used == set(range(len(keys)))  # every factor shown decided something
+    # a known factor links only to items whose status one of its rules gave
+    for _, t, label in links:
+        rec = a.recommendation(keys[t][5:])
+        if label == "decided":
+            assert any(r.gives == rec.status or r.outcome == "pending" for r in rec.reasons)
+
+
+def test_sankey_is_readable_at_1024_pixels():
+    for cid in ("spinal_cord_compression", "receptors_unknown", "hr_positive_postmenopausal"):
+        fig = decision_sankey(assess(case(cid)))
+        assert fig.layout.width <= 1024
+        assert max(len(label) for label in fig.data[0].node.label) <= 46
+        n = max(sum(k.startswith(p) for k, _ in fig.data[0].node.customdata) for p in ("factor:", "item:"))
+        assert fig.layout.height >= 24 * n  # room for every label in the longer column
 
 
 # --------------------------------------------------------------------------- schedule timeline
@@ -317,19 +337,19 @@ def test_timeline_aromatase_inhibitor_benefit_band():
     assert "Sources" in p["benefit"].text
 
 
-def test_timeline_lists_options_without_a_schedule():
+def test_timeline_shows_only_options_with_a_schedule():
     a = assess(case("hr_positive_postmenopausal"))
     kb = a.knowledge
     fig = schedule_timeline(a)
-    shown = [r.id for r in a.recommendations if r.kind == "option" and r.status in ("recommended", "consider")]
-    assert list(fig.layout.yaxis.ticktext) and len(fig.layout.yaxis.ticktext) == len(shown)
-    bare = [i for i in shown if kb.options[i].schedule is None]
-    assert bare, "expected at least one option without a schedule in this case"
-    for option in shown:
-        p = parts(fig, option)
-        assert p, option
-        if option in bare:
-            assert NO_SCHEDULE in p["none"].text[0]
+    shown = [r for s in ("recommended", "consider") for r in a.recommendations if r.kind == "option" and r.status == s]
+    timed = [r for r in shown if kb.options[r.id].schedule is not None]
+    bare = [r for r in shown if kb.options[r.id].schedule is None]
+    assert timed and bare, "expected options with and without a schedule in this case"
+    assert [t.split(" (")[0] for t in fig.layout.yaxis.ticktext] == [r.name for r in timed]
+    assert {tr.meta["option"] for tr in fig.data} == {r.id for r in timed}
+    assert fig.layout.meta["no_schedule"] == [r.id for r in bare]
+    note = fig.layout.annotations[0].text
+    assert NO_SCHEDULE in note and all(esc(r.name) in note.replace("<br>", " ") for r in bare)
 
 
 def test_dose_weeks_plain_interval_and_daily():

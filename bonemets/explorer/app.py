@@ -34,7 +34,7 @@ from . import classroom, render
 from .comparison import Comparison, compare
 from .controls import FieldControl, make_controls
 from .layout import COMPARE_TAB, FIGURES_TAB, NO_CASE, TABS, ExplorerWidgets
-from .plots import assessment_figures, comparison_figure, figure_makers, figure_output
+from .plots import FigureCache, comparison_figure, figure_makers, figure_output
 
 if TYPE_CHECKING:  # pragma: no cover
     import ipywidgets
@@ -110,6 +110,8 @@ class Explorer:
         self.last_update_ms = 0.0
         self.score: classroom.Score | None = None
         self._figs: tuple[dict[str, go.Figure], dict[str, str]] | None = None  # None: not drawn since a change
+        self._figure_cache = FigureCache()
+        self._pushed: dict[str, go.Figure | None] = {}  # the figure each Output widget shows
         self._compare_fig_stale = True
         self._suspended = False
         self._yaml_shown = False
@@ -308,7 +310,7 @@ class Explorer:
 
     def _figures(self) -> tuple[dict[str, go.Figure], dict[str, str]]:
         if self._figs is None:
-            self._figs = assessment_figures(self._assessment) if self.draw_figures else ({}, {})
+            self._figs = self._figure_cache.figures(self._assessment) if self.draw_figures else ({}, {})
         return self._figs
 
     def _refresh_compare(self) -> None:
@@ -334,7 +336,10 @@ class Explorer:
             return
         figs, errors = self._figures()
         for title, view in views.items():
-            view.outputs = (figure_output(figs[title]),) if title in figs else ()
+            fig = figs.get(title)
+            if fig is None or self._pushed.get(title) is not fig:  # a kept figure is already shown
+                view.outputs = (figure_output(fig),) if fig is not None else ()
+                self._pushed[title] = fig
         self.widgets.figure_errors.value = "".join(
             f'<div class="bm-error">{render.esc(t)} could not be drawn: {render.esc(e)}</div>'
             for t, e in errors.items())

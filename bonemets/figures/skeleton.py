@@ -93,9 +93,7 @@ def skeleton_map(case: Case | Assessment | Mapping[str, Any]) -> go.Figure:
         a case field) is an annotation, as are unknown radiotherapy sites and fracture status.
     """
     case = as_case(case)
-    fig = go.Figure()
-    for shape in _outline():
-        fig.add_shape(**shape)
+    fig = go.Figure(layout=dict(shapes=_outline()))  # one layout update, not one per shape
     states = {s: _state(s, case.bone_sites) for s in BONE_SITES}
     for state, symbol in (("involved", "circle"), ("not involved", "circle"), ("unknown", "diamond")):
         sites = [s for s in BONE_SITES if states[s] == state]

@@ -99,7 +99,8 @@ def _doses(fig: go.Figure, row: int, option: str, status: str, hover: str, s: Sc
 
 
 def schedule_timeline(a: Assessment, weeks: int = 52) -> go.Figure:
-    """Dosing and time to benefit of the options that are recommended or to consider.
+    """Dosing and time to benefit of the options that are recommended or to consider and whose
+    sources give a schedule (the others are named in a note under the chart).
 
     Parameters
     ----------
@@ -111,14 +112,17 @@ def schedule_timeline(a: Assessment, weeks: int = 52) -> go.Figure:
     Returns
     -------
     plotly.graph_objects.Figure
-        One row per option (recommended, then consider, in report order). Each trace's
-        ``meta`` is ``{"option": id, "part": ...}`` with part ``doses`` (markers at each dose,
-        :func:`dose_weeks`), ``daily`` (a continuous bar), ``benefit`` (a shaded band from
-        ``time_to_benefit.min_weeks`` to ``max_weeks``), ``de-escalation`` (a dashed mark where
-        the interval lengthens) or ``none`` (text: "no schedule in the sources").
+        One row per option with a schedule (recommended, then consider, in report order). Each
+        trace's ``meta`` is ``{"option": id, "part": ...}`` with part ``doses`` (markers at each
+        dose, :func:`dose_weeks`), ``daily`` (a continuous bar), ``benefit`` (a shaded band from
+        ``time_to_benefit.min_weeks`` to ``max_weeks``) or ``de-escalation`` (a dashed mark where
+        the interval lengthens). The layout's ``meta`` is ``{"no_schedule": [ids]}``: the options
+        recommended or to consider that have no schedule in the sources (named in the note).
     """
     kb = a.knowledge or knowledge()
-    recs = [r for s in _SHOWN for r in a.recommendations if r.kind == "option" and r.status == s]
+    chosen = [r for s in _SHOWN for r in a.recommendations if r.kind == "option" and r.status == s]
+    recs = [r for r in chosen if kb.options[r.id].schedule is not None]
+    bare = [r for r in chosen if kb.options[r.id].schedule is None]
     fig = go.Figure()
     seen: set[str] = set()
 
@@ -130,12 +134,8 @@ def schedule_timeline(a: Assessment, weeks: int = 52) -> go.Figure:
     for row, rec in enumerate(recs):
         opt, colour = kb.options[rec.id], STATUS_COLOURS[rec.status]
         s, ttb = opt.schedule, opt.time_to_benefit
-        if s is None:
-            fig.add_trace(go.Scatter(
-                x=[ttb.max_weeks + 0.5 if ttb is not None else 0], y=[row], mode="text",
-                text=[f"<i>{NO_SCHEDULE}</i>"], textposition="middle right", textfont=dict(color="#666"),
-                hoverinfo="skip", showlegend=False, meta={"option": rec.id, "part": "none"}))
-        elif s.every_days is not None and s.every_days < 7:
+        assert s is not None  # recs hold only options with a schedule
+        if s.every_days is not None and s.every_days < 7:
             hover = _schedule_hover(opt, s, kb, rec.status)
             xs = list(range(weeks + 1))
             fig.add_trace(go.Scatter(
@@ -156,15 +156,24 @@ def schedule_timeline(a: Assessment, weeks: int = 52) -> go.Figure:
                 meta={"option": rec.id, "part": "benefit", "min_weeks": ttb.min_weeks, "max_weeks": ttb.max_weeks},
                 **legend("benefit")))
     labels = [f"{r.name} ({STATUS_LABELS[r.status]})" for r in recs]
-    titled(fig, f"Schedules and time to benefit over {weeks} weeks", height=max(300, 190 + 42 * len(recs)),
-           width=1050,
+    note = (f"Also recommended or to consider, {NO_SCHEDULE}: " + ", ".join(r.name for r in bare) + "."
+            if bare else "")
+    extra = 40 if bare else 0
+    height = max(300, 190 + 42 * len(recs)) + extra
+    titled(fig, f"Schedules and time to benefit over {weeks} weeks", height=height, width=1000,
+           meta={"no_schedule": [r.id for r in bare]},
            legend=dict(orientation="h", yref="container", yanchor="bottom", y=0.01, x=0, xanchor="left"),
-           margin=dict(l=20, r=20, t=90, b=110))
+           margin=dict(l=20, r=20, t=90, b=110 + extra))
+    if bare:  # under the axis title, above the legend
+        fig.add_annotation(x=0, y=-52 / (height - 200 - extra), xref="paper", yref="paper", yanchor="top",
+                           xanchor="left", showarrow=False, align="left", text=wrap(note, 150),
+                           font=dict(size=11, color="#444"))
     fig.update_xaxes(range=[-1.5, weeks + 1.5], title="weeks from the start of treatment", zeroline=False,
                      dtick=4 if weeks <= 60 else (8 if weeks <= 120 else None))
     fig.update_yaxes(tickvals=list(range(len(recs))), ticktext=[esc(t) for t in labels],
                      range=[len(recs) - 0.5, -0.5], showgrid=False, zeroline=False)
     if not recs:
-        fig.add_annotation(text="No option is recommended or to consider for this case.", showarrow=False,
+        fig.add_annotation(text="No option with a schedule in the sources is recommended or to consider.",
+                           showarrow=False,
                            xref="paper", yref="paper", x=0.5, y=0.5)
     return fig
