@@ -32,6 +32,7 @@ Visceral = Literal["none", "present", "crisis", "unknown"]
 PainLevel = Literal["none", "mild", "moderate", "severe"]
 EndocrineTherapy = Literal["aromatase_inhibitor", "tamoxifen", "fulvestrant", "ovarian_suppression"]
 EndocrineResistance = Literal["none", "primary", "secondary", "unknown"]
+LineOfTherapy = Literal["first", "later", "unknown"]
 # Extensions for the scores (bonemets.scores); values as in their point tables.
 LongBoneSite = Literal["upper_limb", "lower_limb", "trochanteric"]
 LesionType = Literal["lytic", "mixed", "blastic"]
@@ -95,6 +96,15 @@ class Case(BaseModel):
         description="A label from the records, cross-checked against er, pr and her2 "
         "(the engine decides from er, pr and her2 themselves).",
     )
+    pd_l1_cps: float | None = Field(
+        None, ge=0, le=100, description="PD-L1 combined positive score (CPS, 22C3 assay), 0-100.")
+    germline_brca: Bool | None = Field(
+        None, description="A harmful inherited (germline) BRCA1 or BRCA2 variant has been found.")
+    # General health
+    performance_status: int | None = Field(
+        None, ge=0, le=4, description="ECOG performance status: 0 fully active; 1 restricted in strenuous "
+        "activity; 2 up and about, self-caring, unable to work; 3 limited self-care, in bed or chair over "
+        "half the day; 4 completely disabled.")
     # Extent
     bone_sites: list[BoneSite] | None = Field(None, min_length=1)
     bone_lesion_count: int | None = Field(None, ge=1, le=1000)
@@ -137,7 +147,12 @@ class Case(BaseModel):
         "(reference range about 35-50 g/L): the range bounds corrected calcium when albumin is unknown.")
     creatinine_umol_l: float | None = Field(None, ge=10, le=3000)
     weight_kg: float | None = Field(None, ge=20, le=400)
+    platelets_e9_l: float | None = Field(
+        None, ge=1, le=1500, description="Platelet count, x10^9/L (reference range about 150-400).")
     # Prior treatment
+    line_of_therapy: LineOfTherapy | None = Field(
+        None, description="`first`: no treatment yet for the advanced (metastatic) disease; `later`: the "
+        "disease has progressed on at least one treatment for advanced disease.")
     prior_endocrine_therapy: list[EndocrineTherapy] | None = None
     endocrine_resistance: EndocrineResistance | None = None
     prior_cdk46_inhibitor: Bool | None = None
@@ -147,6 +162,9 @@ class Case(BaseModel):
     on_bone_strengthening: Bool | None = Field(
         None, description="Already on a bisphosphonate or denosumab."
     )
+    takes_blood_thinners: Bool | None = Field(
+        None, description="Takes a blood thinner (an anticoagulant such as warfarin, heparin or apixaban, or an "
+        "antiplatelet such as clopidogrel).")
     # History
     first_metastasis: Bool | None = Field(
         None, description="This is the first time spread (metastasis) has been found.")

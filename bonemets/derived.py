@@ -85,10 +85,11 @@ def _crcl(cols: EncodedColumns) -> Bounds:
     sex = cols.enums["sex"]
     allowed = FIELDS["sex"].allowed
     age, weight, creatinine = (field_bounds(cols, f) for f in ("age", "weight_kg", "creatinine_umol_l"))
-    # Clearance falls with age and creatinine, rises with weight, and is lower for a woman.
+    # Clearance falls with age and creatinine, rises with weight, and is lower for a woman. Not
+    # rounded: a rule or dose band compares the value itself (29.6 mL/min is under 30).
     lo = cockcroft_gault_ml_min(age[1], weight[0], creatinine[1], sex != allowed.index("male"))
     hi = cockcroft_gault_ml_min(age[0], weight[1], creatinine[0], sex == allowed.index("female"))
-    return np.asarray(round_half_up(lo), dtype=float), np.asarray(round_half_up(hi), dtype=float)
+    return np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
 
 
 #: Set bits of every byte value (a list of at most 8 values is one byte of its mask).

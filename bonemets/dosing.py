@@ -55,13 +55,19 @@ def dose_note(option: Any, value_of: Callable[[str], Any], kb: SettledBy) -> tup
     -------
     tuple of str
         One sentence: the dose for this case; or that the number it depends on is unknown,
-        with the tests that settle it; or that the value is outside the dose table.
+        with the tests that settle it; or that the value is outside the dose table; or, when
+        the table's other indication holds (zoledronic acid: raised corrected calcium), that
+        indication's own dose instead of the table.
     """
     table_id = getattr(option, "dosing", None)
     if table_id is None:
         return ()
     table: DoseTable = DOSE_TABLES[table_id]
     note = table.note
+    other = note.other_indication
+    shown_by = value_of(other.depends_on) if other is not None else None
+    if other is not None and shown_by is not None and shown_by > other.above:
+        return (other.text.format(value=shown_by),)
     value = value_of(note.depends_on)
     if value is None:
         tests = kb.settled_by(note.settled_by_field)

@@ -1,6 +1,7 @@
 """Dose notes (bonemets.dosing): the three note texts, written out by hand from the zoledronic
 acid label table (>60 mL/min 4.0 mg; 50-60 3.5 mg; 40-49 3.3 mg; 30-39 3.0 mg; <30 not
-recommended; clearance rounded half up to whole mL/min) and the scores' input limits."""
+recommended; the unrounded clearance banded, never rounded towards a higher dose), the label's
+own dose for hypercalcaemia of malignancy, and the scores' input limits."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ def test_unknown_clearance_names_the_test_that_settles_creatinine():
     note = dose_note(ZOLEDRONIC, value_of, bonemets.knowledge())
     assert note == ("Zoledronic acid dose depends on creatinine clearance, which is unknown "
                     "(settle with: kidney_function).",)
-    assert asked == ["creatinine_clearance_ml_min"]
+    assert asked == ["corrected_calcium_mmol_l", "creatinine_clearance_ml_min"]
 
 
 def test_implausible_clearance_gives_no_dose_and_says_why():
@@ -42,15 +43,34 @@ def test_implausible_clearance_gives_no_dose_and_says_why():
 
 
 @pytest.mark.parametrize("crcl, interpretation", [
-    (45.0, "Creatinine clearance 40–49 mL/min: reduced dose, 3.3 mg zoledronic acid."),
+    (45.0, "Creatinine clearance 40 to under 50 mL/min: reduced dose, 3.3 mg zoledronic acid."),
+    (49.5, "Creatinine clearance 40 to under 50 mL/min: reduced dose, 3.3 mg zoledronic acid."),
     (60.0, "Creatinine clearance 50–60 mL/min: reduced dose, 3.5 mg zoledronic acid."),
     (61.0, "Creatinine clearance above 60 mL/min: 4.0 mg zoledronic acid."),
     (29.0, "Creatinine clearance below 30 mL/min: zoledronic acid is not recommended."),
+    (29.9, "Creatinine clearance below 30 mL/min: zoledronic acid is not recommended."),
 ])
 def test_known_clearance_gives_the_dose_of_its_band(crcl, interpretation):
-    value_of, _ = _values(creatinine_clearance_ml_min=crcl)
+    value_of, _ = _values(creatinine_clearance_ml_min=crcl, corrected_calcium_mmol_l=2.4)
     assert dose_note(ZOLEDRONIC, value_of, bonemets.knowledge()) == (
-        f"Creatinine clearance {crcl:.0f} mL/min (Cockcroft–Gault): {interpretation}",)
+        f"Creatinine clearance {crcl:.1f} mL/min (Cockcroft–Gault): {interpretation}",)
+
+
+@pytest.mark.parametrize("calcium", [2.61, 3.4])
+def test_hypercalcaemia_of_malignancy_gives_the_label_dose_not_the_table(calcium):
+    # Zometa label: hypercalcaemia of malignancy, a single 4 mg dose, no change with creatinine
+    # under 400 umol/L; the bone-metastasis renal table (3.3 mg at 45 mL/min) does not apply.
+    value_of, _ = _values(creatinine_clearance_ml_min=45.0, corrected_calcium_mmol_l=calcium)
+    (note,) = dose_note(ZOLEDRONIC, value_of, bonemets.knowledge())
+    assert note.startswith(f"Corrected calcium {calcium:.2f} mmol/L: for hypercalcaemia of malignancy the label "
+                           "dose is a single 4 mg infusion")
+    assert "400 µmol/L" in note and "3.3 mg" not in note
+
+
+def test_calcium_at_the_limit_or_unknown_gives_the_table():
+    for calcium in (2.6, None):
+        value_of, _ = _values(creatinine_clearance_ml_min=45.0, corrected_calcium_mmol_l=calcium)
+        assert "3.3 mg" in dose_note(ZOLEDRONIC, value_of, bonemets.knowledge())[0]
 
 
 def test_no_settling_test_in_the_knowledge_base_in_use():
@@ -73,13 +93,13 @@ def test_items_without_dosing_have_no_note():
 
 def test_dose_note_of_a_case_in_an_assessment():
     # Man, 65 y, 70 kg, creatinine 123.76 umol/L (1.4 mg/dL): (140-65) x 70 / (72 x 1.4)
-    # = 52.08 -> 52 mL/min -> 50-60 band, 3.5 mg.
+    # = 52.08 mL/min -> 50-60 band, 3.5 mg.
     case = {"primary": "prostate", "sex": "male", "age": 65, "weight_kg": 70, "creatinine_umol_l": 123.76,
             "bone_sites": ["spine"]}
     notes = {r.id: r.notes for r in bonemets.assess(case).recommendations}
     assert notes["bisphosphonate_iv"] == (
-        "Creatinine clearance 52 mL/min (Cockcroft–Gault): Creatinine clearance 50–60 mL/min: "
+        "Creatinine clearance 52.1 mL/min (Cockcroft–Gault): Creatinine clearance 50–60 mL/min: "
         "reduced dose, 3.5 mg zoledronic acid.",)
     kb = bonemets.knowledge()
-    assert dose_note(kb.options["bisphosphonate_iv"], {"creatinine_clearance_ml_min": 52.0}.get, kb) == \
+    assert dose_note(kb.options["bisphosphonate_iv"], {"creatinine_clearance_ml_min": 52.08}.get, kb) == \
         notes["bisphosphonate_iv"]

@@ -61,7 +61,7 @@ RECEPTORS = ("er", "pr", "her2")
 # 1 µmol/L, weight and years 0.1): at that precision the exact arithmetic of this file and
 # the engine's floating point (round_half_up absorbs 1e-9 of noise) agree at every edge.
 _DENOMINATOR = {"calcium_mmol_l": 100, "albumin_g_l": 4, "creatinine_umol_l": 1, "weight_kg": 10,
-                "years_since_primary_diagnosis": 10}
+                "years_since_primary_diagnosis": 10, "pd_l1_cps": 1, "platelets_e9_l": 1}
 
 
 @functools.cache
@@ -418,16 +418,17 @@ def corrected_calcium(ca: float, albumin: float) -> Fraction:
     return Fraction(math.floor(x * 100 + Fraction(1, 2)), 100)
 
 
-def creatinine_clearance(c: dict) -> int | None:
+def creatinine_clearance(c: dict) -> Fraction | None:
     """Cockcroft–Gault, (140 − age) × weight / (72 × creatinine mg/dL) × 0.85 for women, with
-    mg/dL = µmol/L ÷ 88.4, rounded half up to whole mL/min; None if an input is unknown."""
+    mg/dL = µmol/L ÷ 88.4, exact and unrounded (the engine compares the value itself: 29.6 mL/min
+    is under 30); None if an input is unknown."""
     if c["sex"] not in ("female", "male") or any(is_unknown(c[f]) for f in ("age", "weight_kg", "creatinine_umol_l")):
         return None
     creatinine_mg_dl = Fraction(str(c["creatinine_umol_l"])) / Fraction("88.4")
     x = (140 - Fraction(c["age"])) * Fraction(str(c["weight_kg"])) / (72 * creatinine_mg_dl)
     if c["sex"] == "female":
         x *= Fraction(85, 100)
-    return math.floor(x + Fraction(1, 2))
+    return x
 
 
 # --------------------------------------------------------------------------- the strategy itself
@@ -640,7 +641,7 @@ def one_renal_unknown(draw, c: dict) -> set[str]:
 HAZ05_FIELDS = fields_read(["bisphosphonate_iv", "nsaids", "kidney_function"])
 
 
-def clearance_bounds(c: dict) -> tuple[int, int]:
+def clearance_bounds(c: dict) -> tuple[Fraction, Fraction]:
     """The least and greatest creatinine clearance over the plausible values of its unknown inputs
     (age 18-120 years, weight 20-400 kg, creatinine 10-3000 umol/L, either sex unless implied)."""
     ranges = {"age": (120, 18), "weight_kg": (20, 400), "creatinine_umol_l": (3000, 10)}  # (lowest, highest)
@@ -669,7 +670,7 @@ def prop_haz05(batch, kb):
     never(batch, out, column(out, "kidney_function") != "recommended", "HAZ-05: kidney function not checked",
           ("kidney_function",))
     return Counter(cases=len(batch), relevant=int(low.sum()), unknown=int(unknown.sum()),
-                   edge=sum(x in (29, 30) for x in crcl if x is not None))
+                   edge=sum(29 <= x < 31 for x in crcl if x is not None))
 
 
 def check_haz05(**kw):
@@ -680,13 +681,13 @@ def check_haz05(**kw):
 
 def test_haz05_no_iv_bisphosphonate_or_nsaids_below_30_ml_min():
     """HAZ-05 IV bisphosphonate (and NSAIDs) at creatinine clearance < 30 mL/min: with the
-    clearance computed here (Cockcroft–Gault, sex factor, creatinine ÷ 88.4, half up) below 30,
+    clearance computed here (Cockcroft–Gault, sex factor, creatinine ÷ 88.4, unrounded) below 30,
     both are 'avoid'; with any input unknown neither is recommended or 'consider' unless it names
     the pending check of kidney function (contract §6); kidney function is always recommended."""
     seen = check_haz05(examples=30)
     enough(seen)
     enough(seen, "unknown", 100)
-    enough(seen, "edge", 25)  # clearances of 29 and 30 mL/min were drawn
+    enough(seen, "edge", 25)  # clearances from 29 to under 31 mL/min were drawn
 
 
 # --------------------------------------------------------------------------- HAZ-06
@@ -1426,7 +1427,9 @@ def test_haz19_the_dose_note_shows_the_clearance_and_its_formula(case):
     recommended whatever the case (test_haz05)."""
     full = {**dict.fromkeys(FIELDS), **case}
     note = " ".join(assess(case).recommendation("bisphosphonate_iv").notes)
-    assert f"Creatinine clearance {creatinine_clearance(full)} mL/min (Cockcroft–Gault)" in note, note
+    crcl = creatinine_clearance(full)
+    assert crcl is not None
+    assert f"Creatinine clearance {float(crcl):.1f} mL/min (Cockcroft–Gault)" in note, note
 
 
 def test_haz19_an_unknown_clearance_is_said_and_its_test_named():

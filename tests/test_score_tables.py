@@ -79,7 +79,7 @@ CORRUPTIONS = [
     ("zoledronic_acid.yaml", "id: \"50_60\"", "id: 50_60",
      ["field 'bands[1].id'", "write it as text", "in quotes"]),
     ("zoledronic_acid.yaml", "lowest_ml_min: 40", "lowest_ml_min: 55",
-     ["field 'bands'", "highest first", "[61, 50, 55, 30, 0]"]),
+     ["field 'bands'", "highest first", "[60.0, 50.0, 55.0, 30.0, 0.0]"]),
     ("zoledronic_acid.yaml", "(Cockcroft–Gault): {interpretation}", "(Cockcroft–Gault): {dose_mg}",
      ["field 'note'", "['dose_mg'] not allowed", "['interpretation', 'value']"]),
     ("corrected_calcium.yaml", "grade_limits: [2.9, 3.1, 3.4]", "grade_limits: [2.9, 3.4, 3.1]",
@@ -170,11 +170,11 @@ def test_columns_still_exports_the_derived_registry():
 
 
 @pytest.mark.parametrize("crcl, band, dose", [
-    (60.4, "50_60", 3.5), (60.5, "gt_60", 4.0), (29.4, "not_recommended", None),
-    (29.5, "30_39", 3.0), (49.5, "50_60", 3.5), (39.49, "30_39", 3.0),
+    (60.0, "50_60", 3.5), (60.4, "gt_60", 4.0), (29.4, "not_recommended", None),
+    (29.5, "not_recommended", None), (49.5, "40_49", 3.3), (39.49, "30_39", 3.0),
 ])
 def test_zoledronic_acid_dose_band_edges_from_the_table(crcl, band, dose):
-    # Label bands >60 4.0, 50-60 3.5, 40-49 3.3, 30-39 3.0, <30 not recommended; clearance
-    # rounded half up to whole mL/min first.
+    # Label bands >60 4.0, 50-60 3.5, 40-49 3.3, 30-39 3.0, <30 not recommended; the unrounded
+    # clearance is banded, between two bands taking the lower dose.
     result = zoledronic_acid_dose(crcl)
     assert (result.band, result.value) == (band, dose)

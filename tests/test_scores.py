@@ -192,19 +192,19 @@ def test_corrected_calcium_bad_inputs(kwargs, words):
 @pytest.mark.parametrize(
     "crcl, dose, band",
     [
+        # banded on the value, never rounded towards a higher dose (issue 10, finding 4)
         (29.4, None, "not_recommended"),
-        (29.5, 3.0, "30_39"),  # rounds half up to 30
-        (29.6, 3.0, "30_39"),
+        (29.5, None, "not_recommended"),
+        (29.99, None, "not_recommended"),
         (30, 3.0, "30_39"),
         (39, 3.0, "30_39"),
-        (39.4, 3.0, "30_39"),
-        (39.5, 3.3, "40_49"),
+        (39.5, 3.0, "30_39"),
         (40, 3.3, "40_49"),
         (49, 3.3, "40_49"),
-        (49.6, 3.5, "50_60"),
+        (49.6, 3.3, "40_49"),
         (50, 3.5, "50_60"),
         (60, 3.5, "50_60"),
-        (60.4, 3.5, "50_60"),
+        (60.01, 4.0, "gt_60"),
         (60.5, 4.0, "gt_60"),
         (61, 4.0, "gt_60"),
         (0, None, "not_recommended"),
@@ -242,21 +242,22 @@ def test_zoledronic_acid_bad_inputs(bad):
         (101, 72, "30_39"),  # 39
         (110, 72, "30_39"),  # 30
         (111, 72, "lt_30"),  # 29
-        (80, 71.4, "50_60"),  # 59.5 rounds to 60
-        (110, 71.4, "30_39"),  # 29.75 rounds to 30
-        (110, 70.2, "lt_30"),  # 29.25 rounds to 29
+        (80, 71.4, "50_60"),  # 59.5
+        (90, 71.4, "40_49"),  # 49.58: under 50
+        (110, 71.4, "lt_30"),  # 29.75: under 30
+        (110, 70.2, "lt_30"),  # 29.25
     ],
 )
 def test_creatinine_clearance_band_edges(age, weight, band):
     assert creatinine_clearance(age, weight, 88.4, "male").band == band
 
 
-def test_creatinine_clearance_half_rounds_up():
-    # (140 - 110) × 70.8 / 72 = 29.5 mL/min -> 30 -> 30_39
+def test_creatinine_clearance_is_banded_unrounded():
+    # (140 - 110) × 70.8 / 72 = 29.5 mL/min: under 30, never rounded up to the 3.0 mg band
     r = creatinine_clearance(110, 70.8, 88.4, "male")
     assert r.value == pytest.approx(29.5)
-    assert r.band == "30_39"
-    assert zoledronic_acid_dose(r).value == 3.0
+    assert r.band == "lt_30"
+    assert zoledronic_acid_dose(r).value is None
 
 
 def test_creatinine_clearance_female_factor():

@@ -8,7 +8,7 @@ import numpy as np
 
 from ..exceptions import ScoreInputError
 from ._result import ScoreResult
-from ._validate import choice, number, round_half_up
+from ._validate import choice, number
 from .tables import ZOLEDRONIC_ACID
 
 #: µmol/L per mg/dL of creatinine.
@@ -21,17 +21,16 @@ _WEIGHTS = {"actual": "actual body weight"}
 
 
 def crcl_band(crcl_ml_min: float) -> str:
-    """Band id of a creatinine clearance, after rounding half up to whole mL/min.
+    """Band id of a creatinine clearance, on its value (never rounded towards a higher dose).
 
     Bands follow the zoledronic acid renal table [zometa_smpc] of
-    ``data/scores/zoledronic_acid.yaml``: ``"gt_60"`` (>60), ``"50_60"``, ``"40_49"``,
-    ``"30_39"``, ``"lt_30"``. Rounding: 49.5 → 50 → ``"50_60"``;
-    60.4 → 60 → ``"50_60"``; 60.5 → 61 → ``"gt_60"``; 29.5 → 30 → ``"30_39"``.
+    ``data/scores/zoledronic_acid.yaml``: ``"gt_60"`` (>60), ``"50_60"`` (50 to 60),
+    ``"40_49"`` (40 to under 50), ``"30_39"`` (30 to under 40), ``"lt_30"``. So 29.5 →
+    ``"lt_30"``; 49.5 → ``"40_49"``; 60 → ``"50_60"``; 60.01 → ``"gt_60"``.
     """
-    whole = round_half_up(crcl_ml_min)
-    if not whole >= 0:
+    if not crcl_ml_min >= 0:
         raise ScoreInputError(f"crcl_band(): crcl_ml_min={crcl_ml_min!r} must be ≥ 0 mL/min")
-    return ZOLEDRONIC_ACID.band(whole).id
+    return ZOLEDRONIC_ACID.band(crcl_ml_min).id
 
 
 def _female_factor(female: Any) -> np.ndarray:
@@ -145,7 +144,7 @@ def creatinine_clearance(
     female = choice(func, "sex", sex, _SEXES)
     choice(func, "weight_used", weight_used, _WEIGHTS)
     value = cockcroft_gault_ml_min(a, w, scr, female)
-    band = ZOLEDRONIC_ACID.band(round_half_up(value))
+    band = ZOLEDRONIC_ACID.band(value)
     return ScoreResult(
         name="Creatinine clearance (Cockcroft–Gault)",
         value=value,
@@ -158,8 +157,7 @@ def creatinine_clearance(
             "creatinine_umol_l": scr,
             "creatinine_mg_dl": scr / CREATININE_UMOL_PER_MG_DL,
             "sex": sex,
-            "banding_rule": "rounded half up to whole mL/min, then banded",
-            "value_banded": round_half_up(value),
+            "banding_rule": "banded on the unrounded value (never rounded towards a higher dose)",
         },
         sources=_SOURCES,
         notes=(

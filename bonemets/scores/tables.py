@@ -192,16 +192,47 @@ class PointScore(StrictModel):
 
 
 class DoseBand(StrictModel):
-    """A creatinine-clearance band and the dose it gives (``None``: not recommended)."""
+    """A creatinine-clearance band and the dose it gives (``None``: not recommended).
+
+    The band holds clearances from ``lowest_ml_min`` up (that value itself only when
+    ``lowest_included``) to the next band's lowest, on the unrounded value.
+    """
 
     id: BandId
-    lowest_ml_min: int = Field(ge=0)
+    lowest_ml_min: float = Field(ge=0)
+    lowest_included: bool = True
     dose_mg: float | None = Field(gt=0)
     clearance_text: Text
     dose_text: Text
 
 
 _NOTE_FIELDS = {"unknown": {"settle"}, "no_dose": {"value", "error"}, "dose": {"value", "interpretation"}}
+
+
+class OtherIndication(StrictModel):
+    """An indication with its own dose, whose note replaces the table's when a derived number
+    is known to be above a value (zoledronic acid for hypercalcaemia of malignancy).
+
+    Attributes
+    ----------
+    depends_on : str
+        The derived number that shows the indication.
+    above : float
+        The indication holds when the number is known and above this.
+    text : str
+        The note, a template with ``{value}`` (the number).
+    """
+
+    depends_on: Ident
+    above: float
+    text: Text
+
+    @model_validator(mode="after")
+    def _placeholders(self) -> OtherIndication:
+        used = {f for _, f, _, _ in string.Formatter().parse(self.text) if f is not None}
+        if not used <= {"value"}:
+            raise ValueError(f"text: placeholder(s) {sorted(used - {'value'})} not allowed; allowed: ['value']")
+        return self
 
 
 class DoseNote(StrictModel):
@@ -217,6 +248,8 @@ class DoseNote(StrictModel):
     unknown, no_dose, dose : str
         Templates: ``{settle}``; ``{value}`` and ``{error}``; ``{value}`` and
         ``{interpretation}``.
+    other_indication : OtherIndication or None
+        An indication with its own dose, whose note is given instead when it holds.
     """
 
     depends_on: Ident
@@ -224,6 +257,7 @@ class DoseNote(StrictModel):
     unknown: Text
     no_dose: Text
     dose: Text
+    other_indication: OtherIndication | None = None
 
     @model_validator(mode="after")
     def _placeholders(self) -> DoseNote:
@@ -237,7 +271,7 @@ class DoseNote(StrictModel):
 
 
 class DoseTable(StrictModel):
-    """A dose by creatinine-clearance band (clearance rounded half up to whole mL/min)."""
+    """A dose by creatinine-clearance band, banded on the unrounded clearance."""
 
     kind: Literal["dose_table"]
     id: Ident
@@ -259,12 +293,12 @@ class DoseTable(StrictModel):
             raise ValueError(f"field 'bands': band ids and not_recommended_band must be distinct; got {ids}")
         return self
 
-    def band(self, whole_ml_min: float) -> DoseBand:
-        """The band of a clearance already rounded to whole mL/min (≥ 0)."""
+    def band(self, crcl_ml_min: float) -> DoseBand:
+        """The band of a clearance (≥ 0 mL/min), on its value: never rounded towards a higher dose."""
         for b in self.bands:
-            if whole_ml_min >= b.lowest_ml_min:
+            if crcl_ml_min > b.lowest_ml_min or (b.lowest_included and crcl_ml_min == b.lowest_ml_min):
                 return b
-        raise ValueError(f"{self.name}: clearance {whole_ml_min} is below every band")
+        raise ValueError(f"{self.name}: clearance {crcl_ml_min} is below every band")
 
     @property
     def source_ids(self) -> tuple[str, ...]:

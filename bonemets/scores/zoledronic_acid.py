@@ -6,7 +6,7 @@ from typing import Any
 
 from ..exceptions import ScoreInputError
 from ._result import ScoreResult
-from ._validate import number, round_half_up
+from ._validate import number
 from .tables import ZOLEDRONIC_ACID
 
 _NOTES = (
@@ -15,11 +15,12 @@ _NOTES = (
     "(44 µmol/L) from a normal baseline (<1.4 mg/dL) or by ≥1.0 mg/dL (88 µmol/L) from an "
     "abnormal baseline (>1.4 mg/dL) [zometa_smpc].",
     "The table applies to bone metastases and myeloma and uses baseline creatinine clearance "
-    "(Cockcroft–Gault); dosing for hypercalcaemia of malignancy is not covered here "
-    "[zometa_smpc].",
+    "(Cockcroft–Gault); hypercalcaemia of malignancy has its own label dose (4 mg) and renal "
+    "advice, not this table [zometa_smpc].",
     "Sources write the bands differently (label: >60, 50–60, 40–49, 30–39, <30; a review "
     "table: 60–50, 50–40, 40–30 with shared edges [pmc3459591_bisphosphonate_renal_table]); "
-    "bonemets follows the label and rounds clearance half up to whole mL/min before banding.",
+    "bonemets follows the label and bands the unrounded clearance, a value between two bands "
+    "(49.5) taking the lower dose: never rounded towards a higher dose.",
 )
 
 
@@ -50,10 +51,10 @@ def zoledronic_acid_dose(crcl_ml_min: float | ScoreResult) -> ScoreResult:
 
     Notes
     -----
-    Rounding rule (sources do not state one, and one writes the bands with shared edges):
-    creatinine clearance is rounded half up to the nearest whole mL/min before banding.
-    So 29.4 → 29 → not recommended; 29.5 → 30 → 3.0 mg; 49.6 → 50 → 3.5 mg; 60 → 3.5 mg;
-    60.4 → 60 → 3.5 mg; 60.5 → 61 → 4.0 mg.
+    Banding rule (sources do not state one, and one writes the bands with shared edges):
+    the unrounded clearance is banded, a value between two label bands taking the lower
+    dose, so that no clearance is rounded towards a higher dose. So 29.99 → not recommended;
+    30 → 3.0 mg; 49.5 → 3.3 mg; 50 → 3.5 mg; 60 → 3.5 mg; 60.01 → 4.0 mg.
 
     Examples
     --------
@@ -72,7 +73,7 @@ def zoledronic_acid_dose(crcl_ml_min: float | ScoreResult) -> ScoreResult:
             )
         given = crcl_ml_min.value
     crcl = number("zoledronic_acid_dose", "crcl_ml_min", given, low=0, high=1000, unit="mL/min")
-    band = ZOLEDRONIC_ACID.band(round_half_up(crcl))
+    band = ZOLEDRONIC_ACID.band(crcl)
     band_id = band.id if band.dose_mg is not None else ZOLEDRONIC_ACID.not_recommended_band
     return ScoreResult(
         name=ZOLEDRONIC_ACID.name,
@@ -82,8 +83,7 @@ def zoledronic_acid_dose(crcl_ml_min: float | ScoreResult) -> ScoreResult:
         inputs={
             "crcl_ml_min": crcl,
             "crcl_from": "creatinine_clearance() result" if from_result else "caller",
-            "banding_rule": "creatinine clearance rounded half up to whole mL/min, then banded",
-            "crcl_banded": round_half_up(crcl),
+            "banding_rule": "banded on the unrounded clearance (never rounded towards a higher dose)",
         },
         sources=ZOLEDRONIC_ACID.source_ids,
         notes=_NOTES,

@@ -1,0 +1,200 @@
+"""Issue 10, "Wrong or unsafe": each finding of the independent clinical review as a test.
+
+Every expected answer is written out by hand from the source named in its docstring (the label,
+the guideline or the seed text), on a hand-built case whose answer does not hang on anything the
+test leaves unknown, or on a teaching case's reviewed facts.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import bonemets
+from bonemets import Case, assess
+from bonemets.scores import creatinine_clearance, zoledronic_acid_dose
+
+pytestmark = pytest.mark.core
+
+LIBRARY = bonemets.teaching_library()
+
+#: A post-menopausal woman with HR+/HER2-0 breast cancer in the spine and pelvis, everything that
+#: the treatment rules read known and unremarkable.
+HR_POSITIVE = dict(
+    primary="breast", sex="female", age=62, menopause="post", er="positive", pr="positive", her2="negative",
+    bone_sites=["spine", "pelvis"], bone_lesion_count=4, visceral_metastases="none", bone_marrow_involvement=False,
+    bone_pain="mild", pathological_fracture=False, back_pain=False, neurological_deficit=False,
+    bladder_bowel_dysfunction=False, hypercalcaemia_symptoms=False, blood_clot_symptoms=False,
+    calcium_mmol_l=2.40, albumin_g_l=40, creatinine_umol_l=70, weight_kg=70, prior_chemotherapy=False,
+    prior_cdk46_inhibitor=False, prior_radiotherapy_sites=[], on_bone_strengthening=False, dental_check_done=False,
+    could_become_pregnant=False)
+
+
+def case(**changes) -> Case:
+    return Case(**{**HR_POSITIVE, **changes})
+
+
+def cited(rec_or_alert) -> set[str]:
+    return {c.source for c in rec_or_alert.sources}
+
+
+def reasons(rec) -> list[str]:
+    return [r.rule for r in rec.reasons if r.outcome == "applies"]
+
+
+# --------------------------------------------------------------------------- 1. tamoxifen and a clot
+
+def test_1_tamoxifen_is_withheld_with_symptoms_of_a_clot():
+    """Tamoxifen raises the risk of blood clots: with a suspected clot it is withheld (avoid), and the
+    clot gets its urgent test (duplex ultrasound or CT pulmonary angiography, NICE NG158)."""
+    a = assess(LIBRARY["blood_clot_on_tamoxifen"].case)
+    assert a.status("tamoxifen") == "avoid"
+    assert a.alert_state("blood_clots") == "critical"
+    imaging = a.recommendation("clot_imaging")
+    assert imaging.status == "recommended" and imaging.urgency == "emergency"
+    assert "nice_ng158" in cited(imaging)
+    # Without symptoms tamoxifen is an option again; with them unknown it waits on the check.
+    assert assess(case(blood_clot_symptoms=False, prior_endocrine_therapy=[], endocrine_resistance="none")
+                  ).status("tamoxifen") == "consider"
+    pending = assess(case(blood_clot_symptoms=None, prior_endocrine_therapy=[], endocrine_resistance="none")
+                     ).recommendation("tamoxifen")
+    assert pending.status == "consider" and [p.test for p in pending.pending] == ["physical_exam"]
+
+
+# --------------------------------------------------------------------------- 2. NSAID cautions
+
+@pytest.mark.parametrize("changes, status, rule", [
+    # symptomatic hypercalcaemia: corrected 2.85 mmol/L with symptoms (dehydration, kidneys)
+    (dict(calcium_mmol_l=2.85, hypercalcaemia_symptoms=True), "avoid", "hypercalcaemia_avoid_nsaids"),
+    # woman 80 y, 60 kg, creatinine 90 umol/L: (140-80) x 60 / (72 x 1.018) x 0.85 = 41.7 mL/min
+    (dict(age=80, weight_kg=60, creatinine_umol_l=90), "consider", "reduced_clearance_nsaids_with_care"),
+    (dict(bone_marrow_involvement=True), "consider", "marrow_involvement_nsaids_with_care"),
+    # cord compression: dexamethasone is started at once, and with it NSAIDs raise stomach bleeding
+    (dict(neurological_deficit=True), "avoid", "dexamethasone_avoid_nsaids"),
+])
+def test_2_nsaids_are_not_recommended_with_a_caution(changes, status, rule):
+    """NSAIDs can cause stomach bleeding or kidney problems in certain people (Merative, pain
+    medicine): with each caution they get its own status and reason, never "recommended"."""
+    assert assess(case()).status("nsaids") == "recommended"  # mild pain, no caution
+    rec = assess(case(**changes)).recommendation("nsaids")
+    assert rec.status == status
+    assert rule in reasons(rec)
+    assert cited(rec) - {"liv_diffuse_bony_mets"}
+
+
+def test_2_blood_thinners_withhold_nsaids_and_unknown_is_a_pending_check():
+    """Merative: "If you take blood thinner medicine, always ask your healthcare provider if NSAIDs
+    are safe for you" - so the question is a pending check, not a silent "recommended"."""
+    assert assess(case(takes_blood_thinners=True)).status("nsaids") == "avoid"
+    rec = assess(case(takes_blood_thinners=None, platelets_e9_l=250)).recommendation("nsaids")
+    assert rec.status == "recommended"
+    assert "medicines_review" in [p.test for p in rec.pending]
+    assert assess(case(takes_blood_thinners=False, platelets_e9_l=30)).status("nsaids") == "avoid"
+
+
+# --------------------------------------------------------------------------- 3. missing alerts
+
+def test_3_visceral_crisis_is_an_alert_and_chemotherapy_is_urgent():
+    a = assess(LIBRARY["visceral_crisis"].case)
+    alert = a.alert("visceral_crisis")
+    assert alert is not None and alert.level == "critical"
+    assert alert.actions and cited(alert)
+    chemo = a.recommendation("chemotherapy")
+    assert chemo.status == "recommended" and chemo.urgency in ("soon", "emergency")
+    assert assess(case()).alert_state("visceral_crisis") == "not_raised"
+
+
+def test_3_impending_fracture_is_an_alert():
+    """Mirels 3 (trochanteric) + 3 (lytic) + 2 (1/3-2/3) + 3 (functional) = 11 >= 9."""
+    a = assess(LIBRARY["impending_femoral_fracture"].case)
+    alert = a.alert("impending_fracture")
+    assert alert is not None and alert.level == "warning" and alert.actions and cited(alert)
+    assert any("weight" in x.lower() for x in alert.actions)
+    # Mirels 8 (lower limb 2, mixed 2, 1/3-2/3 2, moderate 2): no alert
+    low = case(bone_sites=["upper_leg"], long_bone_lesion_site="lower_limb", long_bone_lesion_type="mixed",
+               long_bone_lesion_size="one_third_to_two_thirds", long_bone_pain="moderate")
+    assert assess(low).alert_state("impending_fracture") == "not_raised"
+
+
+def test_3_unstable_spine_is_an_alert():
+    """SINS 3 (junctional) + 3 (mechanical) + 2 (lytic) + 4 (subluxation) + 3 (>50%) + 3 (bilateral) = 18;
+    SINS 3 + 3 + 2 + 0 + 2 + 1 = 11 (potentially unstable) raises none."""
+    sins = dict(spinal_location="junctional", spinal_pain="mechanical", spinal_lesion_type="lytic",
+                vertebral_collapse="gt_50", posterolateral_involvement="bilateral")
+    a = assess(case(spinal_alignment="subluxation", **sins))
+    alert = a.alert("spinal_instability")
+    assert alert is not None and alert.level == "warning" and alert.actions and cited(alert)
+    stable = case(**{**sins, "spinal_alignment": "normal", "vertebral_collapse": "lt_50",
+                     "posterolateral_involvement": "unilateral"})
+    assert assess(stable).alert_state("spinal_instability") == "not_raised"
+
+
+def test_3_no_green_light_on_the_educators_cases():
+    for case_id in ("visceral_crisis", "impending_femoral_fracture"):
+        assert assess(LIBRARY[case_id].case).alerts, case_id
+
+
+# --------------------------------------------------------------------------- 4. zoledronic acid
+
+@pytest.mark.parametrize("crcl, dose", [
+    (29.5, None), (29.99, None), (30.0, 3.0), (39.5, 3.0), (39.99, 3.0), (40.0, 3.3), (49.5, 3.3),
+    (49.99, 3.3), (50.0, 3.5), (60.0, 3.5), (60.01, 4.0),
+])
+def test_4_zoledronic_acid_is_banded_on_the_value(crcl, dose):
+    """Label: >60 mL/min 4.0 mg; 50-60 3.5; 40-49 3.3; 30-39 3.0; under 30 not recommended. A clearance
+    is never rounded towards the higher dose: 29.5 is under 30, 49.5 is under 50."""
+    assert zoledronic_acid_dose(crcl).value == dose
+
+
+def test_4_a_case_with_clearance_just_under_30_avoids_iv_bisphosphonate():
+    # man 110 y, 70.8 kg, creatinine 88.4 umol/L: 30 x 70.8 / 72 = 29.5 mL/min exactly
+    assert creatinine_clearance(110, 70.8, 88.4, "male").value == pytest.approx(29.5)
+    a = assess(case(sex="male", menopause="not_applicable", age=110, weight_kg=70.8, creatinine_umol_l=88.4))
+    assert a.status("bisphosphonate_iv") == "avoid"
+    assert "not recommended" in " ".join(a.recommendation("bisphosphonate_iv").notes)
+
+
+def test_4_hypercalcaemia_of_malignancy_has_its_own_dose_note():
+    """Zometa label: hypercalcaemia of malignancy is treated with a single 4 mg dose; the bone
+    metastasis renal table does not apply (no adjustment with creatinine under 400 umol/L)."""
+    # corrected 3.30 + 0.02 x (40 - 40) = 3.30 mmol/L; woman 80 y, 60 kg, creatinine 90: 41.7 mL/min
+    a = assess(case(calcium_mmol_l=3.30, age=80, weight_kg=60, creatinine_umol_l=90))
+    note = " ".join(a.recommendation("bisphosphonate_iv").notes)
+    assert "hypercalcaemia" in note.lower() and "4 mg" in note
+    assert "3.3 mg" not in note and "reduced dose" not in note
+    normal = " ".join(assess(case(age=80, weight_kg=60, creatinine_umol_l=90)).recommendation("bisphosphonate_iv").notes)
+    assert "3.3 mg" in normal
+
+
+# --------------------------------------------------------------------------- 5. progressed on it
+
+@pytest.mark.parametrize("drug", ["tamoxifen", "fulvestrant"])
+def test_5_a_drug_the_cancer_progressed_on_is_not_indicated(drug):
+    """ASCO 2024 / ABC5: after progression on an endocrine drug the next line changes it."""
+    rec = assess(case(prior_endocrine_therapy=[drug], endocrine_resistance="secondary")).recommendation(drug)
+    assert rec.status == "not_indicated"
+    assert any(r.outcome == "applies" and r.gives == "not_indicated" for r in rec.reasons)
+    assert assess(case(prior_endocrine_therapy=[], endocrine_resistance="none")).status(drug) == "consider"
+
+
+# --------------------------------------------------------------------------- 6. re-irradiation
+
+def test_6_radiotherapy_and_retreatment_agree_when_every_site_was_irradiated():
+    """The only painful site was irradiated before: a further course is re-treatment, which depends on
+    the dose given before (Breast Cancer Now, 'Radiotherapy'): both say consider."""
+    a = assess(case(bone_sites=["spine"], bone_lesion_count=2, prior_radiotherapy_sites=["spine"],
+                    bone_pain="moderate"))
+    assert a.status("external_beam_radiotherapy") == a.status("radiotherapy_retreatment") == "consider"
+    fresh = assess(case(bone_sites=["spine", "pelvis"], prior_radiotherapy_sites=["spine"], bone_pain="moderate"))
+    assert fresh.status("external_beam_radiotherapy") == "recommended"
+
+
+# --------------------------------------------------------------------------- 7. vitamin D, dental check
+
+def test_7_vitamin_d_and_dental_check_are_tied_to_starting_a_bone_drug():
+    """Breast Cancer Now: blood tests (calcium, vitamin D) before you start denosumab; a dental
+    check-up before starting bone-strengthening drugs."""
+    starting = assess(case(on_bone_strengthening=False, dental_check_done=False))
+    assert starting.status("vitamin_d") == "recommended" and starting.status("dental_check") == "recommended"
+    on_it = assess(case(on_bone_strengthening=True, dental_check_done=False))
+    assert on_it.status("vitamin_d") != "recommended"
+    assert on_it.status("dental_check") != "recommended"
