@@ -20,7 +20,7 @@ class _Tree(HTMLParser):
     """For each ``data-item``: the ``data-item`` of the family blocks around it, and ``details``
     when it is inside a folded ``<details>``."""
 
-    VOID = {"br", "img", "hr", "input", "meta", "link"}
+    VOID = frozenset({"br", "img", "hr", "input", "meta", "link"})
 
     def __init__(self) -> None:
         super().__init__()
@@ -139,8 +139,10 @@ def test_unknown_gives_undetermined(fresh):
     frag = render.card_html(fresh.assessment.recommendation("her2_targeted"), fresh.assessment.knowledge)
     assert frag in fresh.cards_html
     card = _text(frag)
-    assert "Unknown: HER2" in card and "her2" not in card  # in words, once
-    assert card.count("Unknown") == 1
+    assert "Unknown: HER2" in card and "her2" not in card  # in words
+    short, details = frag.split('<details class="bm-why">')
+    assert _text(short.split('class="bm-short">')[1]).startswith("Unknown: HER2")  # in sight, one click to why
+    assert _text(details).count("Unknown") == 1  # said once, not per rule
 
 
 def test_unknown_everywhere():

@@ -127,8 +127,8 @@ class ExplorerWidgets:
                                                          layout=widgets.Layout(width="170px")),
                                         "bm-predict", f"bm-predict-{f}") for f in family_lines}
         self.verdicts = {f: _classed(widgets.HTML(), "bm-verdict-view") for f in family_lines}
-        rows = [_classed(widgets.HBox([widgets.HTML(line, layout=widgets.Layout(width="38%")), self.predictions[f],
-                                       widgets.HTML(layout=widgets.Layout(width="12px")), self.verdicts[f]],
+        rows = [_classed(widgets.VBox([widgets.HBox([widgets.HTML(line, layout=widgets.Layout(width="60%")),
+                                                     self.predictions[f]]), self.verdicts[f]],
                                       layout=widgets.Layout(width="100%")), "bm-class-row")
                 for f, line in family_lines.items()]
         self.reveal_button = _classed(widgets.Button(description="Reveal", button_style="success"), "bm-reveal")

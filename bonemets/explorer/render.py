@@ -127,17 +127,30 @@ def _alert_html(x: Alert, kb: KnowledgeBase | None) -> str:
     return (f'<div class="bm-alert bm-alert-{esc(x.level)}" data-alert="{esc(x.id)}">'
             f'<div class="bm-alert-head">{alert_badge(x.level)} <b>{esc(x.name)}</b>: {esc(x.summary)}</div>'
             + (f'<ul class="bm-actions">{actions}</ul>' if actions else "")
-            + why_html(reason_lines(x, kb), x.sources) + "</div>")
+            + why_html(reason_lines(x, kb), x.sources, short=False) + "</div>")
 
 
-def why_html(reasons: list[str], citations: Iterable[Citation]) -> str:
-    """Reasons and sources, one click away."""
+def short_reason(reasons: list[str]) -> str:
+    """The one line a card shows: the unknown facts an item hangs on, else the first sentence of
+    its first reason (at most about 160 characters)."""
+    if not reasons:
+        return ""
+    line = next((r for r in reasons if r.startswith("Unknown:")), reasons[0])
+    head, dot, _ = line.partition(". ")
+    line = head + "." if dot else line
+    return line if len(line) <= 160 else line[:159].rstrip() + "\u2026"
+
+
+def why_html(reasons: list[str], citations: Iterable[Citation], short: bool = True) -> str:
+    """The short reason in sight (``short``), every reason and the sources one click away."""
     cits = list(citations)
     if not reasons and not cits:
         return ""
     items = "".join(f"<li>{esc(r)}</li>" for r in reasons)
     refs = "".join(_citation_html(c) for c in cits)
-    return (f'<details class="bm-why"><summary>Why{f" and sources ({len(cits)})" if cits else ""}</summary>'
+    line = short_reason(reasons) if short else ""
+    return ((f'<div class="bm-short">{esc(line)}</div>' if line else "")
+            + f'<details class="bm-why"><summary>Why{f" and sources ({len(cits)})" if cits else ""}</summary>'
             + (f'<ul class="bm-reasons">{items}</ul>' if items else "")
             + (f'<ul class="bm-sources">{refs}</ul>' if refs else "") + "</details>")
 

@@ -53,6 +53,7 @@ _BASE = """
             text-transform: uppercase; letter-spacing: .02em; }
 .bm-urgency { display: inline-block; border-radius: 4px; padding: 0 6px; font-size: 11px; text-transform: uppercase; }
 .bm-pending { margin: 2px 0 2px 16px; padding: 0; color: #6e4b00; }
+.bm-short { margin: 1px 0; }
 .bm-reasons, .bm-sources { margin: 2px 0 2px 16px; padding: 0; font-size: 12px; }
 .bm-excerpt { color: #57606a; }
 .bm-teaching h3 { margin: 4px 0; }
@@ -71,7 +72,8 @@ _BASE = """
 .bm-controls .widget-toggle-buttons > .widget-label { text-align: right; margin-right: 8px; flex-shrink: 0; }
 .bm-controls .widget-toggle-buttons .widget-toggle-button { font-size: 11px; padding: 0 4px; }
 .bm-class-intro { margin: 4px 0; }
-.bm-class-row { border-bottom: 1px solid #d0d7de; padding: 4px 0; align-items: flex-start; }
+.bm-class-row { border-bottom: 1px solid #d0d7de; padding: 4px 0; }
+.bm-app .bm-class-panel > *, .bm-app .bm-class-row > * { flex-shrink: 0; }
 .bm-class-name b { font-size: 14px; }
 .bm-class-score { font-size: 16px; font-weight: 700; margin: 6px 0; }
 .bm-verdict-right { color: #1a7f37; font-weight: 700; }
@@ -81,7 +83,7 @@ _BASE = """
 #: Projector mode: large type and high contrast (black on white, thick borders, no faint greys).
 _PROJECTOR = """
 .bm-app.bm-projector { font-size: 20px; color: #000; background: #fff;
-  --jp-widgets-font-size: 18px; --jp-widgets-inline-height: 36px; --jp-widgets-color: #000;
+  --jp-widgets-font-size: 20px; --jp-widgets-inline-height: 38px; --jp-widgets-color: #000;
   --jp-widgets-label-color: #000; --jp-widgets-input-border-color: #000; }
 .bm-projector .bm-header .bm-title { font-size: 28px; }
 .bm-projector .bm-banner { font-size: 16px; background: #fff; border: 2px solid #000; color: #000; }
@@ -98,6 +100,9 @@ _PROJECTOR = """
 .bm-projector .bm-grid { grid-template-columns: repeat(auto-fill, minmax(440px, 1fr)); gap: 10px; }
 .bm-projector .bm-controls .widget-label { font-size: 17px; }
 .bm-projector .bm-class-name b { font-size: 22px; }
+.bm-projector .widget-button, .bm-projector .widget-toggle-button { width: auto !important; min-width: 120px; }
+.bm-projector .bm-case-picker > .widget-label { width: auto !important; }
+.bm-projector .bm-predict { width: 230px !important; }
 .bm-projector .bm-class-score { font-size: 28px; }
 """
 
