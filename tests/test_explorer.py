@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 import bonemets
-from bonemets import FIELDS, Case
+from bonemets import FIELDS, Case, views
 from bonemets.explorer import Explorer, compare, compare_html, field_groups, render
 
 LIBRARY = bonemets.teaching_library()
@@ -255,7 +255,11 @@ def test_compare_mode_lists_fields_and_statuses(fresh):
     assert set(cmp.statuses) == {r.id for r in a.recommendations if r.status != b.status(r.id)}
     for item in cmp.statuses:
         assert f'data-item="{item}"' in fresh.compare_html
-    assert "Fields that differ" in cmp.to_text()
+    text = cmp.to_text()
+    assert text.startswith("Factors that differ (A -> B):\n") and "\n  ER: positive -> negative\n" in text
+    for item, (x, y) in cmp.statuses.items():
+        assert f"\n  {a.recommendation(item).name}: {views.STATUS_LABELS[x]} -> {views.STATUS_LABELS[y]}" in text
+    assert not re.search(r"\b[a-z0-9]+_[a-z0-9_]+\b", text)  # words, not ids
     assert fresh.compare_with(None) is None and fresh.comparison is None
 
 

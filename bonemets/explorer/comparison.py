@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..case import FIELDS
-from ..labels import value_text
+from ..labels import field_label, value_text
+from ..views import ALERT_LABELS, STATUS_LABELS, item_name
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..assessment import Assessment
@@ -40,13 +41,20 @@ class Comparison:
         return not (self.fields or self.statuses or self.alerts)
 
     def to_text(self) -> str:
-        """The differences as plain text (one line each)."""
-        lines = ["Fields that differ (A -> B):"]
-        lines += [f"  {k}: {value_text(x)} -> {value_text(y)}" for k, (x, y) in self.fields.items()] or ["  none"]
+        """The differences as plain text in words, one line each (``Steroids: recommended -> not
+        indicated``)."""
+        names = {r.id: r.name for r in self.a.recommendations}
+        alerts = {x.id: x.name for x in (*self.a.alerts, *self.b.alerts)}
+        kb = self.a.knowledge
+        lines = ["Factors that differ (A -> B):"]
+        lines += [f"  {field_label(k)}: {value_text(x)} -> {value_text(y)}"
+                  for k, (x, y) in self.fields.items()] or ["  none"]
         lines += ["Statuses that differ (A -> B):"]
-        lines += [f"  {k}: {x} -> {y}" for k, (x, y) in self.statuses.items()] or ["  none"]
+        lines += [f"  {names.get(k, k)}: {STATUS_LABELS[x]} -> {STATUS_LABELS[y]}"
+                  for k, (x, y) in self.statuses.items()] or ["  none"]
         lines += ["Alerts that differ (A -> B):"]
-        lines += [f"  {k}: {x} -> {y}" for k, (x, y) in self.alerts.items()] or ["  none"]
+        lines += [f"  {alerts.get(k) or item_name(kb, k)}: {ALERT_LABELS[x]} -> {ALERT_LABELS[y]}"
+                  for k, (x, y) in self.alerts.items()] or ["  none"]
         return "\n".join(lines)
 
 
