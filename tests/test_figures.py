@@ -196,7 +196,7 @@ def test_matrix_hover_gives_the_status_and_a_reason():
     rec = a.recommendation("her2_targeted")
     assert "undetermined" in hover
     assert rec.reasons[0].text[:40] in hover
-    assert "her2 unknown" in hover
+    assert "Unknown: HER2" in hover and "her2" not in hover  # in words
 
 
 def test_matrix_default_columns_and_kind_filter():
@@ -401,7 +401,7 @@ def test_cohort_summary_counts_equal_value_counts():
     items = ["her2_targeted", "aromatase_inhibitor"]
     fig = cohort_summary(result, COHORT, items)
     groups = pd.DataFrame({"subtype": [s or "not breast" for s in SUBTYPES_BY_HAND],
-                           "menopause": COHORT["menopause"].fillna("unknown").to_numpy()})
+                           "menopause": COHORT["menopause"].fillna("unknown").str.replace("_", " ").to_numpy()})
     for item in items:
         expected = groups.assign(status=result[item].astype(str).to_numpy()).value_counts()
         traces = [t for t in fig.data if t.meta["item"] == item]
@@ -417,7 +417,8 @@ def test_cohort_summary_other_groupings():
     result = assess_cohort(COHORT)
     fig = cohort_summary(result, COHORT, ["her2_targeted"], by=("menopause",))
     counts = {s: dict(zip(t.x, t.y, strict=True)) for t in fig.data for s in [t.meta["status"]]}
-    expected = pd.crosstab(COHORT["menopause"].fillna("unknown"), result["her2_targeted"].astype(str))
+    expected = pd.crosstab(COHORT["menopause"].fillna("unknown").str.replace("_", " "),  # values in words
+                           result["her2_targeted"].astype(str))
     for status, column in expected.items():
         for group, n in column.items():
             assert counts[status].get(group, 0) == n
@@ -493,3 +494,16 @@ def test_write_image_through_kaleido(tmp_path, monkeypatch):
     out = tmp_path / "skeleton.png"
     skeleton_map(case("spinal_cord_compression")).write_image(out)
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_matrix_and_cohort_panels_name_items_in_words():
+    a = assess(case("her2_positive"))
+    fig = applicability_matrix({"Helen": a}, kind="family")
+    ids = list(fig.data[0].x)
+    assert list(fig.layout.xaxis.tickvals) == ids
+    assert list(fig.layout.xaxis.ticktext) == [esc(a.recommendation(i).name) for i in ids]
+    result = assess_cohort(COHORT)
+    panels = cohort_summary(result, COHORT, ["her2_targeted", "aromatase_inhibitor"])
+    titles = [x.text for x in panels.layout.annotations][:2]
+    assert titles == [esc(a.recommendation(i).name) for i in ("her2_targeted", "aromatase_inhibitor")]
+    assert not any("_" in str(v) for t in panels.data for level in t.x for v in level)

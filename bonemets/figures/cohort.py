@@ -10,6 +10,9 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from .. import STATUS_DTYPE
+from ..case import FIELDS
+from ..knowledge import knowledge
+from ..labels import field_name, value_text
 from ..views import STATUS_COLOURS, STATUS_LABELS
 from ..vocabulary import STATUSES
 from ._common import esc, titled
@@ -158,13 +161,15 @@ def cohort_summary(result: pd.DataFrame, cohort: pd.DataFrame, items: str | Sequ
     counts = _counts(result, groups, items)
     labels = groups[1]
     if len(by) == 2:
-        x: list[str] | list[list[str]] = [[str(v) for v in labels.get_level_values(level)] for level in (0, 1)]
+        x: list[str] | list[list[str]] = [[value_text(v) for v in labels.get_level_values(level)] for level in (0, 1)]
         names = [f"{a} \u00b7 {b}" for a, b in zip(*x, strict=True)]
     else:
-        names = [" \u00b7 ".join(map(str, v)) if isinstance(v, tuple) else str(v) for v in labels]
+        names = [" \u00b7 ".join(map(value_text, v)) if isinstance(v, tuple) else value_text(v) for v in labels]
         x = names
+    known = knowledge().items()
+    said = {i: known[i].name if i in known else i for i in items}
     fig = make_subplots(rows=len(items), cols=1, shared_xaxes=True, vertical_spacing=min(0.08, 0.3 / len(items)),
-                        subplot_titles=[esc(i) for i in items])
+                        subplot_titles=[esc(said[i]) for i in items])
     for row, item in enumerate(items, start=1):
         table = counts[item]
         totals = table.sum(axis=1).to_numpy()
@@ -175,11 +180,12 @@ def cohort_summary(result: pd.DataFrame, cohort: pd.DataFrame, items: str | Sequ
                 x=x, y=y, name=STATUS_LABELS[status], marker_color=STATUS_COLOURS[status], legendgroup=status,
                 showlegend=row == 1, meta={"item": item, "status": status},
                 customdata=np.column_stack([names, share * 100]),
-                hovertemplate=f"{esc(item)}<br>%{{customdata[0]}}<br>{STATUS_LABELS[status]}: %{{y:,}} "
+                hovertemplate=f"{esc(said[item])}<br>%{{customdata[0]}}<br>{STATUS_LABELS[status]}: %{{y:,}} "
                               "(%{customdata[1]:.1f}%)<extra></extra>"), row=row, col=1)
         fig.update_yaxes(title_text="cases", row=row, col=1)
     n = len(result)
-    titled(fig, f"Statuses by {' and '.join(by) or 'cohort'} (n = {n:,} cases)", barmode="stack",
+    grouping = " and ".join(field_name(b) if b in FIELDS else b for b in by) or "cohort"
+    titled(fig, f"Statuses by {grouping} (n = {n:,} cases)", barmode="stack",
            height=max(380, 170 + 230 * len(items)), width=max(700, 320 + 34 * len(names)),
            legend=dict(title="status", traceorder="normal"), margin=dict(l=20, r=20, t=120, b=40))
     return fig

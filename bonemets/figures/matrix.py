@@ -13,7 +13,7 @@ from .. import STATUS_DTYPE
 from ..assessment import Assessment, Recommendation
 from ..case import suggest
 from ..knowledge import knowledge
-from ..views import STATUS_COLOURS, STATUS_LABELS, STATUS_MARKS, URGENCY_LABELS
+from ..views import STATUS_COLOURS, STATUS_LABELS, STATUS_MARKS, URGENCY_LABELS, reason_lines
 from ..vocabulary import STATUSES
 from ._common import esc, titled, wrap
 
@@ -33,18 +33,19 @@ def default_items(kind: Kind | None = None, kb: KnowledgeBase | None = None) -> 
     return [i for k in kinds for i in kb.items() if kb.kind(i) == k]
 
 
-def _head(case_name: str, item_name: str, item_id: str, status: str, urgency: str) -> list[str]:
-    return [f"<b>{esc(case_name)}</b> \u2192 <b>{esc(item_name)}</b> ({esc(item_id)})",
+def _head(case_name: str, item_name: str, status: str, urgency: str) -> list[str]:
+    return [f"<b>{esc(case_name)}</b> \u2192 <b>{esc(item_name)}</b>",
             f"status: <b>{STATUS_LABELS[status]}</b>"
             + (f", urgency: {URGENCY_LABELS[urgency]}" if urgency != "routine" else "")]
 
 
-def _hover(case_name: str, rec: Recommendation) -> str:
-    lines = _head(case_name, rec.name, rec.id, rec.status, rec.urgency)
-    for reason in rec.reasons[:_MAX_REASONS]:
-        lines.append(wrap("\u2022 " + reason.line(), 90, max_chars=220))
-    if len(rec.reasons) > _MAX_REASONS:
-        lines.append(f"\u2026 and {len(rec.reasons) - _MAX_REASONS} more reason(s)")
+def _hover(case_name: str, rec: Recommendation, kb: KnowledgeBase | None) -> str:
+    lines = _head(case_name, rec.name, rec.status, rec.urgency)
+    reasons = reason_lines(rec, kb)
+    for line in reasons[:_MAX_REASONS]:
+        lines.append(wrap("\u2022 " + line, 90, max_chars=220))
+    if len(reasons) > _MAX_REASONS:
+        lines.append(f"\u2026 and {len(reasons) - _MAX_REASONS} more reason(s)")
     return "<br>".join(lines)
 
 
@@ -52,7 +53,7 @@ def _from_assessments(assessments: Mapping[str, Assessment], ids: list[str]) -> 
     """Status codes and hover texts (with reasons) of named assessments."""
     recs = {n: [a.recommendation(i) for i in ids] for n, a in assessments.items()}
     codes = np.array([[STATUSES.index(r.status) for r in row] for row in recs.values()], dtype=np.int8)
-    hovers = [[_hover(n, r) for r in row] for n, row in recs.items()]
+    hovers = [[_hover(n, r, assessments[n].knowledge) for r in row] for n, row in recs.items()]
     return codes.reshape(len(recs), len(ids)), hovers
 
 
@@ -71,7 +72,7 @@ def _from_frame(result: pd.DataFrame, ids: list[str], kb: KnowledgeBase) -> tupl
     urgency = {i: result[f"{i}:urgency"].astype(str).to_numpy() if f"{i}:urgency" in result.columns
                else np.full(len(result), "routine") for i in ids}
     names = {i: kb.items()[i].name for i in ids}
-    hovers = [["<br>".join(_head(str(n), names[i], i, STATUSES[codes[r, c]], urgency[i][r]))
+    hovers = [["<br>".join(_head(str(n), names[i], STATUSES[codes[r, c]], urgency[i][r]))
                for c, i in enumerate(ids)] for r, n in enumerate(result.index)]
     return codes, hovers
 
@@ -102,8 +103,8 @@ def applicability_matrix(assessed: pd.DataFrame | Mapping[str, Assessment], item
     -------
     plotly.graph_objects.Figure
         ``data[0]`` is a ``Heatmap`` whose ``z`` holds status codes (indices into
-        :data:`bonemets.STATUSES`), ``x`` the item ids, ``y`` the case names, ``customdata``
-        the hover text and ``text`` a mark per status; then one empty legend trace per status
+        :data:`bonemets.STATUSES`), ``x`` the item ids (the axis shows their names), ``y`` the case
+        names, ``customdata`` the hover text and ``text`` a mark per status; then one empty legend trace per status
         names the colours (``meta`` is ``{"status": id}``).
 
     Raises
@@ -142,6 +143,7 @@ def applicability_matrix(assessed: pd.DataFrame | Mapping[str, Assessment], item
     titled(fig, f"{what}: status per case", height=max(360, 190 + 34 * len(names)),
            width=max(700, 300 + 26 * len(ids)), margin=dict(l=20, r=20, t=90, b=20),
            legend=dict(title="status", traceorder="normal", itemclick=False, itemdoubleclick=False))
-    fig.update_xaxes(tickangle=-50, side="bottom", showgrid=False)
+    fig.update_xaxes(tickangle=-50, side="bottom", showgrid=False, tickvals=ids,  # names in sight, ids in data
+                     ticktext=[esc(kb.items()[i].name) for i in ids])
     fig.update_yaxes(autorange="reversed", showgrid=False)
     return fig
