@@ -1,5 +1,6 @@
-"""The bonemets explorer: every case field as a control, the assessment as alerts, status cards
-and figures, teaching cases, compare mode and YAML export (ipywidgets; served by Voila).
+"""The bonemets explorer: every case field as a control, the assessment as alerts, questions,
+status cards and figures, teaching cases, class and projector modes, compare mode and YAML export
+(ipywidgets; served by Voila).
 
 One module per job:
 
@@ -7,9 +8,12 @@ One module per job:
   the comparison) and what each control, picker and button does; the one place that assesses;
 - :mod:`.layout`: the widgets and how they are arranged;
 - :mod:`.controls`: one control per case field;
-- :mod:`.render`: pure views, assessment in, HTML out;
+- :mod:`.render`: pure views, assessment in, HTML out: Act now (raised alerts), Ask next (the top
+  questions), treatments by family and tests by purpose (``bonemets.views``);
+- :mod:`.classroom`: class mode, the class's predictions of each family's status and their score;
+- :mod:`.style`: the stylesheet, with projector mode (large type, high contrast);
 - :mod:`.comparison`: how two assessed cases differ;
-- :mod:`.plots`: which figures are drawn and how they reach a widget;
+- :mod:`.plots`: which figures are drawn, when they must be drawn again, and how they reach a widget;
 - :mod:`bonemets.labels` (shared with the knowledge reference, needs no extra): field names and values in words.
 
 Needs the ``notebooks`` extra (ipywidgets). Educational and research use only: not a

@@ -100,7 +100,9 @@ _PROJECTOR = """
 .bm-projector .bm-grid { grid-template-columns: repeat(auto-fill, minmax(440px, 1fr)); gap: 10px; }
 .bm-projector .bm-controls .widget-label { font-size: 17px; }
 .bm-projector .bm-class-name b { font-size: 22px; }
-.bm-projector .widget-button, .bm-projector .widget-toggle-button { width: auto !important; min-width: 120px; }
+.bm-projector .bm-clear, .bm-projector .bm-projector-toggle, .bm-projector .bm-class-toggle,
+.bm-projector .bm-reveal, .bm-projector .bm-again { width: auto !important; min-width: 120px; }
+.bm-projector .bm-controls .widget-toggle-button { font-size: 15px; }
 .bm-projector .bm-case-picker > .widget-label { width: auto !important; }
 .bm-projector .bm-predict { width: 230px !important; }
 .bm-projector .bm-class-score { font-size: 28px; }
