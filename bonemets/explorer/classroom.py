@@ -6,8 +6,8 @@ Plain data and HTML, no widgets (the prediction pickers are in :mod:`.layout`, t
 >>> import bonemets
 >>> a = bonemets.assess(bonemets.teaching_cases()["hr_positive_postmenopausal"])
 >>> s = score(a, {"endocrine_therapy": "recommended", "chemotherapy": "recommended"})
->>> s.right, s.total, s.verdicts[2].right, s.verdicts[5].right
-(1, 13, True, False)
+>>> {v.family.id: v.right for v in s.verdicts if v.predicted}, s.right
+({'endocrine_therapy': True, 'chemotherapy': False}, 1)
 """
 
 from __future__ import annotations
