@@ -75,6 +75,13 @@ _ON_BONE_STRENGTHENING = _P.on_bone_strengthening.value
 _OTHER_CANCER = _P.other_invasive_cancer.value
 _DENTAL_CHECK = _P.dental_check_done.value
 _COULD_BECOME_PREGNANT = _P.could_become_pregnant.value  # premenopausal women only
+_PERFORMANCE_P = tuple(_P.performance_status.value[str(k)] for k in range(5))
+_CPS_HIGH = _P.pd_l1_cps_10_or_more.value["hr_negative_breast"]  # ER- and PR- breast cases only
+_GERMLINE_BRCA = _P.germline_brca.value  # breast cases only
+_LINE_P = _P.line_of_therapy.value
+_PLATELETS = tuple((_P.platelets_e9_l.value[k]["mean"], _P.platelets_e9_l.value[k]["sd"])
+                   for k in ("otherwise", "with_marrow_involvement"))
+_BLOOD_THINNERS = _P.takes_blood_thinners.value
 
 
 def synthetic(n: int, seed: int = 0, unknown_rate: float = 0.1) -> pd.DataFrame:
@@ -111,74 +118,24 @@ def synthetic(n: int, seed: int = 0, unknown_rate: float = 0.1) -> pd.DataFrame:
 
     Notes
     -----
-    **The cases are made up.** The site list and the receptor discordance rates are cited;
-    every other probability is ILLUSTRATIVE: chosen to look plausible and to exercise every
-    rule, not taken from any source. Do not read prevalences off this frame. The numbers, each
-    with its citation or marked illustrative, are in ``data/cohort/prevalences.yaml``
-    (:data:`bonemets.prevalences.PREVALENCES`); the table below summarises them.
+    **The cases are made up.** The site list, the receptor discordance rates and the share of
+    PD-L1 CPS 10 or more are cited; every other probability is ILLUSTRATIVE: chosen to look
+    plausible and to exercise every rule, not taken from any source. Do not read prevalences
+    off this frame. The numbers, each with its citation or marked illustrative, are in
+    ``data/cohort/prevalences.yaml``
+    (:data:`bonemets.prevalences.PREVALENCES`), which is the one place they are written. In
+    brief: breast cancer is .45 of the cases; ER, PR, HER2 and PD-L1 are drawn for breast cancer
+    only (receptors re-tested in half, with the cited discordance); lab values are mostly normal,
+    with a share of raised calcium and of impaired kidney function; endocrine therapy, CDK4/6
+    inhibitors and the germline BRCA status belong to breast cancer only.
 
-    ============================== ======================================================= ======================
-    field                          distribution                                            source
-    ============================== ======================================================= ======================
-    primary                        breast .45, prostate .25, lung .12, kidney .06,         set of primaries: care-notes
-                                   thyroid .03, other .09                                  page "Bone Metastasis"
-                                                                                           (seed 003); weights
-                                                                                           illustrative
-    sex                            P(female): breast .99, prostate 0, lung .45,            illustrative
-                                   kidney .35, thyroid .70, other .50
-    age                            Normal(mean by primary 60-72, sd 11), whole years,      illustrative
-                                   clipped to 28-95
-    menopause                      men: not_applicable; women: P(post) rises linearly      illustrative
-                                   from 0 at age 45 to 1 at 55
-    er, pr, her2                   breast only (NaN otherwise): ER+ .75; PR+ .75 if ER+,   illustrative
-                                   .05 if ER-; HER2 positive .15, low .45, negative .40
-    (receptor re-test)             half the breast cases show the metastasis status:       rates: Amir et al. via
-                                   ER flipped with p .16, PR .40, HER2 positive/not        clinical-facts.md §2
-                                   positive .10                                            [S42]; the half:
-                                                                                           illustrative
-    triple_negative                always unknown (NaN)                                    by design
-    bone_sites                     16 combinations; spine in 75%                           sites: Breast Cancer
-                                                                                           Now booklet, "What is
-                                                                                           secondary breast cancer
-                                                                                           in the bone?"; weights
-                                                                                           illustrative
-    bone_lesion_count              number of sites - 1 + Geometric(.2)                     illustrative
-    visceral_metastases            none .55, present .40, crisis .05                       illustrative
-    bone_marrow_involvement        .04                                                     illustrative
-    bone_pain                      none .2, mild .3, moderate .3, severe .2                illustrative
-    pathological_fracture          .03 / .05 / .10 / .20 by pain none ... severe           illustrative
-    back_pain                      .55 with spine among the sites, else .15                illustrative
-    neurological_deficit           .10 with spine and back pain, else .01                  illustrative
-    bladder_bowel_dysfunction      .30 with a neurological deficit, else .01               illustrative
-    calcium_mmol_l                 Normal(2.35, .12), 8% Uniform(2.75, 3.6); 2 decimals    illustrative
-    albumin_g_l                    Normal(36, 5) clipped 18-52, whole                      illustrative
-    hypercalcaemia_symptoms        .60 if corrected Ca > 2.9 mmol/L, else .03              threshold: CTCAE via
-                                                                                           clinical-facts.md §1
-                                                                                           [S17]; rates
-                                                                                           illustrative
-    creatinine_umol_l              log-normal, median 85 men / 70 women, sigma .3;         illustrative
-                                   5% x 2.5; clipped 30-900
-    weight_kg                      Normal(82, 14) men / (70, 14) women, clipped 38-160     illustrative
-    prior_endocrine_therapy        HR+ breast: combinations by group (post / pre /         illustrative
-                                   men), none in 25-30%; everyone else "[]"
-    endocrine_resistance           after endocrine therapy: none .55, primary .15,         illustrative
-                                   secondary .30; otherwise none
-    prior_cdk46_inhibitor          .35 of HR+ breast with endocrine therapy, else False    illustrative
-    prior_chemotherapy             .30 not breast, .35 HR+ breast, .75 HR- breast          illustrative
-    months_since_chemotherapy      only where prior_chemotherapy: Exponential(mean 20),    illustrative
-                                   whole, capped at the months since diagnosis
-    prior_radiotherapy_sites     "[]" .60, the main involved site .30 (spine if            illustrative
-                                   involved), every involved site .10
-    on_bone_strengthening          .45                                                     illustrative
-    years_since_primary_diagnosis  0 (de novo) .10 breast / .30 others; else Gamma(2, 3)   illustrative
-                                   breast / (1.5, 2) others; capped at age - 18 and 40
-    other_invasive_cancer          .04                                                     illustrative
-    dental_check_done              .50                                                     illustrative
-    could_become_pregnant          .30 of premenopausal women; False for everyone else     illustrative
-    ============================== ======================================================= ======================
+    Fields added with knowledge 0.3.0 (``pd_l1_cps``, ``germline_brca``, ``performance_status``,
+    ``platelets_e9_l``, ``line_of_therapy``, ``takes_blood_thinners``) are drawn from a stream of
+    their own and blanked last, so the other columns of a seed are as before they were added.
 
-    A field of :data:`bonemets.FIELDS` not in this table (one added to :class:`~bonemets.Case`
-    after this module) is present and unknown on every row, in the dtype of its kind.
+    A field of :data:`bonemets.FIELDS` that this module does not draw (one added to
+    :class:`~bonemets.Case` after this module) is present and unknown on every row, in the
+    dtype of its kind.
 
     Coherence kept: men have menopause ``not_applicable`` and never ``could_become_pregnant``;
     ``months_since_chemotherapy`` only with ``prior_chemotherapy`` true; ``endocrine_resistance``
@@ -247,7 +204,8 @@ def synthetic(n: int, seed: int = 0, unknown_rate: float = 0.1) -> pd.DataFrame:
     lesions = n_sites - 1 + rng.geometric(_EXTRA_LESIONS_P, n)
     cols["bone_lesion_count"] = np.minimum(lesions, FIELDS["bone_lesion_count"].le or np.inf).astype(float)
     cols["visceral_metastases"] = _pick(rng, n, _VISCERAL_P, "visceral_metastases")
-    cols["bone_marrow_involvement"] = chance(_MARROW)
+    marrow = chance(_MARROW)
+    cols["bone_marrow_involvement"] = marrow
 
     # Symptoms
     pain = _pick(rng, n, _PAIN_P, "bone_pain")
@@ -318,27 +276,46 @@ def synthetic(n: int, seed: int = 0, unknown_rate: float = 0.1) -> pd.DataFrame:
     # Unknowns last, so the values drawn above do not depend on unknown_rate.
     data: dict[str, Any] = {}
     for name, spec in FIELDS.items():
-        if name not in cols:  # a field this module does not model: unknown on every row
+        if name not in cols:  # a field this module does not model (yet): unknown on every row
             data[name] = _unknown_column(spec, n)
-            continue
-        value = cols[name]
-        blank = chance(unknown_rate) if unknown_rate > 0 else None
-        if spec.kind == "enum":
-            codes = value if blank is None else np.where(blank, np.int8(-1), value)
-            data[name] = pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(list(spec.allowed)))
-        elif spec.kind == "list":
-            codes, categories = value
-            codes = codes if blank is None else np.where(blank, np.int8(-1), codes)
-            data[name] = pd.Categorical.from_codes(codes, categories=categories)
-        elif spec.kind == "bool":
-            if value is None:
-                data[name] = pd.arrays.BooleanArray(np.zeros(n, bool), np.ones(n, bool))
-            else:
-                mask = np.zeros(n, bool) if blank is None else blank
-                data[name] = pd.arrays.BooleanArray(value, mask)
         else:
-            data[name] = value if blank is None else np.where(blank, np.nan, value)
-    return pd.DataFrame(data, index=pd.RangeIndex(n), copy=False)
+            data[name] = _blanked(spec, cols[name], chance(unknown_rate) if unknown_rate > 0 else None, n)
+
+    # Fields added with knowledge 0.3.0: drawn from a stream of their own and blanked after all the
+    # others, so that the other columns of a given seed are as they were before.
+    more = np.random.default_rng([seed, 1])
+    added: dict[str, Any] = {}
+    cps = np.where(more.random(n) < _CPS_HIGH, more.integers(10, 101, n), more.integers(0, 10, n)).astype(float)
+    added["pd_l1_cps"] = np.where(breast & ~(er_pos | pr_pos), cps, np.nan)
+    added["germline_brca"] = (more.random(n) < _GERMLINE_BRCA, ~breast)  # (value, unknown): breast only
+    added["performance_status"] = _pick_index(more, n, list(_PERFORMANCE_P)).astype(float)
+    (p_mean, p_sd), (m_mean, m_sd) = _PLATELETS
+    platelets = more.normal(np.where(marrow, m_mean, p_mean), np.where(marrow, m_sd, p_sd))
+    added["platelets_e9_l"] = np.round(np.clip(platelets, 5.0, 900.0))
+    added["line_of_therapy"] = _pick(more, n, _LINE_P, "line_of_therapy")
+    added["takes_blood_thinners"] = more.random(n) < _BLOOD_THINNERS
+    for name, value in added.items():
+        data[name] = _blanked(FIELDS[name], value, chance(unknown_rate) if unknown_rate > 0 else None, n)
+    return pd.DataFrame({name: data[name] for name in FIELDS}, index=pd.RangeIndex(n), copy=False)
+
+
+def _blanked(spec: Any, value: Any, blank: np.ndarray | None, n: int) -> Any:
+    """One drawn column of ``n`` rows in its frame dtype, with the rows of ``blank`` unknown. A bool field's
+    value may be ``(values, unknown)`` or None (unknown on every row), a list field's is
+    ``(codes, categories)``."""
+    if spec.kind == "enum":
+        codes = value if blank is None else np.where(blank, np.int8(-1), value)
+        return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(list(spec.allowed)))
+    if spec.kind == "list":
+        codes, categories = value
+        codes = codes if blank is None else np.where(blank, np.int8(-1), codes)
+        return pd.Categorical.from_codes(codes, categories=categories)
+    if spec.kind == "bool":
+        if value is None:
+            return pd.arrays.BooleanArray(np.zeros(n, bool), np.ones(n, bool))
+        values, unknown = value if isinstance(value, tuple) else (value, np.zeros(n, bool))
+        return pd.arrays.BooleanArray(values, unknown if blank is None else blank | unknown)
+    return value if blank is None else np.where(blank, np.nan, value)
 
 
 def row_record(frame: pd.DataFrame, position: int) -> dict[str, Any]:

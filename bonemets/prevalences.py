@@ -67,6 +67,7 @@ _BY_FIELD_VALUE = {
     "age_mean_by_primary": ("primary", False), "her2": ("her2", False),
     "visceral_metastases": ("visceral_metastases", False), "bone_pain": ("bone_pain", False),
     "fracture_by_pain": ("bone_pain", True), "endocrine_resistance": ("endocrine_resistance", False),
+    "line_of_therapy": ("line_of_therapy", True),
 }
 #: Parameters keyed by names of their own: exactly these keys, in this order.
 _NAMED_KEYS = {
@@ -81,8 +82,12 @@ _NAMED_KEYS = {
     "chemotherapy": ("not_breast", "hr_positive_breast", "hr_negative_breast"),
     "radiotherapy": ("none", "main_site", "every_site"), "de_novo": ("not_breast", "breast"),
     "years_gamma": ("not_breast", "breast"),
+    "performance_status": ("0", "1", "2", "3", "4"),
+    "pd_l1_cps_10_or_more": ("hr_negative_breast",),
+    "platelets_e9_l": ("otherwise", "with_marrow_involvement"),
 }
-_INNER_KEYS = {"weight_kg": ("mean", "sd"), "years_gamma": ("shape", "scale")}
+_INNER_KEYS = {"weight_kg": ("mean", "sd"), "years_gamma": ("shape", "scale"),
+               "platelets_e9_l": ("mean", "sd")}
 
 
 class Prevalences(StrictModel):
@@ -126,6 +131,12 @@ class Prevalences(StrictModel):
     other_invasive_cancer: Parameter[Prob]
     dental_check_done: Parameter[Prob]
     could_become_pregnant: Parameter[Prob]
+    performance_status: Probs
+    pd_l1_cps_10_or_more: Probs
+    germline_brca: Parameter[Prob]
+    line_of_therapy: Probs
+    platelets_e9_l: Parameter[dict[StrictStr, dict[StrictStr, float]]]
+    takes_blood_thinners: Parameter[Prob]
 
     @model_validator(mode="after")
     def _keys(self) -> Prevalences:

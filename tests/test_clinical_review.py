@@ -198,3 +198,61 @@ def test_7_vitamin_d_and_dental_check_are_tied_to_starting_a_bone_drug():
     on_it = assess(case(on_bone_strengthening=True, dental_check_done=False))
     assert on_it.status("vitamin_d") != "recommended"
     assert on_it.status("dental_check") != "recommended"
+
+
+# --------------------------------------------------------------------------- new factors
+
+TNBC = dict(HR_POSITIVE, er="negative", pr="negative", her2="negative", visceral_metastases="present",
+            line_of_therapy="first", performance_status=1)
+
+
+def test_performance_status_gates_chemotherapy_surgery_and_sabr():
+    """General health decides treatment (Breast Cancer Now, 'Decisions about treatment'): with ECOG 3-4
+    chemotherapy is weighed, not recommended; no elective surgery or SABR (SABR-COMET enrolled ECOG 0-1)."""
+    assert assess(Case(**TNBC)).status("chemotherapy") == "recommended"
+    assert assess(Case(**{**TNBC, "performance_status": 3})).status("chemotherapy") == "consider"
+    single = case(bone_sites=["pelvis"], bone_lesion_count=1, performance_status=0)
+    assert assess(single).status("stereotactic_radiotherapy") == "consider"
+    assert assess(single).status("metastasis_surgery") == "consider"
+    frail = case(bone_sites=["pelvis"], bone_lesion_count=1, performance_status=4)
+    assert assess(frail).status("stereotactic_radiotherapy") == "not_indicated"
+    assert assess(frail).status("metastasis_surgery") == "not_indicated"
+    # unknown stays unknown: never read as "fit"
+    assert assess(case(bone_sites=["pelvis"], bone_lesion_count=1)).status("stereotactic_radiotherapy") == "undetermined"
+
+
+@pytest.mark.parametrize("cps, line, status", [(15, "first", "recommended"), (5, "first", "consider"),
+                                               (15, "later", "consider"), (None, "first", "undetermined")])
+def test_pd_l1_cps_10_or_more_gives_pembrolizumab_at_first_line(cps, line, status):
+    """KEYNOTE-355: pembrolizumab with chemotherapy for untreated triple-negative disease with CPS >= 10."""
+    a = assess(Case(**{**TNBC, "pd_l1_cps": cps, "line_of_therapy": line}))
+    assert a.status("immunotherapy") == status
+    assert (a.status("molecular_testing") == "recommended") == (cps is None)
+
+
+@pytest.mark.parametrize("brca, her2, status", [(True, "negative", "consider"), (False, "negative", "not_indicated"),
+                                                (True, "positive", "not_indicated"), (None, "low", "undetermined")])
+def test_germline_brca_gives_a_parp_inhibitor_option(brca, her2, status):
+    """OlympiAD, EMBRACA: olaparib or talazoparib for HER2-negative disease with a germline BRCA1/2 variant."""
+    a = assess(case(germline_brca=brca, her2=her2, performance_status=1))
+    assert a.status("parp_inhibitor") == status
+    assert (a.status("germline_brca_test") == "recommended") == (brca is None)
+
+
+def test_line_of_therapy_for_her2_positive_disease():
+    """First line: taxane with dual HER2 blockade (chemotherapy recommended); later: trastuzumab deruxtecan."""
+    her2 = dict(HR_POSITIVE, er="negative", pr="negative", her2="positive", performance_status=1)
+    first, later = assess(Case(**her2, line_of_therapy="first")), assess(Case(**her2, line_of_therapy="later"))
+    assert first.status("chemotherapy") == "recommended" and first.status("trastuzumab_deruxtecan") == "not_indicated"
+    assert later.status("chemotherapy") == "consider" and later.status("trastuzumab_deruxtecan") == "recommended"
+    assert assess(Case(**her2)).status("trastuzumab_deruxtecan") == "undetermined"
+
+
+def test_low_platelets_hold_elective_procedures():
+    spine = case(bone_sites=["spine"], back_pain=True, bone_pain="severe", spinal_pain="mechanical",
+                 spinal_location="semi_rigid", spinal_lesion_type="lytic", spinal_alignment="normal",
+                 vertebral_collapse="lt_50", posterolateral_involvement="none")
+    assert assess(spine.model_copy(update={"platelets_e9_l": 200.0})).status("vertebroplasty_kyphoplasty") == "consider"
+    assert assess(spine.model_copy(update={"platelets_e9_l": 30.0})).status("vertebroplasty_kyphoplasty") == "avoid"
+    pending = assess(spine).recommendation("vertebroplasty_kyphoplasty").pending
+    assert "full_blood_count" in [p.test for p in pending]

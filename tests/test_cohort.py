@@ -15,7 +15,7 @@ pytestmark = pytest.mark.core  # needs only the core dependencies (make test-cor
 # Fields synthetic() fills on every row when unknown_rate=0 (it also draws er, pr and her2 for
 # breast cases only and months_since_chemotherapy after chemotherapy; triple_negative, and any
 # field it does not model, stay unknown).
-ALWAYS_FILLED = ["primary", "sex", "age", "menopause", "bone_sites", "bone_lesion_count", "visceral_metastases", "bone_marrow_involvement", "bone_pain", "pathological_fracture", "back_pain", "neurological_deficit", "bladder_bowel_dysfunction", "hypercalcaemia_symptoms", "calcium_mmol_l", "albumin_g_l", "creatinine_umol_l", "weight_kg", "prior_endocrine_therapy", "endocrine_resistance", "prior_cdk46_inhibitor", "prior_chemotherapy", "prior_radiotherapy_sites", "on_bone_strengthening", "years_since_primary_diagnosis", "other_invasive_cancer", "dental_check_done", "could_become_pregnant"]
+ALWAYS_FILLED = ["primary", "sex", "age", "menopause", "bone_sites", "bone_lesion_count", "visceral_metastases", "bone_marrow_involvement", "bone_pain", "pathological_fracture", "back_pain", "neurological_deficit", "bladder_bowel_dysfunction", "hypercalcaemia_symptoms", "calcium_mmol_l", "albumin_g_l", "creatinine_umol_l", "weight_kg", "prior_endocrine_therapy", "endocrine_resistance", "prior_cdk46_inhibitor", "prior_chemotherapy", "prior_radiotherapy_sites", "on_bone_strengthening", "years_since_primary_diagnosis", "other_invasive_cancer", "dental_check_done", "could_become_pregnant", "performance_status", "platelets_e9_l", "line_of_therapy", "takes_blood_thinners"]
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +126,7 @@ def test_unknown_rate():
     share = blanked[ALWAYS_FILLED].isna().mean()
     assert share.between(0.27, 0.33).all(), share[~share.between(0.27, 0.33)]
     assert synthetic(100, seed=2, unknown_rate=1.0).isna().all().all()
-    drawn_sometimes = {"er", "pr", "her2", "months_since_chemotherapy"}
+    drawn_sometimes = {"er", "pr", "her2", "months_since_chemotherapy", "pd_l1_cps", "germline_brca"}
     assert not clean[sorted(drawn_sometimes)].isna().all().any()
     never = [f for f in FIELDS if f not in ALWAYS_FILLED and f not in drawn_sometimes]
     assert "triple_negative" in never
@@ -207,3 +207,18 @@ def test_a_missing_passthrough_column_and_a_numpy_true_are_named_in_plain_words(
         assess_cohort(frame)
     _, errors = assess_cohort(frame, errors="report")
     assert errors["value"].tolist() == [True] and type(errors["value"].iloc[0]) is bool
+
+
+def test_fields_of_knowledge_0_3_are_coherent(full):
+    """PD-L1 CPS only for ER- and PR- breast cancer, germline BRCA only for breast cancer, lower
+    platelets with marrow involvement, ECOG 0-4 whole numbers."""
+    breast = full["primary"] == "breast"
+    hr_negative = breast & (full["er"] == "negative") & (full["pr"] == "negative")
+    assert full["pd_l1_cps"].notna().eq(hr_negative).all()
+    assert full.loc[hr_negative, "pd_l1_cps"].between(0, 100).all()
+    assert 0.33 < (full.loc[hr_negative, "pd_l1_cps"] >= 10).mean() < 0.43
+    assert full["germline_brca"].notna().eq(breast).all()
+    marrow = full["bone_marrow_involvement"].astype(bool)
+    assert full.loc[marrow, "platelets_e9_l"].mean() < full.loc[~marrow, "platelets_e9_l"].mean() - 80
+    assert set(full["performance_status"].unique()) == {0.0, 1.0, 2.0, 3.0, 4.0}
+
