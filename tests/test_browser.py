@@ -20,6 +20,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -83,12 +84,16 @@ def voila_url(tmp_path_factory):
             proc.wait(timeout=5)
 
 
-def _open(browser, url, viewport=VIEWPORT):
-    """A page of the explorer, ready: the starting case's cards are there."""
+@contextmanager
+def _explorer(browser, url, viewport=VIEWPORT):
+    """A page of the explorer, ready (the starting case's cards are there); closed at the end."""
     page = browser.new_page(viewport=viewport)
-    page.goto(url, timeout=90_000)
-    page.locator(CARD).wait_for(state="attached", timeout=90_000)
-    return page
+    try:
+        page.goto(url, timeout=90_000)
+        page.locator(CARD).wait_for(state="attached", timeout=90_000)
+        yield page
+    finally:
+        page.close()
 
 
 def _top(page, selector: str) -> float:
@@ -96,8 +101,7 @@ def _top(page, selector: str) -> float:
 
 
 def test_her2_positive_turns_the_her2_card_recommended(chromium_browser, voila_url, artifacts):
-    page = _open(chromium_browser, voila_url)
-    try:
+    with _explorer(chromium_browser, voila_url) as page:
         # The notebook starts from a teaching case whose cancer is HER2 negative (IHC 0).
         card = page.locator(CARD)
         assert card.get_attribute("data-status") == "not_indicated"
@@ -112,15 +116,12 @@ def test_her2_positive_turns_the_her2_card_recommended(chromium_browser, voila_u
 
         page.locator(CARD).scroll_into_view_if_needed()
         page.screenshot(path=str(artifacts / "explorer.png"))
-    finally:
-        page.close()
 
 
 def test_loading_a_case_act_now_then_ask_next(chromium_browser, voila_url, artifacts):
     """The default case, then the cord compression case from the picker: one header and one
     disclaimer, Act now above Ask next above the cards, and the card pane back at its top."""
-    page = _open(chromium_browser, voila_url)
-    try:
+    with _explorer(chromium_browser, voila_url) as page:
         text = page.locator(".bm-app").inner_text()
         assert text.count("Not a diagnostic device") == 1 and "make run" not in text and "web app" not in text
         assert page.locator(".bm-header").bounding_box()["height"] < 80  # one compact line
@@ -147,13 +148,10 @@ def test_loading_a_case_act_now_then_ask_next(chromium_browser, voila_url, artif
             if r.kind == "family":
                 assert page.locator(f'.bm-cards-view [data-item="{r.id}"]').get_attribute("data-status") == r.status
         page.screenshot(path=str(artifacts / "explorer-cord-compression.png"))
-    finally:
-        page.close()
 
 
 def test_class_mode_predict_reveal_score(chromium_browser, voila_url, artifacts):
-    page = _open(chromium_browser, voila_url)
-    try:
+    with _explorer(chromium_browser, voila_url) as page:
         families = [r for r in bonemets.assess(LIBRARY[START].case).recommendations if r.kind == "family"]
         page.locator(".bm-class-toggle").click()
         panel = page.locator(".bm-class-panel")
@@ -177,13 +175,10 @@ def test_class_mode_predict_reveal_score(chromium_browser, voila_url, artifacts)
         page.screenshot(path=str(artifacts / "explorer-class-mode.png"))
         page.locator(".bm-class-toggle").click()
         page.locator(".bm-tabs").wait_for(state="visible", timeout=20_000)
-    finally:
-        page.close()
 
 
 def test_projector_mode_large_type_high_contrast(chromium_browser, voila_url, artifacts):
-    page = _open(chromium_browser, voila_url, viewport={"width": 1280, "height": 800})
-    try:
+    with _explorer(chromium_browser, voila_url, viewport={"width": 1280, "height": 800}) as page:
         size = page.locator(".bm-cards-view .bm-card").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
         page.locator(".bm-projector-toggle").click()
         page.locator(".bm-app.bm-projector").wait_for(state="attached", timeout=20_000)
@@ -193,14 +188,11 @@ def test_projector_mode_large_type_high_contrast(chromium_browser, voila_url, ar
         assert card.evaluate("e => getComputedStyle(e).color") == "rgb(0, 0, 0)"
         assert page.locator(".bm-app").evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(255, 255, 255)"
         page.screenshot(path=str(artifacts / "explorer-projector.png"))
-    finally:
-        page.close()
 
 
 def test_figures_and_compare_tabs_draw_their_figures(chromium_browser, voila_url, artifacts):
     """The figures reach the page only when their tab is opened, and are drawn by plotly.js there."""
-    page = _open(chromium_browser, voila_url)
-    try:
+    with _explorer(chromium_browser, voila_url) as page:
         assert page.locator(".bm-figure .js-plotly-plot").count() == 0  # not drawn while hidden
 
         page.get_by_role("tab", name="Figures").click()
@@ -217,8 +209,6 @@ def test_figures_and_compare_tabs_draw_their_figures(chromium_browser, voila_url
         matrix = page.locator(".bm-compare-figure .js-plotly-plot")
         matrix.wait_for(state="visible", timeout=30_000)
         assert "same status" in page.locator(".bm-compare-view").inner_text()  # B is A pinned
-    finally:
-        page.close()
 
 
 def test_handout_print_view(chromium_browser, tmp_path, artifacts):
