@@ -1024,8 +1024,17 @@ def prop_haz10(batch, kb):
         never(batch, out, crisis & np.isin(column(out, item), YES),
               f"HAZ-10: {item} offered in visceral crisis", (item,))
     breast = values(batch, "primary") == "breast"
-    never(batch, out, crisis & breast & (column(out, "chemotherapy") != "recommended"),
-          "HAZ-10: visceral crisis of breast cancer without chemotherapy recommended", ("chemotherapy",))
+    ps = np.array([np.nan if is_unknown(v) else v for v in values(batch, "performance_status")], dtype=float)
+    chemo = column(out, "chemotherapy")
+    # ECOG 0-2: recommended; 3-4: weighed with the person (consider); unknown: never less than the
+    # answer some performance status would give (recommended or undetermined)
+    never(batch, out, crisis & breast & (ps <= 2) & (chemo != "recommended"),
+          "HAZ-10: visceral crisis of breast cancer, ECOG 0-2, without chemotherapy recommended", ("chemotherapy",))
+    never(batch, out, crisis & breast & (ps >= 3) & (chemo != "consider"),
+          "HAZ-10: visceral crisis of breast cancer, ECOG 3-4, chemotherapy not considered", ("chemotherapy",))
+    never(batch, out, crisis & breast & np.isnan(ps) & ~np.isin(chemo, ("recommended", "undetermined")),
+          "HAZ-10: visceral crisis of breast cancer, ECOG unknown, chemotherapy decided below recommended",
+          ("chemotherapy",))
     return Counter(cases=len(batch), relevant=int(crisis.sum()))
 
 
@@ -1036,7 +1045,9 @@ def check_haz10(**kw):
 
 def test_haz10_visceral_crisis_gets_chemotherapy_not_slow_hormone_therapy():
     """HAZ-10 slow endocrine therapy in visceral crisis: hormone therapies, CDK4/6 and mTOR
-    inhibitors never recommended or 'consider'; for breast cancer chemotherapy is recommended."""
+    inhibitors never recommended or 'consider'; for breast cancer chemotherapy is recommended with
+    ECOG performance status 0-2, considered with 3-4, and with it unknown recommended or
+    undetermined (never decided as less)."""
     enough(check_haz10())
 
 
