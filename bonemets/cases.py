@@ -93,6 +93,11 @@ def load_teaching_case(path: str | Path) -> TeachingCase:
         raise InvalidCaseError(f"{path}: unknown key(s) {sorted(extra)}; allowed: {', '.join(sorted(_KEYS))}")
     if raw.get("id") != path.stem:
         raise InvalidCaseError(f"{path}: id {raw.get('id')!r} must equal the file name {path.stem!r}")
+    for key in ("teaching_points", "questions"):
+        bad = [i for i, x in enumerate(raw.get(key) or ()) if not isinstance(x, str)]
+        if bad:
+            raise InvalidCaseError(f"{path}: {key} entry {bad[0] + 1} is not text (a line with ': ' must be "
+                                   "quoted in YAML); allowed: a list of sentences")
     return TeachingCase(
         id=raw["id"], title=raw.get("title", raw["id"]), narrative=raw.get("narrative", ""), case=case,
         teaching_points=tuple(raw.get("teaching_points", ())), questions=tuple(raw.get("questions", ())),

@@ -436,3 +436,12 @@ def test_figures_are_redrawn_only_when_what_they_show_changed(fresh):
     fresh.set_field("her2", "positive")  # HER2-directed therapy becomes recommended
     timeline = fresh.figures["Treatment schedule (52 weeks)"]
     assert timeline.to_plotly_json() == schedule_timeline(fresh.assessment, weeks=52).to_plotly_json()
+
+
+def test_class_mode_shows_the_story(fresh):
+    tc = LIBRARY["hr_positive_postmenopausal"]
+    story = fresh.widgets.class_story.value
+    assert html.escape(tc.title) in story and html.escape(tc.narrative) in story
+    assert fresh.widgets.class_story in fresh.widgets.class_panel.children
+    fresh.clear()  # no teaching case: no story
+    assert fresh.widgets.class_story.value == ""

@@ -35,3 +35,13 @@ def test_reviewed_status_still_holds(case_id, item, expected):
         assert a.alert_state(item.removeprefix("alert:")) == expected
     else:
         assert a.status(item) == expected
+
+
+def test_a_question_yaml_reads_as_a_mapping_is_refused_naming_the_entry(tmp_path):
+    # "- Is it enough: yes or no?" unquoted is a YAML mapping, not a sentence.
+    source = LIBRARY["her2_positive"].path.read_text(encoding="utf-8")
+    broken = source.replace("questions:\n", "questions:\n  - Is it enough: yes or no?\n", 1)
+    path = tmp_path / "her2_positive.yaml"
+    path.write_text(broken, encoding="utf-8")
+    with pytest.raises(bonemets.InvalidCaseError, match="questions entry 1 is not text"):
+        bonemets.cases.load_teaching_case(path)

@@ -321,6 +321,9 @@ class Explorer:
     def _show_teaching(self, tc: TeachingCase | None) -> None:
         self.teaching_case = tc
         self.teaching_html = self.widgets.teaching.value = render.teaching_html(tc)
+        self.widgets.class_story.value = (f'<details class="bm-group" open><summary>The case: '
+                                          f"{render.esc(tc.title)}</summary>{self.teaching_html}</details>"
+                                          if tc is not None else "")
 
     def _teaching_case(self, case_id: str) -> TeachingCase:
         if case_id not in self.library:

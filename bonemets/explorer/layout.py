@@ -60,8 +60,9 @@ class ExplorerWidgets:
     case_picker, compare_picker : Dropdown
     clear_button, pin_button, compare_off_button, yaml_button, reveal_button, again_button : Button
     projector, class_mode : ToggleButton
-    message, alerts, cards, teaching, compare, yaml, score : HTML
-        The error line and the HTML views (``cards`` is replaced by :meth:`new_cards_view`).
+    message, alerts, cards, teaching, compare, yaml, score, class_story : HTML
+        The error line and the HTML views (``cards`` is replaced by :meth:`new_cards_view`;
+        ``class_story`` is the teaching case, folded, in class mode).
     predictions : dict of str to Dropdown
         Class mode: the class's prediction per family (``""`` for no answer).
     verdicts : dict of str to HTML
@@ -134,7 +135,8 @@ class ExplorerWidgets:
         self.reveal_button = _classed(widgets.Button(description="Reveal", button_style="success"), "bm-reveal")
         self.again_button = _classed(widgets.Button(description="Predict again"), "bm-again")
         self.score = _classed(widgets.HTML(score_html(None)), "bm-score-view")
-        self.class_panel = _classed(widgets.VBox([widgets.HTML(INTRO), self.score, *rows,
+        self.class_story = _classed(widgets.HTML(), "bm-class-story")
+        self.class_panel = _classed(widgets.VBox([widgets.HTML(INTRO), self.class_story, self.score, *rows,
                                                   widgets.HBox([self.reveal_button, self.again_button])],
                                                  layout=widgets.Layout(display="none")), "bm-class-panel", "bm-scroll")
 
