@@ -132,7 +132,7 @@ def questions(ev: Evaluation, row: int = 0) -> tuple[Question, ...]:
     open_alerts = [a for a, codes in ev.alerts.items() if codes[row] == _ALERT_UNDETERMINED]
     open_checks = [(p.check_ids[bit], item, np.uint32(1 << bit)) for item, masks in ev.pending.items()
                    for bit in range(len(p.check_ids)) if int(masks[row]) >> bit & 1]
-    found: list[tuple[tuple[int, int, int], Question]] = []
+    found: list[tuple[tuple[int, int, int, int], Question]] = []
     start = 0
     for name, values in blocks:
         rows = np.arange(start, start + len(values))[valid[start:start + len(values)]]
