@@ -51,13 +51,24 @@ def test_hormone_receptor_negative_gets_no_hormone_therapy():
     for item in ("aromatase_inhibitor", "tamoxifen", "fulvestrant", "ovarian_suppression", "cdk46_inhibitor"):
         assert a.status(item) == "not_indicated", item
     assert a.status("endocrine_therapy") == "not_indicated"
-    assert a.status("immunotherapy") == "consider"  # triple negative
+    # triple negative: pembrolizumab with chemotherapy is recommended first line at PD-L1 CPS >= 10
+    # (KEYNOTE-355), else immunotherapy stays "consider" (BCN: "may be offered to some people")
+    assert a.status("immunotherapy") == "undetermined"  # PD-L1 unknown: could be either
+    first_line = {**HR_POS_POST, "er": "negative", "pr": "negative", "line_of_therapy": "first",
+                  "performance_status": 1}
+    assert assess({**first_line, "pd_l1_cps": 5}).status("immunotherapy") == "consider"
+    assert assess({**first_line, "pd_l1_cps": 15}).status("immunotherapy") == "recommended"
 
 
 def test_visceral_crisis_puts_chemotherapy_first():
-    a = assess({**HR_POS_POST, "visceral_metastases": "crisis"})
+    a = assess({**HR_POS_POST, "visceral_metastases": "crisis", "performance_status": 1})
     assert a.status("chemotherapy") == "recommended"
+    assert a.recommendation("chemotherapy").urgency != "routine"
     assert a.status("aromatase_inhibitor") == "not_indicated"
+    # general health decides: at ECOG 3 it is weighed with the person; unknown -> undetermined
+    assert assess({**HR_POS_POST, "visceral_metastases": "crisis", "performance_status": 3}).status(
+        "chemotherapy") == "consider"
+    assert assess({**HR_POS_POST, "visceral_metastases": "crisis"}).status("chemotherapy") == "undetermined"
 
 
 def test_severe_renal_impairment_avoids_iv_bisphosphonate_but_not_denosumab():
@@ -68,7 +79,7 @@ def test_severe_renal_impairment_avoids_iv_bisphosphonate_but_not_denosumab():
     assert a.status("bone_strengthening") == "recommended"
     why = a.recommendation("bisphosphonate_iv").reasons
     assert [r.rule for r in why] == ["low_clearance_avoid_iv_bisphosphonate"]
-    assert any(f.field == "creatinine_clearance_ml_min" and f.value == 16 for f in why[0].facts)
+    assert any(f.field == "creatinine_clearance_ml_min" and f.value == pytest.approx(16.02, abs=0.01) for f in why[0].facts)
 
 
 def test_an_implausible_clearance_is_reported_not_raised():

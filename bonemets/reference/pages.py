@@ -158,12 +158,13 @@ def _computed(names: list[str]) -> str:
 
 
 def _computed_values(case: Case, names: list[str]) -> str:
-    """`` — computed Creatinine clearance (mL/min): 16`` for an example, as the engine computes it."""
+    """`` — computed Creatinine clearance (mL/min): 15.7`` for an example, as the engine computes it (one
+    decimal: the engine bands the unrounded value)."""
     if not names:
         return ""
     cols = encode_case(case.engine_record())
     values = {f: cols.value(f, 0) for f in names}
-    shown = [f"{field_label(f)}: {float(v):g}" for f, v in values.items() if v is not None]
+    shown = [f"{field_label(f)}: {float(v):.1f}" for f, v in values.items() if v is not None]
     return f' <span class="muted">\u2014 computed {esc("; ".join(shown))}</span>' if shown else ""
 
 
