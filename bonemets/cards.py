@@ -6,14 +6,16 @@ import uuid
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from .views import STATUS_LABELS, TOP_QUESTIONS, URGENCY_LABELS, pending_text, question_text
+from .views import STATUS_LABELS, TOP_QUESTIONS, URGENCY_LABELS, pending_text, question_text, reason_lines
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .assessment import Assessment, Citation, Reason
+    from .assessment import Alert, Assessment, Recommendation
+    from .knowledge import KnowledgeBase
 
 #: How each status shows as a card indicator; ``not_indicated`` makes no card.
 INDICATOR = {"recommended": "info", "consider": "info", "undetermined": "warning", "avoid": "warning"}
 SOURCE_LABEL = "bonemets knowledge base (educational)"
+_KINDS = {"family": "treatment family", "option": "treatment", "test": "test"}
 
 
 def stable_uuid(*parts: str) -> str:
@@ -25,10 +27,11 @@ def _summary(text: str) -> str:
     return text if len(text) < 140 else text[:136].rstrip() + "..."
 
 
-def _detail(reasons: tuple[Reason, ...], citations: tuple[Citation, ...], disclaimer: str,
+def _detail(part: Recommendation | Alert, kb: KnowledgeBase | None, disclaimer: str,
             extra: Sequence[str] = ()) -> str:
     lines = list(extra)
-    lines += ["**Why**", *[f"- {r.line()}" for r in reasons], "", "**Sources**"]
+    lines += ["**Why**", *[f"- {text}" for text in reason_lines(part, kb)], "", "**Sources**"]
+    citations = part.sources
     lines += [f"- {c.text()}" + (f" — \u201c{c.excerpt}\u201d" if c.excerpt else "") for c in citations]
     lines += ["", f"_{disclaimer}_"]
     return "\n".join(lines)
@@ -44,7 +47,7 @@ def cards(assessment: Assessment) -> list[dict[str, Any]]:
             "uuid": stable_uuid(key, "alert", a.id),
             "summary": _summary(f"{a.name}: {a.summary}"),
             "indicator": a.level,
-            "detail": _detail(a.reasons, a.sources, assessment.disclaimer, extra),
+            "detail": _detail(a, assessment.knowledge, assessment.disclaimer, extra),
             "source": {"label": SOURCE_LABEL, "topic": {"code": a.id, "display": a.name}},
         })
     for q in assessment.questions[:TOP_QUESTIONS]:
@@ -62,9 +65,9 @@ def cards(assessment: Assessment) -> list[dict[str, Any]]:
         urgency = f" ({URGENCY_LABELS[r.urgency]})" if r.urgency != "routine" else ""
         out.append({
             "uuid": stable_uuid(key, r.kind, r.id),
-            "summary": _summary(f"{STATUS_LABELS[r.status].capitalize()}{urgency}: {r.name} [{r.kind}]"),
+            "summary": _summary(f"{STATUS_LABELS[r.status].capitalize()}{urgency}: {r.name} ({_KINDS[r.kind]})"),
             "indicator": "critical" if r.urgency == "emergency" else INDICATOR[r.status],
-            "detail": _detail(r.reasons, r.sources, assessment.disclaimer, pending if r.pending else ()),
+            "detail": _detail(r, assessment.knowledge, assessment.disclaimer, pending if r.pending else ()),
             "source": {"label": SOURCE_LABEL, "topic": {"code": r.id, "display": r.name}},
         })
     return out

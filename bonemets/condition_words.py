@@ -53,7 +53,7 @@ class Clause:
 
 def value_words(value: Any) -> str:
     """A case value in words: ``upper_arm`` -> ``upper arm``, ``True`` -> ``yes``, lists joined."""
-    return value_text(value).replace("_", " ")
+    return value_text(value)
 
 
 def word_list(words: list[str], conjunction: str = "or") -> str:

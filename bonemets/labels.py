@@ -174,17 +174,18 @@ def field_label(name: str) -> str:
 
 
 def value_text(value: Any) -> str:
-    """A field value as text: ``unknown`` for None, ``yes``/``no`` for booleans, lists joined.
+    """A field value as text: ``unknown`` for None, ``yes``/``no`` for booleans, lists joined, ids
+    with spaces (``upper_arm`` -> ``upper arm``).
 
-    >>> value_text(None), value_text(True), value_text([]), value_text(["spine", "ribs"]), value_text(2.5)
-    ('unknown', 'yes', 'none', 'spine, ribs', '2.5')
+    >>> value_text(None), value_text(True), value_text([]), value_text(["spine", "upper_arm"]), value_text(2.5)
+    ('unknown', 'yes', 'none', 'spine, upper arm', '2.5')
     """
     if value is None or value == "unknown":
         return "unknown"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, (list, tuple)):
-        return ", ".join(map(str, value)) if value else "none"
+        return ", ".join(value_text(v) for v in value) if value else "none"
     if isinstance(value, float):
         return f"{value:g}"
-    return str(value)
+    return str(value).replace("_", " ")

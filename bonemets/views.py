@@ -173,13 +173,11 @@ def fact_text(fact: Fact, kb: KnowledgeBase | None, settle: bool = True) -> str:
     pregnant)``; ``whatever the albumin, corrected calcium is 3.2 to 4.1 mmol/L``; ``spinal lesion
     level unknown (settled by CT scan or MRI scan)`` (``settle=False`` leaves out the brackets).
     """
-    from .assessment import bounds_text
-
     if fact.known:
         implied = f" (follows: {fact.implied_by[0].lower()}{fact.implied_by[1:]})" if fact.implied_by else ""
         return fact_words(fact.field, fact.value) + implied
     if fact.bounds is not None:
-        return bounds_text(fact.field, fact.bounds, fact.unknown_inputs)
+        return fact.text()  # the bounds in words (assessment.bounds_text), without importing it here
     if not settle:
         return f"{field_name(fact.field)} unknown"
     return f"{field_name(fact.field)} unknown ({_settle(kb, fact.settled_by)})"
