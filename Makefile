@@ -11,10 +11,16 @@ EXTRAS   := notebooks,cohort,dev
 STAMP    := $(VENV)/.installed
 
 # What `make run` does: Voila serves the explorer notebook on 127.0.0.1:$(PORT) (PORT=... to change).
-PORT    ?= 8866
-RUN_CMD ?= echo "bonemets explorer: http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)" && \
-  $(VENV)/bin/voila notebooks/02_explorer.ipynb --no-browser --port=$(PORT) --Voila.ip=127.0.0.1 \
-  '--VoilaConfiguration.extension_denylist=["@jupyter-notebook/lab-extension"]'
+# Voila also reads voila.json here: the lab extension it does not need is off; a kernel whose page was
+# closed is shut down after 10 idle minutes; no websocket keep-alive pings (the server is local, and
+# jupyter_server's ping timeout of 3 intervals makes tornado >= 6.5 log a warning at the first page).
+# `jupyter trust` signs the notebook in the user's Jupyter data, so that Voila does not warn it is
+# untrusted; kernels talk over IPC sockets, not TCP ports (ipykernel warns of unencrypted TCP).
+PORT     ?= 8866
+EXPLORER := notebooks/02_explorer.ipynb
+RUN_CMD  ?= echo "bonemets explorer: http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)" && \
+  $(VENV)/bin/jupyter trust $(EXPLORER) >/dev/null && \
+  $(VENV)/bin/voila $(EXPLORER) --no-browser --port=$(PORT) --Voila.ip=127.0.0.1 --KernelManager.transport=ipc
 
 # Tests: unit tests first, then the notebooks (only if notebooks/ holds any .ipynb,
 # since pytest exits 5 when it collects nothing).
