@@ -109,8 +109,9 @@ def _facts(row: _Row, rule: CompiledRule, only_unknown: bool) -> tuple[Fact, ...
     return tuple(facts.values())
 
 
-def _citations(kb: KnowledgeBase, cited: Iterable[Any]) -> tuple[Citation, ...]:
-    """Knowledge-base citations as the assessment shows them, each source and section once."""
+def cite(kb: KnowledgeBase, cited: Iterable[Any]) -> tuple[Citation, ...]:
+    """Knowledge-base citations as an assessment shows them (with the source's label and url), each
+    source and section once."""
     out: dict[tuple[str, str], Citation] = {}
     for c in cited:
         if (c.source, c.section) not in out:
@@ -198,7 +199,7 @@ def _recommendation(row: _Row, item_id: str, status: int, urgency: int, statuses
         positions = {o: i for i, o in enumerate(row.ev.items)}
         text = _family_text(kb, [(kb.options[o].name, statuses[positions[o]]) for o in options], status)
         reasons: tuple[Reason, ...] = (Reason(None, text, "options", (), STATUSES[status]),)
-        sources = _citations(kb, item.sources)
+        sources = cite(kb, item.sources)
     else:
         reason_list, rules = _reasons(row, item_id, status)
         if kind == "test" and status == STATUSES.index("recommended"):
@@ -207,7 +208,7 @@ def _recommendation(row: _Row, item_id: str, status: int, urgency: int, statuses
                 reason_list = before
             rules += [next(r for r in kb.rules if r.rule.id == b.rule) for b in before if b.rule]
         reasons = tuple(reason_list)
-        sources = _citations(kb, [c for r in rules for c in r.rule.sources] + list(item.sources))
+        sources = cite(kb, [c for r in rules for c in r.rule.sources] + list(item.sources))
         notes = dose_note(item, row.field, kb)
     return Recommendation(
         id=item_id, kind=kind, name=item.name, family=getattr(item, "family", None) if kind == "option" else None,
@@ -222,6 +223,6 @@ def _alert(row: _Row, alert_id: str, code: int) -> Alert:
     used = [r for r in rules if row.value[r.rule.id] and r.rule.level == level]
     reasons = tuple(_reason(row, r, "applies") for r in used)
     return Alert(id=alert_id, level=level, name=alert.name, summary=alert.summary, actions=tuple(alert.actions),
-                 sources=_citations(row.kb, [c for r in used for c in r.rule.sources] + list(alert.sources)),
+                 sources=cite(row.kb, [c for r in used for c in r.rule.sources] + list(alert.sources)),
                  reasons=reasons, raised=True,
                  patient_text=alert.patient_text, professional_text=alert.professional_text)

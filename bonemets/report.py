@@ -4,7 +4,8 @@ The page holds, in order: the title and the disclaimer; for a teaching case its 
 points and questions for the class; **Act now** (raised alerts as cards; an alert not ruled out is
 one line); **Ask next** (the top questions) and the pending safety checks; the known facts in words;
 treatments by family (the family's status as the headline, its options inside) and tests by
-purpose, each with its reasons in words and numbered references; the figures as static SVG (no
+purpose, each with its reasons in words and numbered references; the patient advice that applies
+(``bonemets.advice_for``: when to contact the team first); the figures as static SVG (no
 plotly.js); one numbered reference per source, each once, with the sections cited; and the
 disclaimer again. All text is escaped with :func:`html.escape`.
 
@@ -22,8 +23,11 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .advice import advice_for
 from .assessment import Alert, Assessment, Citation, Recommendation
 from .exceptions import BonemetsError
+from .explanation import cite
+from .knowledge import knowledge
 from .labels import fact_words, field_name
 from .output import Outputs
 from .views import (
@@ -76,6 +80,7 @@ ul.facts li { break-inside: avoid; }
          border: 1px solid #888; margin-left: .35rem; vertical-align: middle; background: #fff; }
 .open-alert { border-left: 6px solid #BBBBBB; padding: .2rem .6rem; margin: .3rem 0; }
 .pending { font-size: .93rem; }
+.advice { font-size: .93rem; } .advice li { margin-bottom: .3rem; break-inside: avoid; }
 .refs { font-size: .88rem; } .refs li { margin-bottom: .35rem; } .cite { font-size: .8rem; color: var(--muted); }
 .figure { margin: .8rem 0; break-inside: avoid; page-break-inside: avoid; }
 .figure svg { max-width: 100%; height: auto; }
@@ -227,6 +232,19 @@ def _tests(a: Assessment, numbers: dict[str, int]) -> str:
     return "<h2 id='tests'>Tests by purpose</h2>" + "".join(parts)
 
 
+def _advice(a: Assessment, numbers: dict[str, int]) -> str:
+    """The patient advice that applies, when-to-contact-the-team advice first, each with its sources."""
+    kb = a.knowledge or knowledge()
+    advice = sorted(advice_for(a, kb), key=lambda x: x.level != "warning")
+    if not advice:
+        return ""
+    items = "".join(
+        f"<li><strong>{escape(x.title)}</strong>{' (when to contact the team)' if x.level == 'warning' else ''}. "
+        f"{escape(x.text)}{_refs(cite(kb, x.sources), numbers)}</li>" for x in advice)
+    return ("<h2 id='advice'>Advice to talk over</h2><p class='muted'>What the source texts tell the person "
+            f"with this kind of case, in their words.</p><ul class='advice'>{items}</ul>")
+
+
 _XML_HEAD = re.compile(r"^<\?xml[^>]*>\s*")
 
 
@@ -274,7 +292,8 @@ def report_html(a: Assessment, title: str | None = None, figures: bool = True) -
     """
     tc = teaching_case_of(a.case)
     title = title or (tc.title if tc is not None else "Bone metastases: educational assessment")
-    cited = citations(a)
+    kb = a.knowledge or knowledge()
+    cited = list(dict.fromkeys(citations(a) + [c for x in advice_for(a, kb) for c in cite(kb, x.sources)]))
     numbers = _numbers(cited)
     by_source: dict[str, list[Citation]] = {}
     for c in cited:
@@ -294,6 +313,7 @@ def report_html(a: Assessment, title: str | None = None, figures: bool = True) -
         f"<p class='meta'>bonemets knowledge version {escape(a.knowledge_version)}. Every statement below "
         "cites its source; check them before relying on any of it.</p></header><main>"
         f"{story}{_act_now(a, numbers)}{_ask_next(a)}{_facts(a)}{_treatments(a, numbers)}{_tests(a, numbers)}"
+        f"{_advice(a, numbers)}"
         f"{_figures(a) if figures else ''}"
         f"<h2 id='references'>References ({len(numbers)})</h2><ol class='refs'>"
         + "".join(_reference(s, by_source[s], n) for s, n in numbers.items())

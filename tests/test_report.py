@@ -12,6 +12,7 @@ import pytest
 
 import bonemets
 from bonemets import DISCLAIMER, assess, load_case, views
+from bonemets.explanation import cite
 from bonemets.report import citations, report_html, write_report
 from bonemets.views import STATUS_LABELS, TEST_PURPOSES, by_family, reason_lines
 
@@ -78,7 +79,9 @@ def test_disclaimer_at_top_and_bottom(page):
 
 def test_every_source_is_one_numbered_reference(page):
     a, html = page
+    kb = a.knowledge
     cited = [c for part in (*a.alerts, *a.recommendations) for c in part.sources]
+    cited += [c for x in bonemets.advice_for(a) for c in cite(kb, x.sources)]
     assert cited
     refs = html[html.index("id='references'"):]
     for c in cited:
@@ -95,7 +98,7 @@ def test_every_source_is_one_numbered_reference(page):
     labels = [escape(c.label) for c in {c.source: c for c in cited}.values()]
     for label in labels:
         assert sum(item.startswith(label + ".") for item in items) == 1, label
-    assert set(citations(a)) == set(cited)
+    assert set(citations(a)) == {c for part in (*a.alerts, *a.recommendations) for c in part.sources}
     for n in re.findall(r"href='#ref-(\d+)'", html):  # every link points at a reference
         assert f"<li id='ref-{n}'>" in html
 
@@ -246,3 +249,25 @@ def test_text_report_families_carry_their_options_and_pending_checks():
     pending = [p for r in a.recommendations if r.status in ("recommended", "consider") for p in r.pending]
     assert pending, "expected a pending check"
     assert "pending: Before starting:" in text
+
+
+def test_the_advice_that_applies_with_its_source(page):
+    """Cord compression raised: the alert card's advice (Breast Cancer Now, 'Spinal cord compression
+    alert card') is there, the advice for everyone too, and advice for an option not indicated is not."""
+    a, html = page
+    section = html[html.index("id='advice'"):html.index("id='figures'")]
+    kb = a.knowledge
+    for advice_id in ("emotional_support", "informed_consent"):  # applies: [always]
+        assert escape(kb.advice[advice_id].title) in section, advice_id
+    shown = {x.id for x in kb.advice.values() if f"<strong>{escape(x.title)}</strong>" in section}
+    assert shown == {x.id for x in bonemets.advice_for(a)}
+    if a.status("nsaids") not in ("recommended", "consider"):  # advice tied to an item waits for it
+        assert "nsaid_safety" not in shown
+    warnings = [x for x in bonemets.advice_for(a) if x.level == "warning"]
+    infos = [x for x in bonemets.advice_for(a) if x.level == "info"]
+    if warnings and infos:  # when to contact the team comes first
+        assert section.index(escape(warnings[-1].title)) < section.index(escape(infos[0].title))
+    for x in bonemets.advice_for(a):  # each with the number of its source
+        for c in cite(kb, x.sources):
+            n = re.search(rf"<li id='ref-(\d+)'>{re.escape(escape(c.label))}\.", html)
+            assert n is not None, c.label
