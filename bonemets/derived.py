@@ -6,7 +6,8 @@ range agrees (contract §6: "whatever the albumin, corrected calcium is at least
 The Mirels and SINS scores are summed, vectorised, from the same
 point tables (``data/scores``) that :func:`bonemets.scores.mirels` and
 :func:`bonemets.scores.sins` read; corrected calcium and creatinine clearance use the array
-cores of :mod:`bonemets.scores`, rounded half up as labs report them.
+cores of :mod:`bonemets.scores` (corrected calcium rounded half up to 0.01 mmol/L as labs report
+it; creatinine clearance not rounded, so that no value is rounded across a threshold).
 """
 
 from __future__ import annotations
@@ -162,8 +163,9 @@ DERIVED: dict[str, Derived] = {
         Derived(
             "creatinine_clearance_ml_min",
             ("age", "weight_kg", "creatinine_umol_l", "sex"),
-            "Cockcroft–Gault creatinine clearance with actual body weight, rounded half up to whole "
-            "mL/min before any threshold (bonemets.scores.creatinine_clearance).",
+            "Cockcroft–Gault creatinine clearance with actual body weight, not rounded: a threshold or "
+            "dose band compares the value itself, so 29.6 mL/min is under 30 "
+            "(bonemets.scores.creatinine_clearance).",
             _crcl,
         ),
         Derived(

@@ -56,7 +56,7 @@ def dose_note(option: Any, value_of: Callable[[str], Any], kb: SettledBy) -> tup
     tuple of str
         One sentence: the dose for this case; or that the number it depends on is unknown,
         with the tests that settle it; or that the value is outside the dose table; or, when
-        the table's other indication holds (zoledronic acid: raised corrected calcium), that
+        the table's other indication holds (zoledronic acid: corrected calcium 3.0 mmol/L or more), that
         indication's own dose instead of the table.
     """
     table_id = getattr(option, "dosing", None)
@@ -66,7 +66,7 @@ def dose_note(option: Any, value_of: Callable[[str], Any], kb: SettledBy) -> tup
     note = table.note
     other = note.other_indication
     shown_by = value_of(other.depends_on) if other is not None else None
-    if other is not None and shown_by is not None and shown_by > other.above:
+    if other is not None and shown_by is not None and shown_by >= other.at_least:
         return (other.text.format(value=shown_by),)
     value = value_of(note.depends_on)
     if value is None:

@@ -56,19 +56,21 @@ def test_known_clearance_gives_the_dose_of_its_band(crcl, interpretation):
         f"Creatinine clearance {crcl:.1f} mL/min (Cockcroft–Gault): {interpretation}",)
 
 
-@pytest.mark.parametrize("calcium", [2.61, 3.4])
+@pytest.mark.parametrize("calcium", [3.0, 3.4])
 def test_hypercalcaemia_of_malignancy_gives_the_label_dose_not_the_table(calcium):
-    # Zometa label: hypercalcaemia of malignancy, a single 4 mg dose, no change with creatinine
-    # under 400 umol/L; the bone-metastasis renal table (3.3 mg at 45 mL/min) does not apply.
+    # Zometa label, 4.2: hypercalcaemia (albumin-corrected calcium >= 12.0 mg/dL or 3.0 mmol/L) of
+    # malignancy, a single 4 mg dose, no change with creatinine under 400 umol/L; the
+    # bone-metastasis renal table (3.3 mg at 45 mL/min) does not apply.
     value_of, _ = _values(creatinine_clearance_ml_min=45.0, corrected_calcium_mmol_l=calcium)
     (note,) = dose_note(ZOLEDRONIC, value_of, bonemets.knowledge())
-    assert note.startswith(f"Corrected calcium {calcium:.2f} mmol/L: for hypercalcaemia of malignancy the label "
-                           "dose is a single 4 mg infusion")
+    assert note.startswith(f"Corrected calcium {calcium:.2f} mmol/L (3.0 or more): for hypercalcaemia of malignancy "
+                           "the label dose is a single 4 mg infusion")
     assert "400 µmol/L" in note and "3.3 mg" not in note
 
 
-def test_calcium_at_the_limit_or_unknown_gives_the_table():
-    for calcium in (2.6, None):
+def test_calcium_under_the_label_threshold_or_unknown_gives_the_table():
+    """Raised (above 2.6) but under the label's 3.0 mmol/L for treating hypercalcaemia: the table."""
+    for calcium in (2.6, 2.7, 2.99, None):
         value_of, _ = _values(creatinine_clearance_ml_min=45.0, corrected_calcium_mmol_l=calcium)
         assert "3.3 mg" in dose_note(ZOLEDRONIC, value_of, bonemets.knowledge())[0]
 

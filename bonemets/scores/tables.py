@@ -217,14 +217,14 @@ class OtherIndication(StrictModel):
     ----------
     depends_on : str
         The derived number that shows the indication.
-    above : float
-        The indication holds when the number is known and above this.
+    at_least : float
+        The indication holds when the number is known and at least this.
     text : str
         The note, a template with ``{value}`` (the number).
     """
 
     depends_on: Ident
-    above: float
+    at_least: float
     text: Text
 
     @model_validator(mode="after")
