@@ -70,6 +70,10 @@ def test_1_tamoxifen_is_withheld_with_symptoms_of_a_clot():
     (dict(bone_marrow_involvement=True), "consider", "marrow_involvement_nsaids_with_care"),
     # cord compression: dexamethasone is started at once, and with it NSAIDs raise stomach bleeding
     (dict(neurological_deficit=True), "avoid", "dexamethasone_avoid_nsaids"),
+    # found by the independent audit: a suspected clot starts an anticoagulant (NICE NG158, 1.1), and
+    # NSAIDs with a blood thinner bleed (Merative); visceral crisis: failing liver, slow clotting
+    (dict(blood_clot_symptoms=True), "avoid", "suspected_clot_avoid_nsaids"),
+    (dict(visceral_metastases="crisis"), "avoid", "visceral_crisis_avoid_nsaids"),
 ])
 def test_2_nsaids_are_not_recommended_with_a_caution(changes, status, rule):
     """NSAIDs can cause stomach bleeding or kidney problems in certain people (Merative, pain
@@ -89,6 +93,16 @@ def test_2_blood_thinners_withhold_nsaids_and_unknown_is_a_pending_check():
     assert rec.status == "recommended"
     assert "medicines_review" in [p.test for p in rec.pending]
     assert assess(case(takes_blood_thinners=False, platelets_e9_l=30)).status("nsaids") == "avoid"
+
+
+def test_2_an_unknown_clot_or_crisis_is_a_pending_check_and_the_teaching_cases_avoid_nsaids():
+    """Unknown clot symptoms or organ state keep NSAIDs' indication and name the check; the blood clot
+    and visceral crisis teaching cases (anticoagulation starting; liver failure with slow clotting) avoid them."""
+    rec = assess(case(blood_clot_symptoms=None, visceral_metastases=None)).recommendation("nsaids")
+    assert rec.status == "recommended"
+    assert {"physical_exam", "ct"} <= {p.test for p in rec.pending}
+    for name in ("blood_clot_on_tamoxifen", "visceral_crisis"):
+        assert assess(LIBRARY[name].case).status("nsaids") == "avoid", name
 
 
 # --------------------------------------------------------------------------- 3. missing alerts
@@ -209,6 +223,11 @@ def test_7_vitamin_d_and_dental_check_are_tied_to_starting_a_bone_drug():
     on_it = assess(case(on_bone_strengthening=True, dental_check_done=False))
     assert on_it.status("vitamin_d") != "recommended"
     assert on_it.status("dental_check") != "recommended"
+    # Found by the independent audit: where the bone drug itself is only considered (lung cancer),
+    # so are the checks before it; never "recommended" for a drug that is not.
+    lung = assess(case(primary="lung", er=None, pr=None, her2=None, menopause="post"))
+    assert lung.status("bone_strengthening") == "consider"
+    assert lung.status("dental_check") == "consider" and lung.status("vitamin_d") == "consider"
 
 
 # --------------------------------------------------------------------------- new factors
