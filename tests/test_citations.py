@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+import bonemets
+
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
 #: Source id of the knowledge base -> the seed file it is (publisher and title in the seeds' README).
@@ -120,3 +122,48 @@ def test_every_seed_is_cited_and_the_checker_can_fail():
 @pytest.mark.parametrize("where, citation", CITATIONS, ids=[f"{w}:{c['source']}" for w, c in CITATIONS])
 def test_citation_can_be_followed(where, citation):
     assert problem(citation) is None, f"{where}: {citation['source']}: {problem(citation)}"
+
+
+# The three citations the clinical review found pointing at passages that do not say what the rule
+# says. Each is locked to what its passage must mention: a corrected citation that drifts back to a
+# passage without it fails here, whatever the heading.
+SUPPORTED_BY = [
+    # (rule, source, words its cited passage (heading or excerpt, as the text has it) must contain)
+    ("premenopausal_ovarian_suppression", "bcn_secondary_bone", ("goserelin",)),
+    ("severe_spinal_pain_cement", "merative_bone_metastasis", ("cement",)),
+]
+
+
+def _passage(source: str, section: str, excerpt: str | None) -> str:
+    """The cited excerpt, or the text from the cited heading to the next blank line run."""
+    text = normalise((SEEDS / SEED_FILES[source]).read_text(encoding="utf-8"))
+    if excerpt:
+        assert found(excerpt, text, line_start=False), excerpt
+        return normalise(excerpt)
+    start = text.find(normalise(section))
+    assert start >= 0, section
+    return text[start:start + 600]
+
+
+@pytest.mark.parametrize("rule_id, source, words", SUPPORTED_BY)
+def test_a_corrected_citation_says_what_the_rule_says(rule_id, source, words):
+    rule = next(r.rule for r in bonemets.knowledge().rules if r.rule.id == rule_id)
+    cited = [c for c in rule.sources if c.source == source]
+    assert cited, f"{rule_id} no longer cites {source}"
+    for c in cited:
+        passage = _passage(c.source, c.section, c.excerpt)
+        assert all(w in passage for w in words), (rule_id, c.section, c.excerpt)
+
+
+def test_opioids_for_moderate_pain_rest_on_a_source_that_says_moderate():
+    """The Liv text says opioids are for "more severe pain"; moderate pain rests on another source."""
+    rule = next(r.rule for r in bonemets.knowledge().rules if r.rule.id == "severe_pain_opioids")
+    assert "moderate" in str(rule.when)  # the rule does cover moderate pain
+    liv = [c for c in rule.sources if c.source == "liv_diffuse_bony_mets"]
+    assert all("moderate" not in normalise(c.excerpt or "") for c in liv)
+    assert any(c.source == "esmo_cancer_pain_2018" and "moderate" in c.section.lower() for c in rule.sources)
+
+
+def test_the_cement_exclusion_during_cord_compression_cites_nice_ng234():
+    rule = next(r.rule for r in bonemets.knowledge().rules if r.rule.id == "severe_spinal_pain_cement")
+    assert any(c.source == "nice_ng234" and "mscc" in c.section.lower() for c in rule.sources)
