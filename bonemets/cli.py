@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import warnings
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
@@ -140,7 +141,11 @@ def _report(args: argparse.Namespace) -> None:
     target = Path(args.output) if args.output else Path(args.case).with_suffix(".html")
     if real_path(target) == real_path(case_file(args.case)):
         raise BonemetsError(f"{target}: this output would overwrite the case file {args.case}; write it elsewhere")
-    path = write_report(_assessed(args.case), target)
+    with warnings.catch_warnings(record=True) as caught:  # e.g. no Chromium: figures not drawn
+        warnings.simplefilter("always")
+        path = write_report(_assessed(args.case), target)
+    for message in dict.fromkeys(str(w.message) for w in caught):  # one line each, not a warning's traceback
+        print(f"note: {message}", file=sys.stderr)
     print(f"wrote {path} (self-contained; opens offline). {DISCLAIMER}")
 
 

@@ -148,3 +148,19 @@ def test_neither_a_file_nor_an_id_is_one_line_naming_close_ids(tmp_path, name, c
 
 def test_cases_says_how_to_assess_one_by_id():
     assert "assess one with: bonemets assess <id>" in run("cases").stdout
+
+
+def test_report_without_a_browser_says_so_in_one_line(tmp_path, monkeypatch, capsys):
+    """Without Chromium the figures cannot be drawn: the handout is still written, and the user reads
+    one 'note:' line, not a Python warning with its source line (three figures, one note)."""
+    pytest.importorskip("plotly")
+    from bonemets import cli
+    from bonemets.figures import _common
+
+    monkeypatch.setattr(_common, "_kaleido_server", lambda: "kaleido found no Chromium or Chrome (test)")
+    out = tmp_path / "handout.html"
+    assert cli.main(["report", "spinal_cord_compression", "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert err.splitlines() == ["note: figures are shown without a static image: kaleido found no Chromium or "
+                                "Chrome (test)"]
+    assert "static figures need a browser" in out.read_text(encoding="utf-8")
