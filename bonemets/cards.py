@@ -31,8 +31,7 @@ def _detail(part: Recommendation | Alert, kb: KnowledgeBase | None, disclaimer: 
             extra: Sequence[str] = ()) -> str:
     lines = list(extra)
     lines += ["**Why**", *[f"- {text}" for text in reason_lines(part, kb)], "", "**Sources**"]
-    citations = part.sources
-    lines += [f"- {c.text()}" + (f" — \u201c{c.excerpt}\u201d" if c.excerpt else "") for c in citations]
+    lines += [f"- {c.text()}" + (f" — \u201c{c.excerpt}\u201d" if c.excerpt else "") for c in part.sources]
     lines += ["", f"_{disclaimer}_"]
     return "\n".join(lines)
 

@@ -15,7 +15,7 @@ names are shown as labels and values with spaces, never as snake_case ids.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .conditions import AllOf, Always, AnyOf, Atom, Negation, Node, Ref
 from .labels import field_label, value_text
@@ -51,11 +51,6 @@ class Clause:
         return f"{self.text} ({'; '.join(p.flat() for p in self.parts)})"
 
 
-def value_words(value: Any) -> str:
-    """A case value in words: ``upper_arm`` -> ``upper arm``, ``True`` -> ``yes``, lists joined."""
-    return value_text(value)
-
-
 def word_list(words: list[str], conjunction: str = "or") -> str:
     """``a``, ``a or b``, ``a, b or c`` (or with another conjunction, e.g. ``and``)."""
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
@@ -70,14 +65,14 @@ def field_test_words(atom: Atom) -> str:
         elif op in _NUMBER_WORDS:
             words.append(_NUMBER_WORDS[op].format(f"{value:g}"))
         elif op in ("in", "has_any"):
-            either = word_list([value_words(v) for v in value])
+            either = word_list([value_text(v) for v in value])
             words.append(either if op == "in" else f"includes {either}")
         elif op == "has":
-            words.append(f"includes {value_words(value)}")
+            words.append(f"includes {value_text(value)}")
         elif op == "empty":
             words.append("none" if value else "at least one")
         else:  # ``is`` on an enum or a true/false field
-            words.append(value_words(value))
+            words.append(value_text(value))
     return f"{field_label(atom.field)}: {' and '.join(words)}"
 
 

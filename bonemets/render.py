@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from .labels import fact_words
 from .views import (
     ALERT_LABELS,
+    SHOWN_STATUSES,
     STATUS_LABELS,
     STATUS_MARKS,
     STATUS_ORDER,
@@ -35,7 +36,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from .knowledge import KnowledgeBase
 
 _WIDTH = 100
-_INDICATED = ("recommended", "consider", "undetermined", "avoid")
 
 
 def _wrap(text: str, indent: str) -> list[str]:
@@ -74,7 +74,7 @@ def _detail(r: Recommendation, kb: KnowledgeBase | None, indent: str) -> list[st
 
 def _pending(items: list[Recommendation], kb: KnowledgeBase | None, indent: str) -> list[str]:
     """The pending checks of some items, each check once."""
-    texts = dict.fromkeys(pending_text(p, kb) for r in items if r.status in _INDICATED for p in r.pending)
+    texts = dict.fromkeys(pending_text(p, kb) for r in items if r.status in SHOWN_STATUSES for p in r.pending)
     return [line for text in texts for line in _wrap("pending: " + text, indent)]
 
 
@@ -118,7 +118,7 @@ def _treatments(a: Assessment, full: bool) -> list[str]:
             for o in options:
                 lines += _wrap(_badge(o), "    ") + _detail(o, kb, "        ") + _pending([o], kb, "        ")
             continue
-        shown = [o for o in options if o.status in _INDICATED]
+        shown = [o for o in options if o.status in SHOWN_STATUSES]
         if shown:
             lines += _wrap(_summary(shown), "      ")
         lines += _pending([family, *shown], kb, "      ")
@@ -133,7 +133,7 @@ def _tests(a: Assessment, full: bool) -> list[str]:
     for purpose, tests in tests_by_purpose(a).items():
         if not tests:
             continue
-        shown = tests if full else [t for t in tests if t.status in _INDICATED]
+        shown = tests if full else [t for t in tests if t.status in SHOWN_STATUSES]
         idle = f" ({len(tests) - len(shown)} more not indicated)" if len(tests) > len(shown) else ""
         lines.append(f"  {TEST_PURPOSES[purpose]}{idle}")
         if full:

@@ -33,6 +33,7 @@ from .output import Outputs
 from .views import (
     ALERT_COLOURS,
     ALERT_LABELS,
+    SHOWN_STATUSES,
     STATUS_COLOURS,
     STATUS_LABELS,
     STATUS_MARKS,
@@ -54,8 +55,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from .knowledge import KnowledgeBase
 
 __all__ = ["citations", "report_html", "write_report"]
-
-_INDICATED = ("recommended", "consider", "undetermined", "avoid")
 
 _CSS = """
 :root { --ink: #1f2933; --muted: #52606d; --line: #d9e2ec; }
@@ -173,7 +172,7 @@ def _ask_next(a: Assessment) -> str:
         asked = "<p>Nothing unknown would change the answer.</p>"
     checks: dict[str, list[str]] = {}
     for r in a.recommendations:
-        if r.kind != "test" and r.status in _INDICATED:
+        if r.kind != "test" and r.status in SHOWN_STATUSES:
             for p in r.pending:
                 checks.setdefault(pending_text(p, a.knowledge), []).append(r.name)
     pending = "".join(f"<li>{escape(text)} &mdash; for {escape(', '.join(names))}</li>"
@@ -207,10 +206,10 @@ def _treatments(a: Assessment, numbers: dict[str, int]) -> str:
     kb = a.knowledge
     parts, idle = [], []
     for family, options in by_family(a):
-        if family.status not in _INDICATED:
+        if family.status not in SHOWN_STATUSES:
             idle.append(family.name)
             continue
-        shown = [o for o in options if o.status in _INDICATED]
+        shown = [o for o in options if o.status in SHOWN_STATUSES]
         body = ("".join(_card(o, numbers, kb) for o in shown) if options else
                 f"{_list(reason_lines(family, kb))}{_refs(family.sources, numbers)}")
         parts.append(f"<section class='family'><h3 style='border-left:6px solid {STATUS_COLOURS[family.status]};"
@@ -224,7 +223,7 @@ def _treatments(a: Assessment, numbers: dict[str, int]) -> str:
 def _tests(a: Assessment, numbers: dict[str, int]) -> str:
     parts = []
     for purpose, tests in tests_by_purpose(a).items():
-        shown = [t for t in tests if t.status in _INDICATED]
+        shown = [t for t in tests if t.status in SHOWN_STATUSES]
         if tests:
             parts.append(f"<h3>{escape(TEST_PURPOSES[purpose])}</h3>"
                          + "".join(_card(t, numbers, a.knowledge) for t in shown)

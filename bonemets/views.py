@@ -109,6 +109,9 @@ def rgba(colour: str, alpha: float) -> str:
 #: How many questions a surface shows first (all are in ``Assessment.questions``).
 TOP_QUESTIONS = 5
 
+#: The statuses a surface shows as an item of its own; ``not_indicated`` items are named in one line.
+SHOWN_STATUSES = ("recommended", "consider", "undetermined", "avoid")
+
 
 def item_name(kb: KnowledgeBase | None, item_id: str) -> str:
     """The name of an item or alert, as a reader says it."""

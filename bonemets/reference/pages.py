@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..columns import encode_case
-from ..condition_words import fields_of, value_words, word_list
+from ..condition_words import fields_of, word_list
 from ..derived import DERIVED
-from ..labels import field_label
+from ..labels import field_label, value_text
 from ..vocabulary import ALERT_LEVELS, STATUSES
 from .parts import KIND_WORDS, case_text, esc, external, rule_title, source_links, status_badge
 from .site import RuleView, Site
@@ -54,12 +54,12 @@ def _details(site: Site, kind: str, entry: Any) -> str:
         if entry.drugs:
             rows.append(("Drugs", esc(", ".join(entry.drugs))))
         if entry.route:
-            rows.append(("Route", esc(value_words(entry.route))))
+            rows.append(("Route", esc(value_text(entry.route))))
         for label, part in (("Schedule", entry.schedule), ("Time to benefit", entry.time_to_benefit)):
             if part is not None:
                 rows.append((label, f"{esc(part.text)}{site.citations_html(part.sources)}"))
         if entry.dosing:
-            rows.append(("Dose", f"adjusted to the case ({esc(value_words(entry.dosing))})"))
+            rows.append(("Dose", f"adjusted to the case ({esc(value_text(entry.dosing))})"))
         if entry.monitoring:
             rows.append(("Tests before and during", ", ".join(site.link("test", t) for t in entry.monitoring)))
         if entry.side_effects:
@@ -158,13 +158,14 @@ def _computed(names: list[str]) -> str:
 
 
 def _computed_values(case: Case, names: list[str]) -> str:
-    """`` — computed Creatinine clearance (mL/min): 15.7`` for an example, as the engine computes it (one
-    decimal: the engine bands the unrounded value)."""
+    """`` — computed Creatinine clearance (mL/min): 15.65`` for an example, as the engine computes it, to
+    0.01 at most (the engine bands the unrounded clearance; corrected calcium is reported to 0.01, a score
+    is whole)."""
     if not names:
         return ""
     cols = encode_case(case.engine_record())
     values = {f: cols.value(f, 0) for f in names}
-    shown = [f"{field_label(f)}: {float(v):.1f}" for f, v in values.items() if v is not None]
+    shown = [f"{field_label(f)}: {round(float(v), 2):g}" for f, v in values.items() if v is not None]
     return f' <span class="muted">\u2014 computed {esc("; ".join(shown))}</span>' if shown else ""
 
 
@@ -182,7 +183,7 @@ def source_page(site: Site, src: Source) -> str:
     """A source: its full reference and outside links, and every rule, item and named condition
     citing it, with the section cited."""
     rows = [("Publisher", esc(src.publisher)), ("Title", esc(src.title)), ("Date", esc(src.date or "undated")),
-            ("Kind", esc(f"{value_words(src.kind)} ({src.level} source)"))]
+            ("Kind", esc(f"{value_text(src.kind)} ({src.level} source)"))]
     links = source_links(src)
     if links:
         rows.append(("Links", " ".join(external(u, t) for t, u in links)))

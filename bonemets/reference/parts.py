@@ -8,8 +8,8 @@ import html
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlparse
 
-from ..condition_words import Clause, value_words
-from ..labels import field_label
+from ..condition_words import Clause
+from ..labels import field_label, value_text
 from ..views import ALERT_COLOURS, ALERT_LABELS, STATUS_COLOURS, STATUS_LABELS, URGENCY_LABELS, ink
 from ..vocabulary import DISCLAIMER
 from .assets import CSS
@@ -109,7 +109,7 @@ def _clause_html(clause: Clause, unfold: bool) -> str:
 
 def case_text(case: Case) -> str:
     """An example case as written, ``Sex: female · Age: 80``; ``a case with nothing known`` if empty."""
-    parts = [f"{field_label(k)}: {value_words(v)}" for k, v in case.model_dump(exclude_unset=True).items()]
+    parts = [f"{field_label(k)}: {value_text(v)}" for k, v in case.model_dump(exclude_unset=True).items()]
     return " \u00b7 ".join(parts) if parts else "a case with nothing known"
 
 
