@@ -64,7 +64,8 @@ def test_1_tamoxifen_is_withheld_with_symptoms_of_a_clot():
 
 @pytest.mark.parametrize("changes, status, rule", [
     # symptomatic hypercalcaemia: corrected 2.85 mmol/L with symptoms (dehydration, kidneys)
-    (dict(calcium_mmol_l=2.85, hypercalcaemia_symptoms=True), "avoid", "hypercalcaemia_avoid_nsaids"),
+    (dict(calcium_mmol_l=2.85, hypercalcaemia_symptoms=True), "avoid", "symptomatic_hypercalcaemia_avoid_nsaids"),
+    (dict(calcium_mmol_l=3.3), "avoid", "hypercalcaemia_avoid_nsaids"),
     # woman 80 y, 60 kg, creatinine 90 umol/L: (140-80) x 60 / (72 x 1.018) x 0.85 = 41.7 mL/min
     (dict(age=80, weight_kg=60, creatinine_umol_l=90), "consider", "reduced_clearance_nsaids_with_care"),
     (dict(bone_marrow_involvement=True), "consider", "marrow_involvement_nsaids_with_care"),
@@ -83,6 +84,18 @@ def test_2_nsaids_are_not_recommended_with_a_caution(changes, status, rule):
     assert rec.status == status
     assert rule in reasons(rec)
     assert cited(rec) - {"liv_diffuse_bony_mets"}
+
+
+def test_2_a_pending_calcium_caution_names_what_is_left_to_check():
+    """With corrected calcium 2.85 mmol/L (raised, not severe) and the symptoms unknown, what withholds NSAIDs is
+    whether the raised calcium causes symptoms, which the examination settles, not another calcium test (audit);
+    with calcium unknown, the calcium test is what is pending."""
+    known = assess(case(calcium_mmol_l=2.85, hypercalcaemia_symptoms=None)).recommendation("nsaids")
+    assert known.status == "recommended"
+    assert "physical_exam" in [p.test for p in known.pending]
+    assert "blood_calcium" not in [p.test for p in known.pending]
+    unknown = assess(case(calcium_mmol_l=None, hypercalcaemia_symptoms=False)).recommendation("nsaids")
+    assert "blood_calcium" in [p.test for p in unknown.pending]
 
 
 def test_2_blood_thinners_withhold_nsaids_and_unknown_is_a_pending_check():
@@ -201,6 +214,20 @@ def test_5_a_drug_the_cancer_progressed_on_is_not_indicated(drug):
     assert assess(case(prior_endocrine_therapy=[], endocrine_resistance="none")).status(drug) == "consider"
 
 
+def test_5_after_an_aromatase_inhibitor_the_class_is_weighed_with_its_reason():
+    """Found by the independent audit: after progression on an aromatase inhibitor the AI option was "not
+    indicated" by default, with no reason shown. Not the same drug again, but exemestane with everolimus after
+    anastrozole or letrozole is a standard later line (ASCO 2024): consider, with that reason; first line it is
+    recommended."""
+    rec = assess(case(prior_endocrine_therapy=["aromatase_inhibitor"], endocrine_resistance="secondary",
+                      performance_status=1)).recommendation("aromatase_inhibitor")
+    assert rec.status == "consider"
+    assert "after_aromatase_inhibitor_exemestane_everolimus" in reasons(rec)
+    assert any("exemestane" in r.text for r in rec.reasons if r.outcome == "applies")
+    assert assess(case(prior_endocrine_therapy=[], endocrine_resistance="none")).status("aromatase_inhibitor") == \
+        "recommended"
+
+
 # --------------------------------------------------------------------------- 6. re-irradiation
 
 def test_6_radiotherapy_and_retreatment_agree_when_every_site_was_irradiated():
@@ -249,6 +276,18 @@ def test_performance_status_gates_chemotherapy_surgery_and_sabr():
     assert assess(frail).status("metastasis_surgery") == "not_indicated"
     # unknown stays unknown: never read as "fit"
     assert assess(case(bone_sites=["pelvis"], bone_lesion_count=1)).status("stereotactic_radiotherapy") == "undetermined"
+
+
+@pytest.mark.parametrize("ecog, status", [(0, "recommended"), (2, "recommended"), (3, "consider"), (4, "consider"),
+                                          (None, "undetermined")])
+def test_performance_status_gates_a_cdk46_inhibitor(ecog, status):
+    """A CDK4/6 inhibitor with hormone therapy is first line for HR+/HER2- disease (ASCO 2024); with ECOG 3-4 it
+    is weighed with the person, not recommended (Breast Cancer Now, 'Decisions about treatment': general health),
+    while the hormone therapy itself stays recommended. Unknown general health is never read as "fit"."""
+    a = assess(case(performance_status=ecog, prior_endocrine_therapy=[], endocrine_resistance="none",
+                    line_of_therapy="first"))
+    assert a.status("cdk46_inhibitor") == status
+    assert a.status("aromatase_inhibitor") == "recommended"
 
 
 @pytest.mark.parametrize("cps, line, status", [(15, "first", "recommended"), (5, "first", "consider"),

@@ -259,7 +259,7 @@ def test_an_example_breaking_a_rule_can_still_be_loaded_when_asked():
         KB.with_changes(rules=change)
     kb = KB.with_changes(rules=change, check_examples=False)
     case = {"primary": "breast", "er": "positive", "her2": "negative", "visceral_metastases": "none",
-            "prior_cdk46_inhibitor": True}
+            "prior_cdk46_inhibitor": True, "performance_status": 1}
     assert bonemets.assess(case).status("cdk46_inhibitor") != "recommended"
     assert bonemets.assess(case, kb=kb).status("cdk46_inhibitor") == "recommended"
 

@@ -1153,8 +1153,15 @@ def prop_haz13_ai(batch, kb):
     out = assessed(batch, kb)
     resistant = mask(batch, lambda c: c["endocrine_resistance"] in ("primary", "secondary")
                      and "aromatase_inhibitor" in (c["prior_endocrine_therapy"] or []))
-    never(batch, out, resistant & np.isin(column(out, "aromatase_inhibitor"), YES),
-          "HAZ-13: aromatase inhibitor offered again after resistance to it", ("aromatase_inhibitor",))
+    ai = column(out, "aromatase_inhibitor")
+    never(batch, out, resistant & (ai == "recommended"),
+          "HAZ-13: aromatase inhibitor recommended again after resistance to it", ("aromatase_inhibitor",))
+    # Weighed only as exemestane with everolimus after anastrozole or letrozole (ASCO 2024), a
+    # HER2-negative regimen: never where HER2 is positive or not known.
+    her2_negative = mask(batch, lambda c: c["her2"] in ("negative", "low"))
+    never(batch, out, resistant & (ai == "consider") & ~her2_negative,
+          "HAZ-13: aromatase inhibitor weighed again after resistance to it, outside HER2-negative disease",
+          ("aromatase_inhibitor", "her2"))
     return Counter(cases=len(batch), relevant=int(resistant.sum()))
 
 
@@ -1170,7 +1177,8 @@ MAN_AFTER_AI = {**dict.fromkeys(FIELDS), "primary": "breast", "sex": "male", "er
 
 def test_haz13_no_aromatase_inhibitor_again_after_resistance_to_it():
     """HAZ-13 a drug repeated after the cancer progressed on it: endocrine resistance (primary or
-    secondary) after an aromatase inhibitor -> aromatase inhibitor never recommended or 'consider'."""
+    secondary) after an aromatase inhibitor -> aromatase inhibitor never recommended, and 'consider'
+    only as exemestane with everolimus for HER2-negative disease (after anastrozole or letrozole)."""
     enough(check_haz13_ai(explicit=([MAN_AFTER_AI],)))
 
 
