@@ -32,6 +32,10 @@ class ScoreResult:
         Unit of ``value`` (``"points"``, ``"mmol/L"``, ``"mL/min"``, ``"mg"``).
     decimals : int
         Decimals shown by ``str()``; ``value`` itself is never rounded.
+    bounds : (number, number) or None
+        Where an input was given only as a range (the Tokuhashi score from ECOG instead of
+        Karnofsky): the least and greatest value over it, ``value`` then being ``None`` and
+        ``band`` naming the bands of both ends. ``None`` when the value is exact.
     """
 
     name: str
@@ -43,6 +47,7 @@ class ScoreResult:
     notes: tuple[str, ...] = ()
     unit: str = ""
     decimals: int = 0
+    bounds: tuple[float, float] | None = None
 
     def __post_init__(self) -> None:
         # Copy the mutable inputs so that a caller's dict cannot change a result later.
@@ -53,6 +58,8 @@ class ScoreResult:
     @property
     def display_value(self) -> str:
         """``value`` as text, with ``decimals`` decimals and the unit."""
+        if self.bounds is not None:
+            return f"{self.bounds[0]}–{self.bounds[1]} {self.unit}".rstrip()
         if self.value is None:
             return "none"
         if isinstance(self.value, float):

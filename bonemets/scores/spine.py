@@ -170,13 +170,41 @@ _TOKUHASHI_NOTES = (
 )
 
 
+_ECOG_NOTE = ("Given as ECOG performance status: published ECOG–Karnofsky conversions differ (ECOG 1 is "
+              "Karnofsky 70–80 in the table often printed, 80–90 in two studies [ma_2010_performance_status]"
+              "[prasad_2018_kps_ecog]), so the range they span together is used, never one guess.")
+
+#: Each band's predicted survival, as the interpretation of a range of totals says it.
+_SURVIVAL = {"lt_6_months": "under 6 months", "ge_6_months": "6 months or more", "ge_1_year": "1 year or more"}
+
+
+def _karnofsky(kps: object, ecog: object) -> tuple[int, int]:
+    """The Karnofsky range a call gives: ``kps`` itself, or the range of an ECOG grade."""
+    given = TOKUHASHI.items["kps"].given_as
+    if (kps is None) == (ecog is None):
+        raise ScoreInputError("tokuhashi(): give kps (Karnofsky performance status) or ecog (ECOG performance "
+                              f"status), exactly one; got kps={kps!r}, ecog={ecog!r}")
+    if ecog is not None:
+        grades = {int(grade): span for grade, span in (given.ranges if given is not None else {}).items()}
+        if not isinstance(ecog, numbers.Integral) or isinstance(ecog, bool) or int(ecog) not in grades:
+            raise ScoreInputError(f"tokuhashi(): ecog={ecog!r} is not allowed; allowed values: ECOG performance "
+                                  f"status {', '.join(map(str, grades))}")
+        return grades[int(ecog)]
+    if not isinstance(kps, numbers.Integral) or isinstance(kps, bool) or kps not in range(10, 101, 10):
+        raise ScoreInputError(f"tokuhashi(): kps={kps!r} is not allowed; allowed values: Karnofsky performance "
+                              "status 10, 20, …, 100")
+    return int(kps), int(kps)
+
+
 def tokuhashi(
-    kps: int,
+    kps: int | None,
     extraspinal_bone_mets: int,
     vertebral_mets: int,
     visceral: str,
     primary: str,
     palsy: str,
+    *,
+    ecog: int | None = None,
 ) -> ScoreResult:
     """Revised Tokuhashi score (2005) for predicted survival with spinal metastases.
 
@@ -185,9 +213,9 @@ def tokuhashi(
 
     Parameters
     ----------
-    kps : int
+    kps : int or None
         Karnofsky performance status, 10–100 in steps of 10: 10–40 → 0, 50–70 → 1,
-        80–100 → 2.
+        80–100 → 2. ``None`` when ``ecog`` is given instead.
     extraspinal_bone_mets : int
         Number of extraspinal bone metastases: ≥3 → 0, 1–2 → 1, 0 → 2.
     vertebral_mets : int
@@ -200,12 +228,20 @@ def tokuhashi(
         "uterus"; 4: "rectum"; 5: "thyroid", "breast", "prostate", "carcinoid".
     palsy : {"A", "B", "C", "D", "E"}
         Frankel grade: A–B → 0, C–D → 1, E (no palsy) → 2.
+    ecog : int, optional
+        ECOG performance status 0–4, when the Karnofsky score is not known. Published
+        conversions differ, so each grade stands for the Karnofsky range they span together
+        (``data/scores/tokuhashi.yaml``): ECOG 0 → 2 points, 1 → 1 or 2, 2 → 1, 3 → 0 or 1,
+        4 → 0. Where that is a range, so is the total.
 
     Returns
     -------
     ScoreResult
         ``value`` 0–15; ``band`` ``"lt_6_months"`` (0–8), ``"ge_6_months"`` (9–11) or
-        ``"ge_1_year"`` (12–15).
+        ``"ge_1_year"`` (12–15). From an ECOG grade that spans two Karnofsky steps: ``value``
+        None, ``bounds`` the least and greatest total, and, where they fall in different bands,
+        ``band`` naming both (``"lt_6_months_or_ge_6_months"``) and an interpretation saying
+        that the Karnofsky score decides.
 
     Raises
     ------
@@ -222,39 +258,49 @@ def tokuhashi(
     --------
     >>> tokuhashi(80, 0, 1, "none", "breast", "E").value
     15
+    >>> tokuhashi(None, 2, 2, "removable", "breast", "E", ecog=1).display_value
+    '11–12 points'
     """
     func = "tokuhashi"
     items = TOKUHASHI.items
-    is_int = isinstance(kps, numbers.Integral) and not isinstance(kps, bool)
-    if not is_int or kps not in range(10, 101, 10):
-        raise ScoreInputError(
-            f"tokuhashi(): kps={kps!r} is not allowed; allowed values: Karnofsky performance "
-            "status 10, 20, …, 100"
-        )
+    least, most = _karnofsky(kps, ecog)
     extraspinal = count(func, "extraspinal_bone_mets", extraspinal_bone_mets,
                         minimum=items["extraspinal_bone_mets"].lowest_count)
     vertebral = count(func, "vertebral_mets", vertebral_mets, minimum=items["vertebral_mets"].lowest_count)
     aliases = items["primary"].aliases
     primary_used = aliases.get(primary, primary) if isinstance(primary, str) else primary
     palsy_used = palsy.strip().upper() if isinstance(palsy, str) else palsy
-    kps = int(kps)
+    fewest, most_points = items["kps"].points_for_range(least, most)
     points = {
-        "kps": items["kps"].points_for_count(kps),
+        "kps": fewest if fewest == most_points else f"{fewest}–{most_points}",
         "extraspinal_bone_mets": items["extraspinal_bone_mets"].points_for_count(extraspinal),
         "vertebral_mets": items["vertebral_mets"].points_for_count(vertebral),
         "visceral": choice(func, "visceral", visceral, items["visceral"].points or {}),
         "primary": choice(func, "primary", primary_used, items["primary"].points or {}),
         "palsy": choice(func, "palsy", palsy_used, items["palsy"].points or {}),
     }
-    total = sum(points.values())
-    band = TOKUHASHI.band(total)
+    rest = sum(p for item, p in points.items() if item != "kps")
+    low, high = rest + fewest, rest + most_points
+    band, top = TOKUHASHI.band(low), TOKUHASHI.band(high)
+    if low == high:
+        value, bounds, band_id, interpretation = low, None, band.id, band.text
+    else:
+        value, bounds = None, (low, high)
+        band_id = band.id if band.id == top.id else f"{band.id}_or_{top.id}"
+        interpretation = band.text if band.id == top.id else (
+            f"Revised Tokuhashi {low}–{high}: ECOG {ecog} is Karnofsky {least}–{most} by the published "
+            f"conversions, which scores {fewest} or {most_points} points; {low} is predicted survival "
+            f"{_SURVIVAL[band.id]}, {high} {_SURVIVAL[top.id]}. The Karnofsky score decides.")
+    given = items["kps"].given_as
     return ScoreResult(
         name=TOKUHASHI.name,
-        value=total,
-        band=band.id,
-        interpretation=band.text,
+        value=value,
+        band=band_id,
+        interpretation=interpretation,
+        bounds=bounds,
+        sources=TOKUHASHI.source_ids + (tuple(c.source for c in given.sources) if ecog is not None and given else ()),
         inputs={
-            "kps": kps,
+            "kps": kps if ecog is None else f"{least}–{most} (from ECOG {ecog})",
             "extraspinal_bone_mets": extraspinal,
             "vertebral_mets": vertebral,
             "visceral": visceral,
@@ -263,7 +309,6 @@ def tokuhashi(
             "version": "revised 2005 (maximum 15)",
             "points": points,
         },
-        sources=TOKUHASHI.source_ids,
-        notes=_TOKUHASHI_NOTES,
+        notes=_TOKUHASHI_NOTES + ((_ECOG_NOTE,) if ecog is not None else ()),
         unit="points",
     )

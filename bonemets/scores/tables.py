@@ -47,6 +47,33 @@ class Step(StrictModel):
     points: int = Field(ge=0)
 
 
+class GivenAs(StrictModel):
+    """Another scale a counted item may be given in: each of its grades stands for a range of the
+    item's count (where published conversions differ, the range they span together).
+
+    Attributes
+    ----------
+    argument : str
+        The keyword argument the score function takes it as.
+    name : str
+        The scale, in words.
+    ranges : dict of str to [int, int]
+        Per grade (written as text: ``"0"``), the least and greatest count it stands for.
+    """
+
+    argument: Ident
+    name: Text
+    ranges: Annotated[dict[Annotated[StrictStr, Field(pattern=r"^[0-9]+$")], tuple[int, int]], Field(min_length=1)]
+    sources: Cited
+
+    @model_validator(mode="after")
+    def _ordered(self) -> GivenAs:
+        for grade, (least, most) in self.ranges.items():
+            if least > most:
+                raise ValueError(f"'ranges': grade {grade} goes from {least} down to {most}; give the least first")
+        return self
+
+
 class Item(StrictModel):
     """One item of a point score: points by category, or by steps of a count.
 
@@ -64,6 +91,8 @@ class Item(StrictModel):
     levels : dict of str to list of str
         For a category that is read off a vertebral level (SINS location): the levels of each
         category, ``"O"`` for the occiput.
+    given_as : GivenAs or None
+        Another scale a counted item may be given in (Tokuhashi's Karnofsky item as ECOG).
     """
 
     field: Ident | None = None
@@ -71,6 +100,7 @@ class Item(StrictModel):
     at_least: list[Step] | None = None
     aliases: dict[StrictStr, StrictStr] = Field(default_factory=dict)
     levels: dict[StrictStr, list[Annotated[StrictStr, Field(pattern=r"^(O|[CTLS][1-9][0-9]?)$")]]] | None = None
+    given_as: GivenAs | None = None
     sources: Cited
 
     @model_validator(mode="after")
@@ -89,6 +119,8 @@ class Item(StrictModel):
             if len(listed) != len(set(listed)):
                 twice = sorted({v for v in listed if listed.count(v) > 1})
                 raise ValueError(f"'levels': each level belongs to one category; listed twice: {', '.join(twice)}")
+        if self.given_as is not None and self.at_least is None:
+            raise ValueError("'given_as' is for an item counted by 'at_least'")
         for alias, target in self.aliases.items():
             if self.points is None or target not in self.points:
                 raise ValueError(f"alias {alias!r} names {target!r}, which is not a category; "
@@ -111,6 +143,13 @@ class Item(StrictModel):
     def lowest_count(self) -> int:
         """The smallest count a counted item accepts."""
         return min(s.count for s in self.at_least or [])
+
+    def points_for_range(self, least: int, most: int) -> tuple[int, int]:
+        """The fewest and most points of a counted item over the counts ``least`` to ``most``
+        (the points change only where a step starts, so its ends and the steps inside decide)."""
+        counts = [least, most, *(s.count for s in self.at_least or [] if least < s.count <= most)]
+        points = [self.points_for_count(c) for c in counts]
+        return min(points), max(points)
 
     def points_for_count(self, count: int) -> int:
         """Points of a counted item for a count (at least :attr:`lowest_count`)."""
