@@ -568,7 +568,7 @@ def test_tokuhashi_from_ecog_is_a_range_where_the_conversions_disagree(ecog, low
     else:
         assert r.value is None and r.bounds == (low, high)
         assert r.display_value == f"{low}–{high} points"
-    assert {"ma_2010_performance_status", "prasad_2018_kps_ecog"} <= set(r.sources)
+    assert {"karnofsky_ecog_common_table", "ma_2010_performance_status", "prasad_2018_kps_ecog"} <= set(r.sources)
     assert any("conversions differ" in n for n in r.notes)
 
 
@@ -577,7 +577,7 @@ def test_tokuhashi_from_ecog_names_both_bands_when_the_range_crosses_one():
     1-2 + 1 + 1 + 1 + 5 + 2 = 11-12, across the 9-11 and 12-15 bands; with ECOG 3 (0-1), 10-11, one band."""
     crossing = tokuhashi(None, 2, 2, "removable", "breast", "E", ecog=1)
     assert crossing.bounds == (11, 12) and crossing.band == "ge_6_months_or_ge_1_year"
-    assert "Karnofsky score decides" in crossing.interpretation
+    assert "Scoring Karnofsky directly decides which" in crossing.interpretation
     inside = tokuhashi(None, 2, 2, "removable", "breast", "E", ecog=3)
     assert inside.bounds == (10, 11) and inside.band == "ge_6_months"
 

@@ -171,11 +171,9 @@ _TOKUHASHI_NOTES = (
 
 
 _ECOG_NOTE = ("Given as ECOG performance status: published ECOG–Karnofsky conversions differ (ECOG 1 is "
-              "Karnofsky 70–80 in the table often printed, 80–90 in two studies [ma_2010_performance_status]"
-              "[prasad_2018_kps_ecog]), so the range they span together is used, never one guess.")
-
-#: Each band's predicted survival, as the interpretation of a range of totals says it.
-_SURVIVAL = {"lt_6_months": "under 6 months", "ge_6_months": "6 months or more", "ge_1_year": "1 year or more"}
+              "Karnofsky 70–80 in the table often printed [karnofsky_ecog_common_table], 80–90 in two studies "
+              "[ma_2010_performance_status][prasad_2018_kps_ecog]), so the range they span together is used, "
+              "never one guess.")
 
 
 def _karnofsky(kps: object, ecog: object) -> tuple[int, int]:
@@ -288,9 +286,9 @@ def tokuhashi(
         value, bounds = None, (low, high)
         band_id = band.id if band.id == top.id else f"{band.id}_or_{top.id}"
         interpretation = band.text if band.id == top.id else (
-            f"Revised Tokuhashi {low}–{high}: ECOG {ecog} is Karnofsky {least}–{most} by the published "
-            f"conversions, which scores {fewest} or {most_points} points; {low} is predicted survival "
-            f"{_SURVIVAL[band.id]}, {high} {_SURVIVAL[top.id]}. The Karnofsky score decides.")
+            f"ECOG {ecog} is Karnofsky {least}–{most} by the published conversions, {fewest} or {most_points} "
+            f"points, so the total is {low} to {high}, across two bands. {band.text} {top.text} Scoring "
+            "Karnofsky directly decides which.")
     given = items["kps"].given_as
     return ScoreResult(
         name=TOKUHASHI.name,
