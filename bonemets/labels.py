@@ -153,8 +153,12 @@ def field_question(name: str) -> str:
     """
     return field_words()[name].question
 
-_ACRONYMS = {"er": "ER", "pr": "PR", "her2": "HER2", "cdk46": "CDK4/6", "sins": "SINS", "mirels": "Mirels'"}
-_UNITS = {"mmol_l": "mmol/L", "umol_l": "\u00b5mol/L", "g_l": "g/L", "kg": "kg", "ml_min": "mL/min"}
+_ACRONYMS = {"er": "ER", "pr": "PR", "her2": "HER2", "cdk46": "CDK4/6", "sins": "SINS", "mirels": "Mirels'",
+             "brca": "BRCA", "cps": "CPS", "l1": "L1"}
+_UNITS = {"mmol_l": "mmol/L", "umol_l": "\u00b5mol/L", "g_l": "g/L", "kg": "kg", "ml_min": "mL/min",
+          "e9_l": "\u00d710\u2079/L"}
+#: Words that are one term when they come together (``pd_l1`` is PD-L1, not "Pd L1").
+_TERMS = {"pd_l1": "PD-L1"}
 
 
 def field_label(name: str) -> str:
@@ -162,14 +166,18 @@ def field_label(name: str) -> str:
 
     >>> field_label("calcium_mmol_l"), field_label("her2"), field_label("prior_cdk46_inhibitor")
     ('Calcium (mmol/L)', 'HER2', 'Prior CDK4/6 inhibitor')
+    >>> field_label("pd_l1_cps"), field_label("platelets_e9_l"), field_label("germline_brca")
+    ('PD-L1 CPS', 'Platelets (×10⁹/L)', 'Germline BRCA')
     """
     unit = ""
     for suffix, text in _UNITS.items():
         if name.endswith("_" + suffix):
             name, unit = name[: -len(suffix) - 1], f" ({text})"
             break
+    for term, text in _TERMS.items():
+        name = name.replace(term, text)
     words = [_ACRONYMS.get(w, w) for w in name.split("_")]
-    first = words[0] if words[0] in _ACRONYMS.values() else words[0].capitalize()
+    first = words[0] if words[0] in (*_ACRONYMS.values(), *_TERMS.values()) else words[0].capitalize()
     return " ".join([first, *words[1:]]) + unit
 
 

@@ -131,3 +131,16 @@ def test_the_check_can_fail():
     assert set(SNAKE.findall(old)) & IDS == {"neurological_deficit", "bladder_bowel_dysfunction"}
     assert RAW_ASSIGNMENT.findall(old)
     assert "bisphosphonate_iv" in IDS and "upper_arm" in IDS and "spinal_cord_compression" in IDS
+
+
+@pytest.mark.parametrize("name", list(FIELDS))
+def test_every_field_label_is_words(name):
+    """The label of every case field (explorer controls, fact tables, the knowledge reference) is
+    words a reader says: no code fragment such as 'e9 l' or 'l1' left from the field's id (found:
+    'Platelets e9 l', 'Pd l1 cps')."""
+    from bonemets.labels import field_label
+
+    label = field_label(name)
+    fragments = [w for w in re.split(r"[\s()]+", label) if w and (len(w) == 1 and w.isalpha()
+                                                                  or re.fullmatch(r"[a-z]+[0-9]+[a-z]*", w))]
+    assert not fragments, f"{name}: {label!r}"
