@@ -141,7 +141,8 @@ def question_text(q: Question, kb: KnowledgeBase | None) -> str:
     if q.could_decide:
         parts.append(f"Some answers decide: {_names(kb, q.could_decide)}.")
     if q.checks:
-        parts.append(f"Settles the safety check: {'; '.join(_check_words(kb, c) for c in q.checks)}.")
+        checks = list(dict.fromkeys(_check_words(kb, c) for c in q.checks))  # two items' checks can read alike
+        parts.append(f"Settles the safety check{'s' * (len(checks) > 1)}: {'; '.join(checks)}.")
     if q.settled_by:
         parts.append(f"Settled by: {_names(kb, q.settled_by)}.")
     return " ".join(parts)

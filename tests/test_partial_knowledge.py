@@ -139,3 +139,13 @@ def test_a_check_that_waits_only_on_the_age_asks_the_age_and_says_so():
         age, bonemets.knowledge())
     # Every other unknown leaves it pending: only the age is offered as settling it.
     assert [q.field for q in a.questions if q.checks] == ["age"]
+
+
+def test_a_question_settling_two_checks_that_read_alike_says_it_once():
+    """Low platelets withhold both NSAIDs and the elective procedures: the platelet question says what
+    it settles once, not 'platelets below 50 x10^9/L; platelets below 50 x10^9/L'."""
+    a = assess(bonemets.teaching_library()["impending_femoral_fracture"].case)
+    platelets = next(q for q in a.questions if q.field == "platelets_e9_l")
+    assert len(platelets.checks) == 2
+    text = bonemets.views.question_text(platelets, bonemets.knowledge())
+    assert text.count("platelets below 50") == 1
