@@ -211,9 +211,17 @@ def _recommendation(row: _Row, item_id: str, status: int, urgency: int, statuses
         sources = cite(kb, [c for r in rules for c in r.rule.sources] + list(item.sources))
         notes = dose_note(item, row.field, kb)
     return Recommendation(
-        id=item_id, kind=kind, name=item.name, family=getattr(item, "family", None) if kind == "option" else None,
+        id=item_id, kind=kind, name=_shown_name(item.name, reasons, kb), family=getattr(item, "family", None) if kind == "option" else None,
         status=STATUSES[status], urgency=URGENCIES[urgency], reasons=reasons, sources=sources, notes=notes,
         pending=_pending(row, position))
+
+
+def _shown_name(name: str, reasons: tuple[Reason, ...], kb: KnowledgeBase) -> str:
+    """The item's name, followed by what it is as the rule that decided it says (``shown_as``):
+    ``Aromatase inhibitor (exemestane with everolimus)``."""
+    deciding = {r.rule for r in reasons if r.outcome == "applies" and r.rule}
+    shown = [r.rule.shown_as for r in kb.rules if r.rule.id in deciding and r.rule.shown_as]
+    return f"{name} ({'; '.join(dict.fromkeys(shown))})" if shown else name
 
 
 def _alert(row: _Row, alert_id: str, code: int) -> Alert:

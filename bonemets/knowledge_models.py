@@ -280,6 +280,10 @@ class Rule(_Lifecycled):
         description="Makes the rule a safety check on its targets: a test id that settles it. The rule must give "
                     "'avoid'. While it is unknown the targets keep the status their indication gives and list it "
                     "as pending, and the test is recommended before starting.")
+    shown_as: str | None = Field(
+        None, min_length=3,
+        description="What the target is when this rule decides it, shown after its name on every surface, e.g. "
+                    "'exemestane with everolimus' for an aromatase inhibitor weighed again after progression.")
     when: dict[str, Any]
     because: str = Field(min_length=10)
     sources: list[Citation] = Field(min_length=1)

@@ -325,3 +325,15 @@ def test_low_platelets_hold_elective_procedures():
     assert assess(spine.model_copy(update={"platelets_e9_l": 30.0})).status("vertebroplasty_kyphoplasty") == "avoid"
     pending = assess(spine).recommendation("vertebroplasty_kyphoplasty").pending
     assert "full_blood_count" in [p.test for p in pending]
+
+
+def test_5_the_aromatase_inhibitor_after_one_is_named_as_what_it_is_on_every_surface():
+    """Independent review of the fix above: a short report showed 'consider: Aromatase inhibitor' next to a
+    recommended CDK4/6 inhibitor, readable as letrozole again. The option is named as exemestane with
+    everolimus wherever it is shown (the rule's shown_as), and only where that rule decides it."""
+    a = assess(LIBRARY["impending_femoral_fracture"].case)
+    rec = a.recommendation("aromatase_inhibitor")
+    assert rec.name == "Aromatase inhibitor (exemestane with everolimus)"
+    assert "consider: Aromatase inhibitor (exemestane with everolimus)" in a.to_text()
+    first_line = assess(case(prior_endocrine_therapy=[], endocrine_resistance="none"))
+    assert first_line.recommendation("aromatase_inhibitor").name == "Aromatase inhibitor"

@@ -140,6 +140,8 @@ def rule_page(site: Site, view: RuleView) -> str:
     """A rule: what it gives to which items, when (in words), why, worked examples and sources."""
     rule = view.rule
     parts = [site.lifecycle_html(rule), f'<p class="meta">{site.gives_html(rule)}</p>']
+    if rule.shown_as:
+        parts.append(f'<p class="meta">Shown as: {esc(rule.shown_as)}</p>')
     dates = [f"{word} {esc(day)}" for word, day in (("Added", rule.added), ("Modified", rule.modified)) if day]
     if dates:
         parts.append(f'<p class="muted">{"; ".join(dates)}</p>')
