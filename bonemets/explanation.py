@@ -211,7 +211,8 @@ def _recommendation(row: _Row, item_id: str, status: int, urgency: int, statuses
         sources = cite(kb, [c for r in rules for c in r.rule.sources] + list(item.sources))
         notes = dose_note(item, row.field, kb)
     return Recommendation(
-        id=item_id, kind=kind, name=_shown_name(item.name, reasons, kb), family=getattr(item, "family", None) if kind == "option" else None,
+        id=item_id, kind=kind, name=_shown_name(item.name, reasons, kb),
+        family=getattr(item, "family", None) if kind == "option" else None,
         status=STATUSES[status], urgency=URGENCIES[urgency], reasons=reasons, sources=sources, notes=notes,
         pending=_pending(row, position))
 
