@@ -141,6 +141,6 @@ def test_every_field_label_is_words(name):
     from bonemets.labels import field_label
 
     label = field_label(name)
-    fragments = [w for w in re.split(r"[\s()]+", label) if w and (len(w) == 1 and w.isalpha()
+    fragments = [w for w in re.split(r"[\s()]+", label) if w and ((len(w) == 1 and w.isalpha())
                                                                   or re.fullmatch(r"[a-z]+[0-9]+[a-z]*", w))]
     assert not fragments, f"{name}: {label!r}"
