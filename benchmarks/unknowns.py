@@ -4,13 +4,17 @@ Run with ``.venv/bin/python benchmarks/unknowns.py``. Prints, for the README's q
 realistic first visit (HR+/HER2-, after the menopause, spine and pelvis, mild pain, no visceral
 disease, no labs), the same visit with calcium, albumin, creatinine and weight, and every teaching
 case: the undetermined families, options and tests out of all of them, the pending safety checks,
-and the first questions; then the time of ``assess`` (without questions) and of
+and the first questions; the unknown factors that would decide most undetermined items; how many
+undetermined families and options splitting the case on every answer to one or two unknown factors
+would decide (none: each depends on the unknowns jointly, so the count cannot fall soundly without
+knowing more); then the time of ``assess`` (without questions) and of
 ``Assessment.questions`` on a case with 20 unknown fields; and PASS/MISS against the targets of
 the partial-knowledge issue.
 """
 
 from __future__ import annotations
 
+import itertools
 import statistics
 import sys
 import time
@@ -18,7 +22,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import numpy as np
+import pandas as pd
+
 import bonemets
+from bonemets.labels import field_label
 
 from machine import describe
 
@@ -40,6 +48,57 @@ def counts(case: object) -> tuple[int, int, int, list[str]]:
     return open_, len(a.statuses), pending, [q.field for q in a.questions[:3]]
 
 
+def waits_on(case: object) -> list[tuple[str, int]]:
+    """Per unknown factor, how many undetermined families, options and tests some answer to it would
+    decide (``Assessment.questions``: settles and could_decide), most first: what keeps the count up.
+    An item that waits on several factors together is decided by none of them alone and is not counted."""
+    a = bonemets.assess(case)
+    undetermined = {k for k, s in a.statuses.items() if s == "undetermined"}
+    counts = [(q.field, len(undetermined & {*q.settles, *q.could_decide})) for q in a.questions]
+    return sorted([c for c in counts if c[1]], key=lambda c: (-c[1], c[0]))
+
+
+def _answers(name: str) -> list[object]:
+    """Every answer to an unknown choice, true/false or list field (numbers are left to bounds)."""
+    spec = bonemets.FIELDS[name]
+    if spec.kind == "enum":
+        return list(spec.allowed)
+    if spec.kind == "bool":
+        return [True, False]
+    if spec.kind == "list":
+        subsets = [c for k in range(len(spec.allowed) + 1) for c in itertools.combinations(spec.allowed, k)]
+        return [";".join(c) for c in subsets if c or name != "bone_sites"]
+    return []
+
+
+def decided_by_splits(case: dict) -> tuple[int, list[str]]:
+    """Families and options left undetermined that some split of the case decides: every answer to
+    one unknown factor, or every pair of answers to two, gives the same answer (contradicting
+    completions left out). Each branch is itself a sound evaluation, so such an item could soundly be
+    decided; none found means the count cannot fall by splitting on one or two factors."""
+    a = bonemets.assess(case)
+    kinds = {r.id: r.kind for r in a.recommendations}
+    open_ = [k for k, s in a.statuses.items() if s == "undetermined" and kinds[k] != "test"]
+    unknown = [f for f in bonemets.FIELDS if f not in case and _answers(f)]
+    rows, split = [], []
+    for pair in itertools.combinations(unknown, 2):
+        for values in itertools.product(*(_answers(f) for f in pair)):
+            rows.append({**{k: (";".join(v) if isinstance(v, list) else v) for k, v in case.items()},
+                         **dict(zip(pair, values, strict=True))})
+            split.append(pair)
+    out, _ = bonemets.assess_cohort(pd.DataFrame(rows), errors="report")
+    keep = np.asarray(out.index)
+    groups = pd.Series([split[i] for i in keep], index=keep)
+    one = {"recommended": 0, "consider": 1, "not_indicated": 2, "avoid": 2}
+    found = []
+    for item in open_:
+        ranks = out[item].astype(object).map(one)
+        agree = ranks.groupby(groups.values).agg(lambda r: r.notna().all() and r.nunique() == 1)
+        if agree.any():
+            found.append(item)
+    return len(open_), found
+
+
 def median_ms(run, repeat: int) -> float:
     run()
     times = []
@@ -59,6 +118,14 @@ def main() -> int:
         results.append((name, n, target, before))
         print(f"  {name:28s} {n:3d} of {total} undetermined, {pending} with a pending check; asks first: "
               f"{', '.join(first)}")
+    print("\nthe unknown factors that would decide most undetermined items (some answer decides them):")
+    for name, (case, _, _) in TARGETS.items():
+        print(f"  {name}: " + "; ".join(f"{field_label(f)} {n}" for f, n in waits_on(case)[:6]))
+    print("\nundetermined families and options that splitting on one or two unknown factors would decide:")
+    for name, (case, _, _) in TARGETS.items():
+        n, found = decided_by_splits(case)
+        print(f"  {name}: {len(found)} of {n}" + (f" ({', '.join(found)})" if found else
+                                                    " (each depends on the unknowns jointly: soundly undetermined)"))
     print("\nteaching cases:")
     for case_id, case in bonemets.teaching_cases().items():
         n, total, pending, first = counts(case)
