@@ -20,6 +20,8 @@ every combination of its rules' values, which the evaluation reads for every row
 the best answer each combination could still turn into, and :func:`open_statuses`
 tells the explanation which unknown rules were open, by the same rule, so the status and its
 reasons never disagree.
+
+:class:`Tables` holds such tables as bytes, read for every row at once (:func:`digits_of`, :func:`read`).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .lookup import lookup
 from .vocabulary import STATUSES
 
 _UNDETERMINED = STATUSES.index("undetermined")
@@ -152,3 +155,85 @@ def item_tables(gives: Sequence[int], default: int, checks: Sequence[bool] = ())
                  for fill in itertools.product((False, True), repeat=len(unknown))]
         best[index] = min(ranks)
     return ItemTables(status, best)
+
+
+@dataclass(frozen=True)
+class Tables:
+    """Decisions read from tables: each is a table over the values of a few program rows (its
+    groups), read at one index per row of cases.
+
+    Entry ``sum((v[j] + 1) * 3**j)`` of a table (:class:`ItemTables`) is for
+    group ``j`` having value ``v[j]`` (1 true, 0 unknown, -1 false). It is read at the *digit*
+    ``sum(v[j] * 3**j)`` (-121 to 121), as a byte: a decision with one group reads its row as it is.
+
+    Attributes
+    ----------
+    groups : tuple of tuple of int
+        Per decision, the program's rows of its groups, ``j`` in order.
+    tables : tuple of bytes
+        Per decision, its table by digit as a byte (:func:`bonemets.lookup.lookup`).
+    table_rows : ndarray of int8, shape (decisions, 256)
+        The same tables as the rows of one matrix: read by one fancy index for a few rows.
+    rows, weights, starts, present : ndarray
+        Every group's row and weight ``3**j``, decision by decision; where each decision with
+        groups starts; which decisions have groups (one decision has none: its table has one entry).
+    """
+
+    groups: tuple[tuple[int, ...], ...]
+    tables: tuple[bytes, ...]
+    table_rows: np.ndarray
+    rows: np.ndarray
+    weights: np.ndarray
+    starts: np.ndarray
+    present: np.ndarray
+
+
+def decision_tables(groups: list[tuple[int, ...]], tables: list[np.ndarray]) -> Tables:
+    """:class:`Tables` of decisions from their groups' rows and their tables (by ``sum((v[j] + 1) * 3**j)``)."""
+    by_digit = np.zeros((len(tables), 256), dtype=np.int8)
+    for i, table in enumerate(tables):
+        half = (len(table) - 1) // 2
+        if half > 121:
+            raise ValueError(f"a decision table holds at most 3**5 entries; got {len(table)}")
+        by_digit[i, np.arange(-half, half + 1) % 256] = table
+    counts = np.array([len(g) for g in groups], dtype=np.intp)
+    present = counts > 0
+    return Tables(groups=tuple(groups), tables=tuple(row.tobytes() for row in by_digit), table_rows=by_digit,
+                  rows=np.array([r for g in groups for r in g], dtype=np.intp),
+                  weights=np.array([3**j for g in groups for j in range(len(g))], dtype=np.int8),
+                  starts=(np.cumsum(counts) - counts)[present], present=present)
+
+
+Digits = np.ndarray | list[np.ndarray]
+
+
+def digits_of(t: Tables, m: np.ndarray, small: bool) -> Digits:
+    """Each decision's digit on every row of a program's value matrix ``m`` (:class:`Tables`): one
+    array for a few rows, else one row per decision (one group: that group's row of ``m``, not copied)."""
+    n = m.shape[1]
+    if small:
+        stacked = np.zeros((len(t.groups), n), dtype=np.int8)
+        if len(t.rows):
+            stacked[t.present] = np.add.reduceat(m[t.rows] * t.weights[:, None], t.starts, axis=0)
+        return stacked
+    out: list[np.ndarray] = []
+    for rows in t.groups:
+        if len(rows) == 1:
+            out.append(m[rows[0]])
+            continue
+        digit = np.zeros(n, dtype=np.int8)
+        for j, r in enumerate(rows):
+            digit += m[r] * np.int8(3**j) if j else m[r]
+        out.append(digit)
+    return out
+
+
+def read(t: Tables, digits: Digits, small: bool) -> np.ndarray:
+    """Each decision's table at its digits: one row per decision."""
+    if small:
+        assert isinstance(digits, np.ndarray)
+        return t.table_rows[np.arange(len(t.groups))[:, None], digits.view(np.uint8)]
+    out = np.empty((len(t.groups), len(digits[0]) if len(digits) else 0), dtype=np.int8)
+    for i, (table, digit) in enumerate(zip(t.tables, digits, strict=True)):
+        out[i] = lookup(table, digit)
+    return out

@@ -6,13 +6,16 @@
 2. Each option, test, and family without options gets its status from :mod:`bonemets.decision`,
    all items at once: the rules of an item that give the same status, and its safety checks,
    are one disjunction each in the program; their values make one index per item and row into
-   the item's decision tables (its status, and the best answer it could still turn into).
+   the item's decision tables (its status, and whether it is undetermined and could still be
+   recommended), read as bytes (:class:`~bonemets.decision.Tables`).
 3. A family with options takes the most favourable status of its options, except that it is
    ``undetermined`` where that is ``consider`` and an undetermined option could still be
    recommended (contract §6, soundness: the family's answer holds however the unknowns turn out).
-4. A test that settles a pending safety check is recommended (before starting).
+4. A test that a pending safety check names is recommended (before starting): the test that settles
+   what the check still waits on (:mod:`bonemets.pending`).
 5. An alert is raised at the most severe level of its true rules; if none is true and one is
-   unknown it is ``undetermined``; otherwise ``not_raised``.
+   unknown it is ``undetermined``; otherwise ``not_raised`` (a table over its rules grouped by
+   level, read as the items' are).
 
 Urgency is computed only when asked for.
 """
@@ -30,11 +33,11 @@ import numpy as np
 from .case import Case
 from .columns import encode_case
 from .conditions import AnyOf
-from .decision import ItemTables, item_tables
+from .decision import Digits, ItemTables, Tables, decision_tables, digits_of, item_tables, read
 from .exceptions import KnowledgeError
 from .implied import apply_implied
 from .logic import TRUE, UNKNOWN
-from .lookup import byte_table, lookup
+from .pending import check_tests, named_tests, test_masks
 from .program import Program, compile_program
 from .vocabulary import ALERT_STATES, STATUSES, URGENCIES
 
@@ -58,26 +61,22 @@ class Plan:
     ----------
     program : Program
         Every active rule's condition, every consistency check, and the disjunction of the rules
-        of an item that give the same status, compiled into one program.
+        of an item that give the same status (and of an alert's rules of the same level),
+        compiled into one program.
     rule_rows : ndarray of int
         The program's row of each active rule, in the knowledge base's order.
     items : tuple of str
         Every active item in reporting order (families, each followed by its options, then tests).
     decided : ndarray of int
         Positions in ``items`` of the items decided by their own rules.
-    group_rows, group_weights, group_starts, has_groups : ndarray
-        Per decided item with rules, its status groups (:func:`~bonemets.decision.item_table`):
-        the program's row of each group, its weight ``3**j``, and where each item's groups start.
-    tables : tuple of bytes
-        Each decided item's decision table (:func:`bonemets.lookup.byte_table`).
+    decisions : Tables
+        Per decided item, its status groups (:func:`~bonemets.decision.item_table`) and its
+        decision table.
     ranged : ndarray of int
         Positions in ``decided`` of the options of families.
-    best_tables : tuple of bytes
-        For each of them, the best rank it could still turn into
-        (:class:`~bonemets.decision.ItemTables`).
-    table_rows : ndarray of int8, shape (decided, 81)
-        The decision tables as the rows of one matrix, and the best ranks of the options of
-        families (``best_rows``, in ``ranged`` order): read by one fancy index for a few rows.
+    could_recommend : Tables
+        For each of them, where it is undetermined and could still be recommended
+        (:class:`~bonemets.decision.ItemTables`), 1 or 0, read at the same digits.
     family_ranged : tuple of ndarray of int
         Per family with options (in ``families`` order), its options' positions in ``ranged``.
     check_ids : tuple of str
@@ -86,52 +85,50 @@ class Plan:
     check_items, check_rows, check_bits, check_starts : ndarray
         Per decided item with checks: its position in ``decided``, its checks' rows and bits,
         and where each item's checks start.
-    check_tests : tuple of (int, ndarray)
-        Per test that settles a check: its position in ``items`` and the check bits it settles.
-    urgent_rows, urgent_gives, urgent_codes, urgent_items, urgent_starts : ndarray
+    check_tests : tuple of (int, int)
+        Per test a pending check can name (:func:`bonemets.pending.check_tests`): its position in
+        ``items`` and its bit in a test mask.
+    check_owners : tuple of int
+        The positions in ``items`` of the decided items that have safety checks.
+    urgent_rows, urgent_gives, urgent_codes, urgent_items, urgent_starts, urgent_owner : ndarray
         The rules that carry an urgency, grouped by item: their rows, the status they give,
-        their urgency code; the decided items they belong to and where each item's rules start.
+        their urgency code; the decided items they belong to, where each item's rules start,
+        and the position in ``decided`` of each rule's item.
     families : tuple of (int, ndarray)
         Each family with options: its position in ``items`` and its options' positions.
     alert_ids : tuple of str
         The active alerts (in the knowledge base's order).
     alert_with_rules : ndarray of bool
         Which of them have rules (an alert without any is never raised).
-    alert_rows, alert_levels, alert_starts : ndarray
-        Their rules' rows, the level each raises, and where each alert's rules start.
+    alerts : Tables
+        Per alert with rules, its rules grouped by level and its state by their values.
     """
 
     program: Program
     rule_rows: np.ndarray
     items: tuple[str, ...]
     decided: np.ndarray
-    group_rows: np.ndarray
-    group_weights: np.ndarray
-    group_starts: np.ndarray
-    has_groups: np.ndarray
-    tables: tuple[bytes, ...]
+    decisions: Tables
     ranged: np.ndarray
-    best_tables: tuple[bytes, ...]
-    table_rows: np.ndarray
-    best_rows: np.ndarray
+    could_recommend: Tables
     family_ranged: tuple[np.ndarray, ...]
     check_ids: tuple[str, ...]
     check_items: np.ndarray
     check_rows: np.ndarray
     check_bits: np.ndarray
     check_starts: np.ndarray
-    check_tests: tuple[tuple[int, np.uint32], ...]
+    check_tests: tuple[tuple[int, int], ...]
+    check_owners: tuple[int, ...]
     urgent_rows: np.ndarray
     urgent_gives: np.ndarray
     urgent_codes: np.ndarray
     urgent_items: np.ndarray
     urgent_starts: np.ndarray
+    urgent_owner: np.ndarray
     families: tuple[tuple[int, np.ndarray], ...]
     alert_ids: tuple[str, ...]
     alert_with_rules: np.ndarray
-    alert_rows: np.ndarray
-    alert_levels: np.ndarray
-    alert_starts: np.ndarray
+    alerts: Tables
 
 
 def consistency_output(index: int) -> str:
@@ -147,7 +144,7 @@ def plan(kb: KnowledgeBase) -> Plan:
     roots: dict[str, Node] = {r.rule.id: r.condition for r in kb.rules}
     roots.update({consistency_output(i): node for i, (_, node) in enumerate(kb.consistency)})
     decided: list[int] = []
-    groups: list[tuple[int, str, int]] = []  # (decided item, program output, weight)
+    groups: list[list[str]] = []  # per decided item, the program outputs of its groups
     tables: list[ItemTables] = []
     urgent: list[tuple[int, str, int, int]] = []  # (decided item, rule id, gives, urgency)
     families: list[tuple[int, np.ndarray]] = []
@@ -170,67 +167,76 @@ def plan(kb: KnowledgeBase) -> Plan:
                 checks.append((len(decided), r.rule.id, check_ids.index(r.rule.id)))
             if r.rule.urgency != URGENCIES[0]:
                 urgent.append((len(decided), r.rule.id, STATUSES.index(r.rule.gives), URGENCIES.index(r.rule.urgency)))
-        for j, ((code, check), same) in enumerate(sorted(by_status.items())):
-            name = same[0].rule.id if len(same) == 1 else f"group:{item_id}:{STATUSES[code]}{':check' * check}"
-            if len(same) > 1:
-                roots[name] = AnyOf(tuple(r.condition for r in same))
-            groups.append((len(decided), name, 3**j))
         keys = sorted(by_status)
+        groups.append([_group(roots, f"group:{item_id}:{STATUSES[code]}{':check' * check}", by_status[code, check])
+                       for code, check in keys])
         tables.append(item_tables([code for code, _ in keys], STATUSES.index(kb.items()[item_id].default_status),
                                   [check for _, check in keys]))
         decided.append(position[item_id])
+    alert_ids = tuple(a for a, alert in kb.alerts.items() if alert.active)
+    alert_groups = [_alert_groups(roots, a, kb.rules_for(a)) for a in alert_ids if kb.rules_for(a)]
     program = compile_program(roots)
     row = program.outputs
-    group_items = np.array([g[0] for g in groups], dtype=np.intp)
-    has_groups, group_starts = _starts(group_items, len(decided))
     urgent_items = np.array([u[0] for u in urgent], dtype=np.intp)
     urgent_unique, urgent_starts = np.unique(urgent_items, return_index=True)
-    alert_ids = tuple(a for a, alert in kb.alerts.items() if alert.active)
-    alert_rules = [r for a in alert_ids for r in kb.rules_for(a)]
-    counts = [len(kb.rules_for(a)) for a in alert_ids if kb.rules_for(a)]
     ranged = [i for i, d in enumerate(decided) if items[d] in in_family]
     check_items = np.array([c[0] for c in checks], dtype=np.intp)
     check_unique, check_starts = np.unique(check_items, return_index=True)
-    tests: dict[int, int] = {}
-    for r in kb.rules:
-        if r.rule.check is not None:
-            tests[position[r.rule.check]] = tests.get(position[r.rule.check], 0) | 1 << check_ids.index(r.rule.id)
+    has_check = {decided[item]: bits for item, bits in _check_masks(checks).items()}
     return Plan(
         program=program, rule_rows=np.array([row[r.rule.id] for r in kb.rules], dtype=np.intp), items=items,
         decided=np.array(decided, dtype=np.intp),
-        group_rows=np.array([row[g[1]] for g in groups], dtype=np.intp),
-        group_weights=np.array([g[2] for g in groups], dtype=np.int8), group_starts=group_starts,
-        has_groups=has_groups, tables=tuple(byte_table(t.status) for t in tables),
-        ranged=np.array(ranged, dtype=np.intp), best_tables=tuple(byte_table(tables[i].best) for i in ranged),
+        decisions=decision_tables([tuple(row[g] for g in gs) for gs in groups], [t.status for t in tables]),
+        ranged=np.array(ranged, dtype=np.intp),
+        could_recommend=decision_tables([tuple(row[g] for g in groups[i]) for i in ranged],
+                                [((tables[i].status == _UNDETERMINED) & (tables[i].best == 0)).astype(np.int8)
+                                 for i in ranged]),
         check_ids=check_ids,
-        table_rows=_rows([t.status for t in tables]), best_rows=_rows([tables[i].best for i in ranged]),
         family_ranged=tuple(np.array([ranged.index(decided.index(o)) for o in x.tolist()], dtype=np.intp)
                             for _, x in families),
         check_items=check_unique, check_rows=np.array([row[c[1]] for c in checks], dtype=np.intp),
         check_bits=np.array([1 << c[2] for c in checks], dtype=np.uint32), check_starts=check_starts.astype(np.intp),
-        check_tests=tuple((t, np.uint32(bits)) for t, bits in tests.items()),
+        check_tests=tuple((position[t], j) for j, t in enumerate(check_tests(kb).tests) if t in position),
+        check_owners=tuple(has_check),
         urgent_rows=np.array([row[u[1]] for u in urgent], dtype=np.intp),
         urgent_gives=np.array([u[2] for u in urgent], dtype=np.int8),
         urgent_codes=np.array([u[3] for u in urgent], dtype=np.int8),
-        urgent_items=urgent_unique, urgent_starts=urgent_starts.astype(np.intp), families=tuple(families),
+        urgent_items=urgent_unique, urgent_starts=urgent_starts.astype(np.intp), urgent_owner=urgent_items,
+        families=tuple(families),
         alert_ids=alert_ids, alert_with_rules=np.array([bool(kb.rules_for(a)) for a in alert_ids], dtype=bool),
-        alert_rows=np.array([row[r.rule.id] for r in alert_rules], dtype=np.intp),
-        alert_levels=np.array([ALERT_STATES.index(r.rule.level) for r in alert_rules], dtype=np.int8),
-        alert_starts=np.cumsum([0, *counts[:-1]]).astype(np.intp))
+        alerts=decision_tables([tuple(row[g] for g in gs) for gs, _ in alert_groups], [t for _, t in alert_groups]))
 
 
-def _rows(tables: list[np.ndarray]) -> np.ndarray:
-    """Tables of different lengths as the rows of one matrix (each padded with its last entry)."""
-    width = max((len(t) for t in tables), default=1)
-    return np.array([[*t.tolist(), *[t[-1]] * (width - len(t))] for t in tables], dtype=np.int8).reshape(
-        len(tables), width)
+def _group(roots: dict[str, Node], name: str, rules: list[CompiledRule]) -> str:
+    """The program output of a group of rules: the rule's own, or their disjunction's (added as ``name``)."""
+    if len(rules) == 1:
+        return rules[0].rule.id
+    roots[name] = AnyOf(tuple(r.condition for r in rules))
+    return name
 
 
-def _starts(group_of: np.ndarray, groups: int) -> tuple[np.ndarray, np.ndarray]:
-    """For rows sorted by group: which groups have rows, and where each such group starts."""
-    present = np.zeros(groups, dtype=bool)
-    present[group_of] = True
-    return present, np.searchsorted(group_of, np.flatnonzero(present)).astype(np.intp)
+def _check_masks(checks: list[tuple[int, str, int]]) -> dict[int, int]:
+    """Per decided item with checks (its position in ``decided``), the bits of its checks."""
+    masks: dict[int, int] = {}
+    for item, _, bit in checks:
+        masks[item] = masks.get(item, 0) | 1 << bit
+    return masks
+
+
+def _alert_groups(roots: dict[str, Node], alert_id: str, rules: list[CompiledRule]) -> tuple[list[str], np.ndarray]:
+    """An alert's rules grouped by level (most severe first), and its state by their values: the
+    most severe level of a true group; else ``undetermined`` if one is unknown; else ``not_raised``."""
+    by_level: dict[int, list[CompiledRule]] = {}
+    for r in rules:
+        by_level.setdefault(ALERT_STATES.index(r.rule.level), []).append(r)
+    levels = sorted(by_level)
+    names = [_group(roots, f"group:alert:{alert_id}:{ALERT_STATES[level]}", by_level[level]) for level in levels]
+    state = np.empty(3 ** len(levels), dtype=np.int8)
+    for index in range(len(state)):
+        digits = [index // 3**j % 3 for j in range(len(levels))]  # value + 1 of each group
+        true = [level for level, d in zip(levels, digits, strict=True) if d == 2]
+        state[index] = min(true) if true else _UNDETERMINED_ALERT if 1 in digits else _NOT_RAISED
+    return names, state
 
 
 @dataclass
@@ -252,6 +258,10 @@ class Evaluation:
     pending : dict of int to ndarray of uint32
         Per position in ``items`` of an item that can have pending safety checks, a mask of them on
         every row (bit ``i`` is ``plan(kb).check_ids[i]``); 0 where none is pending.
+    named : list of ndarray of uint32
+        Per safety check, the tests it names on every row where it is pending: those that settle
+        what it still waits on (:func:`bonemets.pending.test_masks`; bit ``j`` is
+        ``check_tests(kb).tests[j]``).
     implied : dict of str to ndarray
         Per field implied on some row, the index in ``kb.implied`` of the implication that gave
         it (-1 where it was not implied); ``cols`` has the implied values.
@@ -265,6 +275,7 @@ class Evaluation:
     alerts: dict[str, np.ndarray]
     pending: dict[int, np.ndarray]
     implied: dict[str, np.ndarray]
+    named: list[np.ndarray]
 
     @property
     def items(self) -> tuple[str, ...]:
@@ -302,28 +313,30 @@ def evaluate(cols: Columns, kb: KnowledgeBase, urgency: bool = False) -> Evaluat
     cols, implied = apply_implied(cols, kb)
     m = p.program.matrix(cols)
     n = cols.n
-    digits = np.zeros((len(p.decided), n), dtype=np.int8)
-    if len(p.group_rows):
-        weighted = (m[p.group_rows] + np.int8(1)) * p.group_weights[:, None]  # (value + 1) * 3**j
-        digits[p.has_groups] = _by_group(np.add, weighted, p.group_starts)  # at most 242
     small = n <= FEW_ROWS
-    if small:
-        decided = p.table_rows[np.arange(len(p.decided))[:, None], digits]
-    else:
-        decided = np.empty_like(digits)
-        for i, table in enumerate(p.tables):
-            decided[i] = lookup(table, digits[i])
+    digits = digits_of(p.decisions, m, small)
+    decided = read(p.decisions, digits, small)
     status = np.empty((len(p.items), n), dtype=np.int8)
     status[p.decided] = decided
     pending = _pending(p, m, decided)
     _families(p, digits, status, pending, small)
-    for test, bits in p.check_tests:  # a test that settles a pending check: recommended before starting
-        asked = np.zeros(n, dtype=bool)
-        for mask in pending.values():
-            asked |= (mask & bits) != 0
-        status[test] = np.where(asked, np.minimum(status[test], _RECOMMENDED), status[test])
+    named = test_masks(cols, kb) if len(p.check_ids) else []
+    if p.check_tests:  # a test a pending check names: recommended before starting
+        checks = np.zeros(n, dtype=np.uint32)
+        for owner in p.check_owners:
+            if owner in pending:
+                checks |= pending[owner]
+        asked = named_tests(checks, named)
+        for test, bit in p.check_tests:
+            waiting = (asked >> np.uint32(bit)) & np.uint32(1)
+            np.multiply(status[test], (1 - waiting).astype(np.int8), out=status[test])  # recommended is 0
     urgencies = _urgency(p, m, status, decided) if urgency else None
-    return Evaluation(kb, cols, m, status, urgencies, _alert_states(p, m), pending, implied)
+    return Evaluation(kb, cols, m, status, urgencies, _alert_states(p, m, small), pending, implied, named)
+
+
+#: Up to this many rows, decisions are read from their tables by one fancy index over all of them
+#: (cheaper than a byte-table lookup per decision for a single case).
+FEW_ROWS = 64
 
 
 def _pending(p: Plan, m: np.ndarray, decided: np.ndarray) -> dict[int, np.ndarray]:
@@ -331,14 +344,13 @@ def _pending(p: Plan, m: np.ndarray, decided: np.ndarray) -> dict[int, np.ndarra
     recommended or consider."""
     if not len(p.check_rows):
         return {}
-    bits = np.where(m[p.check_rows] == UNKNOWN, p.check_bits[:, None], np.uint32(0))
+    bits = (m[p.check_rows] == UNKNOWN) * p.check_bits[:, None]  # (products: np.where is slower)
     masks = _by_group(np.bitwise_or, bits, p.check_starts)
     indicated = decided[p.check_items] <= _CONSIDER
-    return {int(p.decided[i]): np.where(indicated[k], masks[k], np.uint32(0))
-            for k, i in enumerate(p.check_items.tolist())}
+    return {int(p.decided[i]): masks[k] * indicated[k] for k, i in enumerate(p.check_items.tolist())}
 
 
-def _families(p: Plan, digits: np.ndarray, status: np.ndarray, pending: dict[int, np.ndarray], small: bool) -> None:
+def _families(p: Plan, digits: Digits, status: np.ndarray, pending: dict[int, np.ndarray], small: bool) -> None:
     """Each family's status, and its pending checks: those of its options with its status, unless
     one of them has none.
 
@@ -351,34 +363,24 @@ def _families(p: Plan, digits: np.ndarray, status: np.ndarray, pending: dict[int
     """
     if not len(p.families):
         return
-    n = digits.shape[1]
-    if small:
-        best = p.best_rows[np.arange(len(p.ranged))[:, None], digits[p.ranged]]
-    else:
-        best = np.empty((len(p.ranged), n), dtype=np.int8)
-        for k, (i, table) in enumerate(zip(p.ranged.tolist(), p.best_tables, strict=True)):
-            best[k] = lookup(table, digits[i])
+    n = status.shape[1]
+    ranged = digits[p.ranged] if isinstance(digits, np.ndarray) else [digits[i] for i in p.ranged.tolist()]
+    could = read(p.could_recommend, ranged, small)
     for (fam, members), ranked in zip(p.families, p.family_ranged, strict=True):
-        options = status[members]
-        code = options.min(axis=0)
-        could_recommend = ((options == _UNDETERMINED) & (best[ranked] == 0)).any(axis=0)
-        status[fam] = np.where((code == _CONSIDER) & could_recommend, np.int8(_UNDETERMINED), code)
+        code = status[fam]
+        np.minimum.reduce(status[members], axis=0, out=code)
+        code += ((code == _CONSIDER) & could[ranked].any(axis=0)).view(np.int8) * np.int8(_UNDETERMINED - _CONSIDER)
         if any(o in pending for o in members.tolist()):
             masks = np.zeros(n, dtype=np.uint32)
             free = np.zeros(n, dtype=bool)  # an option with the family's status and nothing pending
             for o in members.tolist():
-                same = status[o] == status[fam]
+                same = status[o] == code
                 if o in pending:
-                    masks |= np.where(same, pending[o], np.uint32(0))
+                    masks |= pending[o] * same
                     free |= same & (pending[o] == 0)
                 else:
                     free |= same
-            pending[fam] = np.where(free, np.uint32(0), masks)
-
-
-#: Up to this many rows, the decision tables are read by one fancy index over every item (cheaper
-#: than a byte-table lookup per item for a single case).
-FEW_ROWS = 64
+            pending[fam] = masks * np.logical_not(free)
 
 
 #: Up to this many rows, groups of rows are reduced by one ``reduceat``; above it, group by group
@@ -405,8 +407,7 @@ def _urgency(p: Plan, m: np.ndarray, status: np.ndarray, decided: np.ndarray) ->
     its options that are indicated (recommended or consider)."""
     urgency = np.zeros_like(status)
     if len(p.urgent_rows):
-        owner = np.repeat(p.urgent_items, np.diff([*p.urgent_starts.tolist(), len(p.urgent_rows)]))
-        decisive = (m[p.urgent_rows] == TRUE) & (decided[owner] == p.urgent_gives[:, None])
+        decisive = (m[p.urgent_rows] == TRUE) & (decided[p.urgent_owner] == p.urgent_gives[:, None])
         urgent = np.where(decisive, p.urgent_codes[:, None], np.int8(0))
         urgency[p.decided[p.urgent_items]] = _by_group(np.maximum, urgent, p.urgent_starts)
     for fam, options in p.families:
@@ -415,15 +416,11 @@ def _urgency(p: Plan, m: np.ndarray, status: np.ndarray, decided: np.ndarray) ->
     return urgency
 
 
-def _alert_states(p: Plan, m: np.ndarray) -> dict[str, np.ndarray]:
+def _alert_states(p: Plan, m: np.ndarray, small: bool) -> dict[str, np.ndarray]:
     """Each alert: the most severe level of its true rules; else undetermined if one is unknown."""
     state = np.full((len(p.alert_ids), m.shape[1]), _NOT_RAISED, dtype=np.int8)
-    if len(p.alert_rows):
-        v = m[p.alert_rows]
-        raised = np.where(v == TRUE, p.alert_levels[:, None], np.int8(_NOT_RAISED))
-        level = _by_group(np.minimum, raised, p.alert_starts)
-        unknown = _by_group(np.bitwise_or, (v == UNKNOWN).view(np.uint8), p.alert_starts).view(bool)
-        state[p.alert_with_rules] = np.where((level == _NOT_RAISED) & unknown, np.int8(_UNDETERMINED_ALERT), level)
+    if len(p.alerts.groups):
+        state[p.alert_with_rules] = read(p.alerts, digits_of(p.alerts, m, small), small)
     return dict(zip(p.alert_ids, state, strict=True))
 
 

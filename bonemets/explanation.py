@@ -16,6 +16,7 @@ from .decision import open_statuses
 from .derived import DERIVED
 from .dosing import dose_note
 from .evaluation import plan
+from .pending import check_tests, test_groups
 from .views import STATUS_LABELS
 from .vocabulary import ALERT_STATES, STATUSES, URGENCIES
 
@@ -71,6 +72,12 @@ class _Row:
         mask = self.ev.pending.get(position)
         bits = 0 if mask is None else int(mask[self.row])
         return [rule_id for i, rule_id in enumerate(plan(self.kb).check_ids) if bits >> i & 1]
+
+    def named(self, rule_id: str) -> list[str]:
+        """The tests a safety check names on this row: those that settle what it waits on
+        (:mod:`bonemets.pending`)."""
+        bits = int(self.ev.named[plan(self.kb).check_ids.index(rule_id)][self.row])
+        return [t for j, t in enumerate(check_tests(self.kb).tests) if bits >> j & 1]
 
 
 @lru_cache(maxsize=1024)
@@ -169,9 +176,13 @@ def _family_text(kb: KnowledgeBase, options: list[tuple[str, int]], status: int)
 
 
 def _pending(row: _Row, position: int) -> tuple[PendingCheck, ...]:
-    checks = [next(r for r in row.kb.rules if r.rule.id == rule_id) for rule_id in row.pending(position)]
-    return tuple(PendingCheck(r.rule.id, str(r.rule.check), r.rule.title, _facts(row, r, only_unknown=True))
-                 for r in checks)
+    """Each pending check once per test it names on this row, with the unknown facts that test settles."""
+    out = []
+    for rule_id in row.pending(position):
+        rule = next(r for r in row.kb.rules if r.rule.id == rule_id)
+        out += [PendingCheck(rule_id, test, rule.rule.title, _settled_facts(row, rule, test))
+                for test in row.named(rule_id)]
+    return tuple(out)
 
 
 def _asked_before(row: _Row, test_id: str, statuses: list[int]) -> list[Reason]:
@@ -182,10 +193,17 @@ def _asked_before(row: _Row, test_id: str, statuses: list[int]) -> list[Reason]:
             continue
         for rule_id in row.pending(position):
             rule = next(r for r in row.kb.rules if r.rule.id == rule_id)
-            if rule.rule.check == test_id:
+            if test_id in row.named(rule_id):
                 reasons.append(Reason(rule_id, f"Before starting {row.kb.items()[item_id].name}: {rule.rule.because}",
-                                      "pending", _facts(row, rule, only_unknown=True), "recommended"))
+                                      "pending", _settled_facts(row, rule, test_id), "recommended"))
     return reasons
+
+
+def _settled_facts(row: _Row, rule: CompiledRule, test: str) -> tuple[Fact, ...]:
+    """The unknown facts of a safety check that a test it names settles (all of them if none is)."""
+    facts = _facts(row, rule, only_unknown=True)
+    fields = test_groups(rule, row.kb).get(test, ())
+    return tuple(f for f in facts if f.field in fields) or facts
 
 
 def _recommendation(row: _Row, item_id: str, status: int, urgency: int, statuses: list[int]) -> Recommendation:

@@ -7,7 +7,7 @@ implication (:mod:`bonemets.consistency` checks it with the other contradictions
 
 Implications are applied in passes: an implication whose premise reads a field that another
 implies comes in a later pass than that one, so chains (a prostate primary → a man → no
-menopause) are followed to the end.
+menopause) are followed to the end. A pass whose fields are known on every row is skipped.
 """
 
 from __future__ import annotations
@@ -80,6 +80,8 @@ def apply_implied(cols: Columns, kb: KnowledgeBase) -> tuple[Columns, dict[str, 
     out = dataclasses.replace(cols, enums=dict(cols.enums), bools=dict(cols.bools), errors=cols.errors)
     implied: dict[str, np.ndarray] = {}
     for step in passes:
+        if not any(out.unknown(field).any() for _, field, _ in step.implications):
+            continue  # nothing to fill in: the premises need not be computed
         values = step.program.matrix(out)
         for i, field, code in step.implications:
             premise = values[step.program.outputs[str(i)]] == TRUE

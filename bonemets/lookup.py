@@ -2,8 +2,9 @@
 
 numpy's ``take`` and fancy indexing turn every index into a 64-bit integer first; for int8 codes
 looked up in a table of at most 256 entries, ``bytes.translate`` does the same lookup on the raw
-bytes, several times faster. The engine uses it for the enum tests of its program and for each
-item's decision table.
+bytes, several times faster. The engine uses it for the decision tables of items and alerts
+(:class:`bonemets.decision.Tables`) and the derived scores' point tables; an enum test of the
+program is cheaper still as comparisons (:mod:`bonemets.program`).
 """
 
 from __future__ import annotations

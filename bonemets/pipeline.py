@@ -29,7 +29,9 @@ from .evaluation import evaluate, plan
 from .exceptions import InvalidCaseError
 from .explanation import explain_alerts, explain_items
 from .knowledge import KnowledgeBase, knowledge
+from .lookup import byte_table, lookup
 from .messages import shown
+from .pending import check_tests, named_tests
 from .questions import questions
 from .vocabulary import ALERT_STATES, STATUSES, URGENCIES
 
@@ -135,8 +137,9 @@ def assess_cohort(frame: Any, *, errors: str = "raise", passthrough: Iterable[st
     if problems and errors == "raise":
         _raise(frame.index, problems[0])
     out = _frame(p.items, status, urgencies, p.alert_ids, alerts, frame.index)
-    for position, masks in pending.items():
-        out[f"{p.items[position]}:pending"] = _pending_column(kb, masks)
+    tests = _pending_tests(kb)
+    for position, codes in pending.items():
+        out[f"{p.items[position]}:pending"] = _pending_column(tests[position], codes)
     for col in keep:
         out[col] = frame[col].to_numpy()
     if errors == "raise":
@@ -168,20 +171,21 @@ def cohort_errors(frame: pd.DataFrame, kb: KnowledgeBase | None = None) -> pd.Da
 
 def _evaluate_frame(cols: Columns, kb: KnowledgeBase, urgency: bool) -> tuple[
         np.ndarray, np.ndarray | None, np.ndarray, dict[int, np.ndarray], list[Problem]]:
-    """Status, urgency (if asked), alert codes and pending checks of every row, evaluated a chunk
-    at a time, and the contradictions found."""
+    """Status, urgency (if asked), alert codes and pending tests (:func:`_pending_tests` codes)
+    of every row, evaluated a chunk at a time, and the contradictions found."""
     p = plan(kb)
+    tests = _pending_tests(kb)
     status = np.empty((len(p.items), cols.n), dtype=np.int8)
     urgencies = np.empty_like(status) if urgency else None
     alerts = np.empty((len(p.alert_ids), cols.n), dtype=np.int8)
-    pending: dict[int, np.ndarray] = {}
+    pending = {position: np.empty(cols.n, dtype=np.min_scalar_type((1 << len(t)) - 1)) for position, t in tests.items()}
     found: list[Problem] = []
     for start, chunk in cols.chunks():
         stop = start + chunk.n
         ev = evaluate(chunk, kb, urgency=urgency)
         status[:, start:stop] = ev.status
         for position, masks in ev.pending.items():
-            pending.setdefault(position, np.zeros(cols.n, dtype=np.uint32))[start:stop] = masks
+            _test_codes(named_tests(masks, ev.named), tests[position], pending[position][start:stop])
         if urgencies is not None and ev.urgency is not None:
             urgencies[:, start:stop] = ev.urgency
         for i, alert_id in enumerate(p.alert_ids):
@@ -190,15 +194,61 @@ def _evaluate_frame(cols: Columns, kb: KnowledgeBase, urgency: bool) -> tuple[
     return status, urgencies, alerts, pending, found
 
 
-def _pending_column(kb: KnowledgeBase, masks: np.ndarray) -> Any:
-    """Pending checks as the tests that settle them, ``;``-joined (``""`` where none is pending)."""
-    checks = {r.rule.id: str(r.rule.check) for r in kb.rules if r.rule.check is not None}
-    ids = plan(kb).check_ids
-    codes, uniques = pd.factorize(masks)
-    words = [";".join(sorted({checks[c] for i, c in enumerate(ids) if int(m) >> i & 1})) for m in uniques]
-    categories = list(dict.fromkeys(["", *words]))
-    lut = np.array([categories.index(w) for w in words], dtype=np.int8)
-    return pd.Categorical.from_codes(lut[codes], dtype=pd.CategoricalDtype(categories))
+@functools.lru_cache(maxsize=16)
+def _pending_tests(kb: KnowledgeBase) -> dict[int, tuple[tuple[str, int], ...]]:
+    """Per position in ``plan(kb).items`` of an item that can have pending checks (the keys of
+    :attr:`~bonemets.evaluation.Evaluation.pending`), the tests its checks can name, in the order
+    of their ids, each with its bit in a test mask (:func:`bonemets.pending.check_tests`).
+
+    Bit ``j`` of an item's test code is its ``j``-th test: the code is a pending column's value
+    (its tests ``;``-joined), one small integer a row.
+    """
+    p = plan(kb)
+    named = check_tests(kb)
+    can_name = [{b for b, _ in groups} | {own} for groups, own in zip(named.groups, named.own, strict=True)]
+    possible: dict[int, int] = {}
+    for k, i in enumerate(p.check_items.tolist()):
+        stop = p.check_starts[k + 1] if k + 1 < len(p.check_starts) else len(p.check_bits)
+        possible[int(p.decided[i])] = int(np.bitwise_or.reduce(p.check_bits[p.check_starts[k]:stop]))
+    for family, members in p.families:
+        if any(o in possible for o in members.tolist()):
+            possible[family] = int(np.bitwise_or.reduce([possible.get(o, 0) for o in members.tolist()]))
+    out = {}
+    for position, bits in possible.items():
+        tests = {j for i in range(len(p.check_ids)) if bits >> i & 1 for j in can_name[i]}
+        out[position] = tuple(sorted((named.tests[j], j) for j in tests))
+    return out
+
+
+def _test_codes(named: np.ndarray, tests: tuple[tuple[str, int], ...], out: np.ndarray) -> None:
+    """The tests an item's pending checks name (a mask over ``check_tests(kb).tests``) as its test
+    code: bit ``j`` set where its ``j``-th test is named."""
+    out.fill(0)
+    for j, (_, bit) in enumerate(tests):
+        hit = ((named >> np.uint32(bit)) & np.uint32(1)).astype(out.dtype)
+        out += hit * out.dtype.type(1 << j)  # (a product: numpy shifts an element at a time)
+
+
+def _pending_column(tests: tuple[tuple[str, int], ...], codes: np.ndarray) -> Any:
+    """Test codes (:func:`_pending_tests`) as the tests ``;``-joined (``""`` where none is pending);
+    the categories are ``""`` and then the others in the order they first occur."""
+    seen = _first_seen(codes, 1 << len(tests))
+    present = sorted((first, code) for code, first in seen.items() if code)
+    categories = ["", *(";".join(t for j, (t, _) in enumerate(tests) if code >> j & 1) for _, code in present)]
+    remap = np.zeros(1 << len(tests), dtype=np.int8 if len(categories) <= 127 else np.int32)
+    remap[[code for _, code in present]] = np.arange(1, len(categories))
+    values = lookup(byte_table(remap), codes) if codes.dtype == np.uint8 and len(remap) <= 128 else remap[codes]
+    return pd.Categorical.from_codes(values, dtype=pd.CategoricalDtype(categories), validate=False)
+
+
+def _first_seen(codes: np.ndarray, size: int) -> dict[int, int]:
+    """The position where each value of ``codes`` (integers below ``size``) first occurs."""
+    if codes.dtype == np.uint8:  # a byte search for each possible value, at memory speed
+        raw = codes.tobytes()
+        found = {code: raw.find(bytes([code])) for code in range(size)}
+        return {code: first for code, first in found.items() if first >= 0}
+    values, first = np.unique(codes, return_index=True)
+    return dict(zip(values.tolist(), first.tolist(), strict=True))
 
 
 def _problems(cols: Columns, contradicting: list[Problem]) -> list[Problem]:

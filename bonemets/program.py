@@ -4,16 +4,21 @@ Every distinct node of the conditions (a field test, ``all``, ``any``, ``not``; 
 concept's node, evaluated once) gets a row of one int8 matrix of Kleene values (1 true,
 0 unknown, -1 false; see :mod:`bonemets.logic`):
 
-1. Field tests of one kind are computed together: every test on an enum field is one byte-table
-   lookup (:mod:`bonemets.lookup`); true/false fields, ``unknown:`` tests, list tests and number
-   comparisons are one or two array operations each kind. A number comparison reads the number's
+1. Field tests of one kind are computed together: a test on an enum field compares the field's
+   codes with the runs of consecutive codes it accepts (or, if fewer, those it rejects);
+   true/false fields, ``unknown:`` tests, list tests and number comparisons are one or two
+   array operations each kind. A number comparison reads the number's
    bounds (:meth:`bonemets.columns.Columns.bounds`): true when the whole range passes, false when
-   none of it does, unknown otherwise.
+   none of it does, unknown otherwise. A case field's bounds are its value where it is known and
+   its plausible range where not, so its comparison reads the value, and takes the answer of the
+   plausible range (found once, when compiling) where the value is missing.
 2. Composite nodes are computed level by level (a node's level is one more than its deepest
    child), grouped by operation and number of children: ``all`` is the minimum of the children's
    rows, ``any`` the maximum, ``not`` the sign change.
 
-So the cost of a frame of cases grows with its rows, and hardly with the number of rules.
+The rows are laid out so that each kind of field test, and each group of composites computed
+together, fills one block of consecutive rows, written in place. So the cost of a frame of cases
+grows with its rows, and hardly with the number of rules.
 """
 
 from __future__ import annotations
@@ -27,8 +32,8 @@ import numpy as np
 
 from .case import FIELDS
 from .conditions import AllOf, Always, AnyOf, Atom, Negation, Node, Ref
+from .derived import DERIVED
 from .logic import FALSE, TRUE, Tri
-from .lookup import byte_table, lookup
 
 if TYPE_CHECKING:
     from .columns import Columns
@@ -48,11 +53,54 @@ _DECIDED: dict[str, tuple[Compare, Compare]] = {
 
 @dataclass(frozen=True)
 class _Leaves:
-    """Field tests of one kind: the rows they fill and what each reads."""
+    """Field tests of one kind: the block of rows they fill, in order, and what each reads."""
 
-    rows: np.ndarray
+    start: int
     fields: tuple[str, ...]
-    arg: np.ndarray  # per test: table offset, sign, bit mask or threshold, by kind
+    arg: np.ndarray  # per test: sign or bit mask, by kind
+    flip: int = 0  # true/false and ``unknown:`` tests: the first of the negated ones (sign -1), which come last
+
+    @property
+    def stop(self) -> int:
+        """The row after the block."""
+        return self.start + len(self.fields)
+
+
+@dataclass(frozen=True)
+class _Enum:
+    """A test on an enum field: its row, and the runs ``(first, last)`` of consecutive codes it
+    accepts, or those it rejects (``rejects``)."""
+
+    row: int
+    field: str
+    runs: tuple[tuple[int, int], ...]
+    rejects: bool
+
+
+@dataclass(frozen=True)
+class _Number:
+    """A number comparison: its row, what it reads, and for a case field its value where the field
+    is unknown (the answer of the field's plausible range); None for a derived number."""
+
+    row: int
+    field: str
+    op: str
+    threshold: float
+    unknown: int | None
+
+
+Rows = int | slice | np.ndarray  # one row (a view), consecutive rows (a view) or any rows (a copy)
+
+
+@dataclass(frozen=True)
+class _Step:
+    """Composites of one operation and width at one level: the block of rows they fill, and their
+    children's rows, one selector per child position."""
+
+    op: str
+    start: int
+    stop: int
+    children: tuple[Rows, ...]
 
 
 @dataclass(frozen=True)
@@ -69,13 +117,12 @@ class Program:
 
     size: int
     outputs: dict[str, int]
-    enum: _Leaves
-    enum_tables: tuple[bytes, ...]  # per enum test: its value for each code (lookup.byte_table)
+    enum: tuple[_Enum, ...]
     bools: _Leaves
     unknown: _Leaves
     lists: _Leaves
-    numbers: tuple[tuple[int, str, str, float], ...]  # (row, field, lt/le/gt/ge, threshold)
-    steps: tuple[tuple[str, np.ndarray, np.ndarray], ...]  # (op, target rows, child rows (targets x width))
+    numbers: tuple[_Number, ...]
+    steps: tuple[_Step, ...]
 
     def run(self, cols: Columns) -> dict[str, Tri]:
         """Every named condition on every row of encoded cases.
@@ -96,36 +143,85 @@ class Program:
         """The value matrix: one row per node, one column per case."""
         m = np.empty((self.size, cols.n), dtype=np.int8)
         m[_ROW_TRUE], m[_ROW_FALSE] = TRUE, FALSE
-        for row, field, table in zip(self.enum.rows.tolist(), self.enum.fields, self.enum_tables, strict=True):
-            m[row] = lookup(table, cols.enums[field])
-        if len(self.bools.rows):
-            sign = self.bools.arg[:, None].astype(np.int8)  # 1: "is true"; -1: "is false"
-            m[self.bools.rows] = _stack([cols.bools[f].v for f in self.bools.fields], cols.n) * sign
-        if len(self.unknown.rows):
-            unknown = _stack([cols.unknown(f) for f in self.unknown.fields], cols.n).view(np.int8)
-            sign = self.unknown.arg[:, None].astype(np.int8)  # 1: "is unknown"; -1: "is known"
-            m[self.unknown.rows] = (2 * unknown - 1) * sign
-        if len(self.lists.rows):
-            masks = _stack([cols.lists[f][1] for f in self.lists.fields], cols.n)
-            known = _stack([cols.lists[f][0] for f in self.lists.fields], cols.n)
-            hit = masks & self.lists.arg[:, None].astype(np.uint16) != 0
-            empty = self.lists.arg == 0  # an ``empty`` test: true where no bit is set
-            hit[empty] = masks[empty] == 0
-            m[self.lists.rows] = Tri.known(known, hit).v
-        bounds: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        for row, field, op, threshold in self.numbers:  # one row at a time: the arrays stay in cache
-            if field not in bounds:
-                bounds[field] = cols.bounds(field)
-            lo, hi = bounds[field]
-            holds, fails = _DECIDED[op]
-            m[row] = holds(lo, hi, threshold).view(np.int8) - fails(lo, hi, threshold).view(np.int8)
-        for op, targets, children in self.steps:
-            if op == "not":
-                m[targets] = np.negative(m[children[:, 0]])
-            else:
-                values = m[children]  # targets x width x rows
-                m[targets] = values.min(axis=1) if op == "all" else values.max(axis=1)
+        self._enums(m, cols)
+        self._signed(m, self.bools, [cols.bools[f].v for f in self.bools.fields])
+        if self.unknown.fields:
+            block = self._signed(m, self.unknown, [cols.unknown(f).view(np.int8) for f in self.unknown.fields])
+            block += block  # (additions: numpy shifts int8 an element at a time)
+            block[:self.unknown.flip] -= 1  # "is unknown": 1 -> 1, 0 -> -1
+            block[self.unknown.flip:] += 1  # "is known": -1 -> 1, 0 -> -1
+        self._lists(m, cols)
+        self._numbers(m, cols)
+        for step in self.steps:
+            out = m[step.start:step.stop]
+            if step.op == "not":
+                np.negative(m[step.children[0]], out=out)
+                continue
+            ufunc = np.minimum if step.op == "all" else np.maximum
+            ufunc(m[step.children[0]], m[step.children[1]], out=out)
+            for child in step.children[2:]:
+                ufunc(out, m[child], out=out)
         return m
+
+    def _enums(self, m: np.ndarray, cols: Columns) -> None:
+        """Each enum test: 1 where the code is accepted, -1 where it is known and not, 0 where unknown
+        (comparisons and sums: a byte-table lookup is several times slower)."""
+        known: dict[str, np.ndarray] = {}
+        for test in self.enum:
+            codes = cols.enums[test.field].view(np.uint8)  # unknown (-1) is 255, in no run
+            if test.field not in known:
+                known[test.field] = (codes != 255).view(np.int8)
+            hit = np.zeros(cols.n, dtype=bool)
+            for first, last in test.runs:
+                hit |= (codes == first) if first == last else (codes <= last) if first == 0 else (
+                    (codes >= first) & (codes <= last))
+            hits, out = hit.view(np.int8), m[test.row]
+            if test.rejects:  # the runs are the codes rejected
+                np.subtract(known[test.field], hits, out=out)
+            else:
+                np.add(hits, hits, out=out)
+                hits = known[test.field]
+            np.subtract(out, hits, out=out)
+
+    @staticmethod
+    def _signed(m: np.ndarray, leaves: _Leaves, columns: list[np.ndarray]) -> np.ndarray:
+        """Columns copied into the leaves' block, the negated tests' rows sign-changed; the block."""
+        block = m[leaves.start:leaves.stop]
+        if columns:
+            np.concatenate(columns, out=block.reshape(-1))
+            np.negative(block[leaves.flip:], out=block[leaves.flip:])
+        return block
+
+    def _lists(self, m: np.ndarray, cols: Columns) -> None:
+        if not self.lists.fields:
+            return
+        n = cols.n
+        masks = _stack([cols.lists[f][1] for f in self.lists.fields], n)
+        known = _stack([cols.lists[f][0] for f in self.lists.fields], n)
+        hit = masks & self.lists.arg[:, None].astype(np.uint16) != 0
+        empty = self.lists.arg == 0  # an ``empty`` test: true where no bit is set
+        hit[empty] = masks[empty] == 0
+        m[self.lists.start:self.lists.stop] = Tri.known(known, hit).v
+
+    def _numbers(self, m: np.ndarray, cols: Columns) -> None:
+        """Each number comparison, one row at a time (the arrays stay in cache)."""
+        bounds: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        missing: dict[str, np.ndarray] = {}
+        for test in self.numbers:
+            holds, fails = _DECIDED[test.op]
+            if test.unknown is None:
+                if test.field not in bounds:
+                    bounds[test.field] = cols.bounds(test.field)
+                lo, hi = bounds[test.field]
+            else:  # NaN compares false both ways: unknown, unless the plausible range decides
+                lo = hi = cols.numbers[test.field]
+            out = m[test.row]
+            np.subtract(holds(lo, hi, test.threshold).view(np.int8), fails(lo, hi, test.threshold).view(np.int8),
+                        out=out)
+            if test.unknown:  # 0 where missing so far: add the answer there
+                if test.field not in missing:
+                    missing[test.field] = np.isnan(lo).view(np.int8)
+                (np.add if test.unknown > 0 else np.subtract)(out, missing[test.field], out=out)
 
 
 def _stack(arrays: list[np.ndarray], n: int) -> np.ndarray:
@@ -216,25 +312,69 @@ class _Builder:
         return row
 
     def program(self, outputs: dict[str, int]) -> Program:
-        enum = self.leaves["enum"]
-        steps: dict[tuple[int, str, int], list[tuple[int, tuple[int, ...]]]] = defaultdict(list)
+        """The program, its rows renumbered into blocks: the two constants, the field tests kind by
+        kind (negated ones last), the number comparisons, then the composites step by step."""
+        signed = {kind: sorted(self.leaves[kind], key=lambda e: -e[2]) for kind in ("bools", "unknown")}
+        leaves = [self.leaves["enum"], signed["bools"], signed["unknown"], self.leaves["lists"]]
+        enums = leaves[0]
+        grouped: dict[tuple[int, str, int], list[tuple[int, tuple[int, ...]]]] = defaultdict(list)
         for op, row, children in self.composites:
-            steps[self.level[row], op, len(children)].append((row, children))
+            grouped[self.level[row], op, len(children)].append((row, children))
+        steps = sorted(grouped.items())
+        order = [_ROW_TRUE, _ROW_FALSE, *(row for entries in leaves for row, _, _ in entries),
+                 *(row for row, _, _, _ in self.numbers), *(row for _, group in steps for row, _ in group)]
+        new = np.empty(self.size, dtype=np.intp)
+        new[order] = np.arange(self.size)
+        starts = np.cumsum([2, *(len(entries) for entries in leaves)]).tolist()
+        _, bools, unknown, lists = (_leaves(entries, at) for entries, at in zip(leaves, starts[:-1], strict=True))
+        compiled, start = [], starts[-1] + len(self.numbers)
+        for (_, op, width), group in steps:
+            rows = new[np.array([c for _, c in group], dtype=np.intp).reshape(len(group), width)]
+            compiled.append(_Step(op, start, start + len(group), tuple(_rows(rows[:, j]) for j in range(width))))
+            start += len(group)
         return Program(
-            size=self.size, outputs=outputs,
-            enum=_leaves(enum, np.zeros(len(enum), dtype=np.int64)),  # the tables below are their argument
-            enum_tables=tuple(byte_table(lut) for _, _, lut in enum),
-            bools=_leaves(self.leaves["bools"]), unknown=_leaves(self.leaves["unknown"]),
-            lists=_leaves(self.leaves["lists"]),
-            numbers=tuple(self.numbers),
-            steps=tuple((op, np.array([r for r, _ in group], dtype=np.intp),
-                         np.array([c for _, c in group], dtype=np.intp))
-                        for (_, op, _), group in sorted(steps.items())))
+            size=self.size, outputs={name: int(new[row]) for name, row in outputs.items()},
+            enum=tuple(_enum(int(new[row]), field, lut) for row, field, lut in enums),
+            bools=bools, unknown=unknown, lists=lists,
+            numbers=tuple(_Number(int(new[row]), field, op, threshold, _unknown_value(field, op, threshold))
+                          for row, field, op, threshold in self.numbers),
+            steps=tuple(compiled))
 
 
-def _leaves(entries: list[tuple[int, str, Any]], arg: np.ndarray | None = None) -> _Leaves:
-    rows = np.array([r for r, _, _ in entries], dtype=np.intp)
-    fields = tuple(f for _, f, _ in entries)
-    if arg is None:
-        arg = np.array([a for _, _, a in entries], dtype=np.int64)
-    return _Leaves(rows, fields, arg)
+def _leaves(entries: list[tuple[int, str, Any]], start: int) -> _Leaves:
+    arg = np.array([a if isinstance(a, int) else 0 for _, _, a in entries], dtype=np.int64)  # enum: by _enum
+    return _Leaves(start, tuple(f for _, f, _ in entries), arg, int(np.count_nonzero(arg > 0)))
+
+
+def _enum(row: int, field: str, lut: np.ndarray) -> _Enum:
+    """An enum test from its truth value by code (:class:`~bonemets.conditions.Atom`), as the runs
+    of codes it accepts or, if they are fewer, of those it rejects."""
+    accepted = lut[:-1] == TRUE
+    runs = [_runs(np.flatnonzero(accepted)), _runs(np.flatnonzero(~accepted))]
+    rejects = len(runs[1]) < len(runs[0])
+    return _Enum(row, field, runs[rejects], rejects)
+
+
+def _runs(codes: np.ndarray) -> tuple[tuple[int, int], ...]:
+    """Sorted codes as runs of consecutive codes: ``(first, last)`` each."""
+    breaks = np.flatnonzero(np.diff(codes) != 1) + 1
+    return tuple((int(run[0]), int(run[-1])) for run in np.split(codes, breaks) if len(run))
+
+
+def _rows(rows: np.ndarray) -> Rows:
+    """The cheapest selector of these rows of the matrix: one row or consecutive rows are views."""
+    if len(rows) == 1:
+        return int(rows[0])
+    if (np.diff(rows) == 1).all():
+        return slice(int(rows[0]), int(rows[-1]) + 1)
+    return rows
+
+
+def _unknown_value(field: str, op: str, threshold: float) -> int | None:
+    """A case field's comparison where the field is unknown: decided by its plausible range
+    (:func:`bonemets.derived.field_bounds`), or unknown (0). None for a derived number."""
+    if field in DERIVED:
+        return None
+    least, most = (np.array([x]) for x in FIELDS[field].plausible)
+    holds, fails = _DECIDED[op]
+    return int(holds(least, most, threshold)[0]) - int(fails(least, most, threshold)[0])

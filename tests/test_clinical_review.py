@@ -98,6 +98,25 @@ def test_2_a_pending_calcium_caution_names_what_is_left_to_check():
     assert "blood_calcium" in [p.test for p in unknown.pending]
 
 
+def test_2_a_pending_check_names_the_test_for_what_it_still_waits_on():
+    """Independent review of the split above: with the symptoms known and the calcium unknown, the
+    symptomatic-calcium check named the examination ('unknown: calcium, albumin'), the same fault reversed.
+    A pending check names the test that settles what it still waits on, on every surface and in the cohort
+    column: here the blood calcium test; with calcium 2.85 and albumin unknown, both."""
+    def named(**changes):
+        a = assess(case(**changes))
+        return {p.test for p in a.recommendation("nsaids").pending if p.rule == "symptomatic_hypercalcaemia_avoid_nsaids"}
+
+    assert named(calcium_mmol_l=None, hypercalcaemia_symptoms=True) == {"blood_calcium"}
+    assert named(calcium_mmol_l=2.85, hypercalcaemia_symptoms=None) == {"physical_exam"}
+    assert named(calcium_mmol_l=2.85, albumin_g_l=None, hypercalcaemia_symptoms=None) == {"physical_exam",
+                                                                                          "blood_calcium"}
+    symptoms_known = case(calcium_mmol_l=None, hypercalcaemia_symptoms=True, neurological_deficit=False,
+                          bladder_bowel_dysfunction=False, takes_blood_thinners=False, platelets_e9_l=250.0)
+    column = bonemets.assess_cohort(bonemets.cases_frame([symptoms_known]))["nsaids:pending"].iloc[0]
+    assert column.split(";") == ["blood_calcium"]
+
+
 def test_2_blood_thinners_withhold_nsaids_and_unknown_is_a_pending_check():
     """Merative: "If you take blood thinner medicine, always ask your healthcare provider if NSAIDs
     are safe for you" - so the question is a pending check, not a silent "recommended"."""

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.core  # needs only the core dependencies (make test-cor
 HR_POS_POST = dict(primary="breast", sex="female", age=64, menopause="post", er="positive", pr="positive",
                    her2="negative", visceral_metastases="none", prior_cdk46_inhibitor=False,
                    bone_sites=["spine", "ribs"], bone_lesion_count=3, prior_endocrine_therapy=[],
-                   calcium_mmol_l=2.35, albumin_g_l=40)
+                   calcium_mmol_l=2.35, albumin_g_l=40, performance_status=1)  # ECOG 3-4: CDK4/6 only weighed
 
 
 def test_her2_unknown_is_undetermined_and_names_the_retest():
@@ -68,7 +68,8 @@ def test_visceral_crisis_puts_chemotherapy_first():
     # general health decides: at ECOG 3 it is weighed with the person; unknown -> undetermined
     assert assess({**HR_POS_POST, "visceral_metastases": "crisis", "performance_status": 3}).status(
         "chemotherapy") == "consider"
-    assert assess({**HR_POS_POST, "visceral_metastases": "crisis"}).status("chemotherapy") == "undetermined"
+    assert assess({**HR_POS_POST, "visceral_metastases": "crisis", "performance_status": None}).status(
+        "chemotherapy") == "undetermined"
 
 
 def test_severe_renal_impairment_avoids_iv_bisphosphonate_but_not_denosumab():
@@ -99,8 +100,11 @@ def test_normal_kidneys_recommend_iv_bisphosphonate_and_unknown_kidneys_leave_a_
     a = assess(HR_POS_POST)  # "recommended; check kidney function before each dose"
     assert a.status("bisphosphonate_iv") == "recommended"
     pending = {p.test: p for p in a.recommendation("bisphosphonate_iv").pending}
-    assert set(pending) == {"kidney_function"}  # calcium is known (2.35 mmol/L, albumin 40 g/L)
+    # calcium is known (2.35 mmol/L, albumin 40 g/L); Cockcroft-Gault waits on the creatinine (the kidney
+    # function test) and on the weight (measured at the examination)
+    assert set(pending) == {"kidney_function", "physical_exam"}
     assert "creatinine_umol_l" in [f.field for f in pending["kidney_function"].facts]
+    assert [f.field for f in pending["physical_exam"].facts] == ["weight_kg"]
     assert a.status("kidney_function") == "recommended"
 
 

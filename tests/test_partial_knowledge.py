@@ -74,7 +74,7 @@ def test_iv_bisphosphonate_is_recommended_pending_kidney_function_on_every_surfa
     a = assess(QUICK_START)
     rec = a.recommendation("bisphosphonate_iv")
     assert rec.status == "recommended"
-    assert {p.test for p in rec.pending} == {"kidney_function", "blood_calcium"}
+    assert {p.test for p in rec.pending} == {"kidney_function", "blood_calcium", "physical_exam"}  # weight: exam
     assert a.status("kidney_function") == "recommended" and a.status("blood_calcium") == "recommended"
     text = a.to_text()
     assert "pending: Before starting: Kidney function" in text
@@ -83,7 +83,8 @@ def test_iv_bisphosphonate_is_recommended_pending_kidney_function_on_every_surfa
     card = next(c for c in a.to_cards() if c["source"]["topic"]["code"] == "bisphosphonate_iv")
     assert "**Pending checks**" in card["detail"] and "Kidney function" in card["detail"]
     frame = bonemets.assess_cohort(bonemets.cases_frame([QUICK_START]))
-    assert set(frame["bisphosphonate_iv:pending"].iloc[0].split(";")) == {"blood_calcium", "kidney_function"}
+    assert set(frame["bisphosphonate_iv:pending"].iloc[0].split(";")) == {"blood_calcium", "kidney_function",
+                                                                      "physical_exam"}
 
 
 def test_the_quick_start_case_asks_about_the_signs_of_cord_compression_first():
