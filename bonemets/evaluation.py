@@ -258,7 +258,7 @@ class Evaluation:
     pending : dict of int to ndarray of uint32
         Per position in ``items`` of an item that can have pending safety checks, a mask of them on
         every row (bit ``i`` is ``plan(kb).check_ids[i]``); 0 where none is pending.
-    named : list of ndarray of uint32
+    named : ndarray of uint32, shape (checks, rows)
         Per safety check, the tests it names on every row where it is pending: those that settle
         what it still waits on (:func:`bonemets.pending.test_masks`; bit ``j`` is
         ``check_tests(kb).tests[j]``).
@@ -275,7 +275,7 @@ class Evaluation:
     alerts: dict[str, np.ndarray]
     pending: dict[int, np.ndarray]
     implied: dict[str, np.ndarray]
-    named: list[np.ndarray]
+    named: np.ndarray
 
     @property
     def items(self) -> tuple[str, ...]:
@@ -320,7 +320,7 @@ def evaluate(cols: Columns, kb: KnowledgeBase, urgency: bool = False) -> Evaluat
     status[p.decided] = decided
     pending = _pending(p, m, decided)
     _families(p, digits, status, pending, small)
-    named = test_masks(cols, kb) if len(p.check_ids) else []
+    named = test_masks(cols, kb)
     if p.check_tests:  # a test a pending check names: recommended before starting
         checks = np.zeros(n, dtype=np.uint32)
         for owner in p.check_owners:

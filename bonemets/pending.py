@@ -39,11 +39,22 @@ class CheckTests:
         the fields that test settles for it.
     own : tuple of int
         Per safety check, the bit of its own test (named where no field it reads is unknown).
+    fields : tuple of str
+        Every field a safety check reads.
+    reads : ndarray of int64, shape (groups of every check, fields)
+        1 where a group (checks in order, each check's groups in order) holds a field.
+    weights : ndarray of int64, shape (checks, groups of every check)
+        A group's test bit as a number (``2**bit``) in its check's row: a check's test mask is
+        this row times the groups that wait (bits within a check are distinct, so the sum is the
+        union).
     """
 
     tests: tuple[str, ...]
     groups: tuple[tuple[tuple[int, tuple[str, ...]], ...], ...]
     own: tuple[int, ...]
+    fields: tuple[str, ...]
+    reads: np.ndarray
+    weights: np.ndarray
 
 
 def fields_read(rule: CompiledRule) -> tuple[str, ...]:
@@ -73,36 +84,32 @@ def check_tests(kb: KnowledgeBase) -> CheckTests:
     tests = tuple(dict.fromkeys([*(t for groups in per_check for t in groups), *(str(r.rule.check) for r in checks)]))
     if len(tests) > 32:
         raise KnowledgeError(f"{kb.path}: {len(tests)} tests settle safety checks; the engine handles at most 32")
-    return CheckTests(tests, tuple(tuple((tests.index(t), fields) for t, fields in groups.items())
-                                   for groups in per_check),
-                      tuple(tests.index(str(r.rule.check)) for r in checks))
+    groups = tuple(tuple((tests.index(t), fields) for t, fields in by_test.items()) for by_test in per_check)
+    flat = [(k, bit, fields) for k, check in enumerate(groups) for bit, fields in check]
+    names = tuple(dict.fromkeys(f for _, _, fields in flat for f in fields))
+    reads = np.zeros((len(flat), len(names)), dtype=np.int64)
+    weights = np.zeros((len(groups), len(flat)), dtype=np.int64)
+    for g, (k, bit, fields) in enumerate(flat):
+        reads[g, [names.index(f) for f in fields]] = 1
+        weights[k, g] = 1 << bit
+    return CheckTests(tests, groups, tuple(tests.index(str(r.rule.check)) for r in checks), names, reads, weights)
 
 
-def test_masks(cols: Columns, kb: KnowledgeBase) -> list[np.ndarray]:
-    """Per safety check, the tests it names on each row (a mask over ``check_tests(kb).tests``)."""
+def test_masks(cols: Columns, kb: KnowledgeBase) -> np.ndarray:
+    """Per safety check (a row), the tests it names on each row of cases (a mask over
+    ``check_tests(kb).tests``): two matrix products over the fields' unknown flags."""
     plan = check_tests(kb)
-    unknown: dict[str, np.ndarray] = {}
-    masks: list[np.ndarray] = []
-    for groups in plan.groups:
-        mask = np.zeros(cols.n, dtype=np.uint32)
-        for bit, fields in groups:
-            waiting = np.zeros(cols.n, dtype=bool)
-            for field in fields:
-                if field not in unknown:
-                    unknown[field] = cols.unknown(field)
-                waiting |= unknown[field]
-            mask |= waiting.astype(np.uint32) << np.uint32(bit)
-        own = np.uint32(1) << np.uint32(plan.own[len(masks)])
-        masks.append(np.where(mask == 0, own, mask))  # nothing it reads is unknown: its own test
-    return masks
+    unknown = np.array([cols.unknown(f) for f in plan.fields], dtype=np.int64).reshape(len(plan.fields), cols.n)
+    waiting = (plan.reads @ unknown) > 0
+    masks = (plan.weights @ waiting.astype(np.int64)).astype(np.uint32)
+    own = (np.uint32(1) << np.array(plan.own, dtype=np.uint32))[:, None]
+    return np.where(masks == 0, own, masks)  # nothing it reads is unknown: its own test
 
 
-def named_tests(checks: np.ndarray, masks: list[np.ndarray]) -> np.ndarray:
+def named_tests(checks: np.ndarray, masks: np.ndarray) -> np.ndarray:
     """The tests named by the pending checks of an item: ``checks`` is its mask of pending checks
     (bit ``i`` is check ``i``), ``masks`` what :func:`test_masks` gives."""
-    out = np.zeros(len(checks), dtype=np.uint32)
-    for i, mask in enumerate(masks):
-        on = (checks >> np.uint32(i)) & np.uint32(1)
-        if on.any():
-            out |= np.where(on.astype(bool), mask, np.uint32(0))
-    return out
+    if not len(masks):
+        return np.zeros(len(checks), dtype=np.uint32)
+    on = (checks[None, :] >> np.arange(len(masks), dtype=np.uint32)[:, None]) & np.uint32(1)
+    return np.bitwise_or.reduce(on * masks, axis=0).astype(np.uint32)
