@@ -41,9 +41,9 @@ class CheckTests:
         Per safety check, the bit of its own test (named where no field it reads is unknown).
     fields : tuple of str
         Every field a safety check reads.
-    reads : ndarray of int64, shape (groups of every check, fields)
+    reads : ndarray of float64, shape (groups of every check, fields)
         1 where a group (checks in order, each check's groups in order) holds a field.
-    weights : ndarray of int64, shape (checks, groups of every check)
+    weights : ndarray of float64, shape (checks, groups of every check)
         A group's test bit as a number (``2**bit``) in its check's row: a check's test mask is
         this row times the groups that wait (bits within a check are distinct, so the sum is the
         union).
@@ -87,21 +87,36 @@ def check_tests(kb: KnowledgeBase) -> CheckTests:
     groups = tuple(tuple((tests.index(t), fields) for t, fields in by_test.items()) for by_test in per_check)
     flat = [(k, bit, fields) for k, check in enumerate(groups) for bit, fields in check]
     names = tuple(dict.fromkeys(f for _, _, fields in flat for f in fields))
-    reads = np.zeros((len(flat), len(names)), dtype=np.int64)
-    weights = np.zeros((len(groups), len(flat)), dtype=np.int64)
+    reads = np.zeros((len(flat), len(names)), dtype=np.float64)
+    weights = np.zeros((len(groups), len(flat)), dtype=np.float64)
     for g, (k, bit, fields) in enumerate(flat):
         reads[g, [names.index(f) for f in fields]] = 1
         weights[k, g] = 1 << bit
     return CheckTests(tests, groups, tuple(tests.index(str(r.rule.check)) for r in checks), names, reads, weights)
 
 
+#: Up to this many rows the masks are two matrix products (fewest numpy calls); above it, one
+#: union and one sum a group (a product of floating-point matrices costs more on long rows).
+FEW_ROWS = 64
+
+
 def test_masks(cols: Columns, kb: KnowledgeBase) -> np.ndarray:
     """Per safety check (a row), the tests it names on each row of cases (a mask over
-    ``check_tests(kb).tests``): two matrix products over the fields' unknown flags."""
+    ``check_tests(kb).tests``)."""
     plan = check_tests(kb)
-    unknown = np.array([cols.unknown(f) for f in plan.fields], dtype=np.int64).reshape(len(plan.fields), cols.n)
-    waiting = (plan.reads @ unknown) > 0
-    masks = (plan.weights @ waiting.astype(np.int64)).astype(np.uint32)
+    if cols.n <= FEW_ROWS:
+        unknown = np.array([cols.unknown(f) for f in plan.fields], dtype=np.float64).reshape(len(plan.fields), cols.n)
+        waiting = (plan.reads @ unknown) > 0
+        masks = (plan.weights @ waiting.astype(np.float64)).astype(np.uint32)  # exact: sums of distinct 2**bit
+    else:
+        flags = {f: cols.unknown(f) for f in plan.fields}
+        masks = np.zeros((len(plan.groups), cols.n), dtype=np.uint32)
+        for mask, groups in zip(masks, plan.groups, strict=True):
+            for bit, fields in groups:
+                waiting = flags[fields[0]]
+                for f in fields[1:]:
+                    waiting = waiting | flags[f]
+                mask += waiting.view(np.uint8) * np.uint32(1 << bit)  # (a product: shifts are slow)
     own = (np.uint32(1) << np.array(plan.own, dtype=np.uint32))[:, None]
     return np.where(masks == 0, own, masks)  # nothing it reads is unknown: its own test
 
