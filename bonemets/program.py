@@ -118,6 +118,7 @@ class Program:
     size: int
     outputs: dict[str, int]
     enum: tuple[_Enum, ...]
+    enum_table: np.ndarray  # per enum test, its value by code + 1 (column 0: unknown), for a few rows
     bools: _Leaves
     unknown: _Leaves
     lists: _Leaves
@@ -165,7 +166,12 @@ class Program:
 
     def _enums(self, m: np.ndarray, cols: Columns) -> None:
         """Each enum test: 1 where the code is accepted, -1 where it is known and not, 0 where unknown
-        (comparisons and sums: a byte-table lookup is several times slower)."""
+        (comparisons and sums: a byte-table lookup is several times slower; for a few rows, one
+        fancy index of every test's table costs fewer numpy calls)."""
+        if cols.n <= FEW_ROWS and self.enum:
+            codes = np.array([cols.enums[t.field] for t in self.enum], dtype=np.intp).reshape(len(self.enum), cols.n)
+            m[[t.row for t in self.enum]] = self.enum_table[np.arange(len(self.enum))[:, None], codes + 1]
+            return
         known: dict[str, np.ndarray] = {}
         for test in self.enum:
             codes = cols.enums[test.field].view(np.uint8)  # unknown (-1) is 255, in no run
@@ -222,6 +228,10 @@ class Program:
                 if test.field not in missing:
                     missing[test.field] = np.isnan(lo).view(np.int8)
                 (np.add if test.unknown > 0 else np.subtract)(out, missing[test.field], out=out)
+
+
+#: Up to this many rows, the enum tests are read from one table (:meth:`Program._enums`).
+FEW_ROWS = 64
 
 
 def _stack(arrays: list[np.ndarray], n: int) -> np.ndarray:
@@ -335,6 +345,7 @@ class _Builder:
         return Program(
             size=self.size, outputs={name: int(new[row]) for name, row in outputs.items()},
             enum=tuple(_enum(int(new[row]), field, lut) for row, field, lut in enums),
+            enum_table=_enum_table([lut for _, _, lut in enums]),
             bools=bools, unknown=unknown, lists=lists,
             numbers=tuple(_Number(int(new[row]), field, op, threshold, _unknown_value(field, op, threshold))
                           for row, field, op, threshold in self.numbers),
@@ -344,6 +355,14 @@ class _Builder:
 def _leaves(entries: list[tuple[int, str, Any]], start: int) -> _Leaves:
     arg = np.array([a if isinstance(a, int) else 0 for _, _, a in entries], dtype=np.int64)  # enum: by _enum
     return _Leaves(start, tuple(f for _, f, _ in entries), arg, int(np.count_nonzero(arg > 0)))
+
+
+def _enum_table(luts: list[np.ndarray]) -> np.ndarray:
+    """The enum tests' truth values as the rows of one matrix, by code + 1 (column 0: unknown)."""
+    table = np.zeros((len(luts), 1 + max((len(lut) - 1 for lut in luts), default=0)), dtype=np.int8)
+    for i, lut in enumerate(luts):
+        table[i, 0], table[i, 1:len(lut)] = lut[-1], lut[:-1]
+    return table
 
 
 def _enum(row: int, field: str, lut: np.ndarray) -> _Enum:
