@@ -12,7 +12,7 @@ it; creatinine clearance not rounded, so that no value is rounded across a thres
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -177,3 +177,9 @@ DERIVED: dict[str, Derived] = {
         *_point_scores(),
     )
 }
+
+
+def inputs_of(names: Iterable[str]) -> tuple[str, ...]:
+    """Case fields and derived numbers as the case fields they come from (a derived number: its
+    inputs), in order, each once."""
+    return tuple(dict.fromkeys(f for name in names for f in (DERIVED[name].inputs if name in DERIVED else (name,))))

@@ -88,8 +88,8 @@ class Plan:
     check_tests : tuple of (int, int)
         Per test a pending check can name (:func:`bonemets.pending.check_tests`): its position in
         ``items`` and its bit in a test mask.
-    check_owners : tuple of int
-        The positions in ``items`` of the decided items that have safety checks.
+    check_masks : dict of int to int
+        Per decided item with safety checks, its position in ``items`` and the bits of its checks.
     urgent_rows, urgent_gives, urgent_codes, urgent_items, urgent_starts, urgent_owner : ndarray
         The rules that carry an urgency, grouped by item: their rows, the status they give,
         their urgency code; the decided items they belong to, where each item's rules start,
@@ -118,7 +118,7 @@ class Plan:
     check_bits: np.ndarray
     check_starts: np.ndarray
     check_tests: tuple[tuple[int, int], ...]
-    check_owners: tuple[int, ...]
+    check_masks: dict[int, int]
     urgent_rows: np.ndarray
     urgent_gives: np.ndarray
     urgent_codes: np.ndarray
@@ -197,7 +197,7 @@ def plan(kb: KnowledgeBase) -> Plan:
         check_items=check_unique, check_rows=np.array([row[c[1]] for c in checks], dtype=np.intp),
         check_bits=np.array([1 << c[2] for c in checks], dtype=np.uint32), check_starts=check_starts.astype(np.intp),
         check_tests=tuple((position[t], j) for j, t in enumerate(check_tests(kb).tests) if t in position),
-        check_owners=tuple(has_check),
+        check_masks=has_check,
         urgent_rows=np.array([row[u[1]] for u in urgent], dtype=np.intp),
         urgent_gives=np.array([u[2] for u in urgent], dtype=np.int8),
         urgent_codes=np.array([u[3] for u in urgent], dtype=np.int8),
@@ -323,7 +323,7 @@ def evaluate(cols: Columns, kb: KnowledgeBase, urgency: bool = False) -> Evaluat
     named = test_masks(cols, kb)
     if p.check_tests:  # a test a pending check names: recommended before starting
         checks = np.zeros(n, dtype=np.uint32)
-        for owner in p.check_owners:
+        for owner in p.check_masks:
             if owner in pending:
                 checks |= pending[owner]
         asked = named_tests(checks, named)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .derived import DERIVED
+from .derived import inputs_of
 from .exceptions import KnowledgeError
 
 if TYPE_CHECKING:
@@ -57,19 +57,12 @@ class CheckTests:
     weights: np.ndarray
 
 
-def fields_read(rule: CompiledRule) -> tuple[str, ...]:
-    """The case fields a rule's condition reads (a derived number: its inputs), in order, each once."""
-    names = [n for atom in rule.condition.atoms() for n in (DERIVED[atom.field].inputs if atom.field in DERIVED
-                                                            else (atom.field,))]
-    return tuple(dict.fromkeys(names))
-
-
 @lru_cache(maxsize=256)
 def test_groups(rule: CompiledRule, kb: KnowledgeBase) -> dict[str, tuple[str, ...]]:
     """A safety check's fields grouped by the test that settles them (see the module docstring)."""
     own = str(rule.rule.check)
     groups: dict[str, list[str]] = {}
-    for field in fields_read(rule):
+    for field in inputs_of(atom.field for atom in rule.condition.atoms()):
         settled_by = kb.settled_by(field)
         test = own if own in settled_by or not settled_by else settled_by[0]
         groups.setdefault(test, []).append(field)

@@ -206,10 +206,7 @@ def _pending_tests(kb: KnowledgeBase) -> dict[int, tuple[tuple[str, int], ...]]:
     p = plan(kb)
     named = check_tests(kb)
     can_name = [{b for b, _ in groups} | {own} for groups, own in zip(named.groups, named.own, strict=True)]
-    possible: dict[int, int] = {}
-    for k, i in enumerate(p.check_items.tolist()):
-        stop = p.check_starts[k + 1] if k + 1 < len(p.check_starts) else len(p.check_bits)
-        possible[int(p.decided[i])] = int(np.bitwise_or.reduce(p.check_bits[p.check_starts[k]:stop]))
+    possible = dict(p.check_masks)
     for family, members in p.families:
         if any(o in possible for o in members.tolist()):
             possible[family] = int(np.bitwise_or.reduce([possible.get(o, 0) for o in members.tolist()]))

@@ -28,7 +28,7 @@ import numpy as np
 from .assessment import Question
 from .case import FIELDS
 from .columns import Columns
-from .derived import DERIVED
+from .derived import inputs_of
 from .evaluation import evaluate, plan
 from .labels import field_question
 from .logic import TRUE, Tri
@@ -53,8 +53,7 @@ def _read(kb: KnowledgeBase) -> tuple[dict[str, list[float]], frozenset[str]]:
     fields: set[str] = set()
     for r in kb.rules:
         for atom in r.condition.atoms():
-            names = DERIVED[atom.field].inputs if atom.field in DERIVED else (atom.field,)
-            fields.update(names)
+            fields.update(inputs_of([atom.field]))
             if atom.field in FIELDS and FIELDS[atom.field].kind in ("int", "float"):
                 thresholds.setdefault(atom.field, []).extend(
                     float(v) for op, v in atom.tests if op in ("lt", "le", "gt", "ge"))

@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
-from bonemets.columns import Columns
+import bonemets
+from bonemets import pending
+from bonemets.cohort import synthetic
+from bonemets.columns import Columns, encode
 from bonemets.conditions import Atom
 from bonemets.pipeline import _first_seen, _pending_column
-from bonemets.program import compile_program
+from bonemets.program import FEW_ROWS, compile_program
 
 
-def test_an_enum_test_by_runs_of_codes_equals_its_table():
-    """Every subset of a field's values, accepted or rejected by runs of codes: the table's value."""
+@pytest.mark.parametrize("repeat", [3, 20])  # 21 rows: one table for every test; 140 rows: runs of codes
+def test_an_enum_test_equals_its_truth_table_by_either_path(repeat):
+    """Every subset of a field's values, accepted or rejected: the atom's truth value by code."""
+    assert 7 * 3 <= FEW_ROWS < 7 * 20
     allowed = 6
-    codes = np.array([-1, *range(allowed)] * 3, dtype=np.int8)
+    codes = np.array([-1, *range(allowed)] * repeat, dtype=np.int8)
     cols = Columns(len(codes), enums={"primary": codes})
     values = ["breast", "prostate", "lung", "kidney", "thyroid", "other"]
     for subset in range(1, 1 << allowed):
@@ -22,6 +28,18 @@ def test_an_enum_test_by_runs_of_codes_equals_its_table():
         atom = Atom("primary", "enum", (("in", tuple(wanted)),))
         got = compile_program({"t": atom}).run(cols)["t"].v
         assert np.array_equal(got, atom.luts[0][codes]), wanted
+
+
+def test_the_tests_a_pending_check_names_are_the_same_by_either_path(monkeypatch):
+    """For a few rows the masks are matrix products, for a chunk unions and sums: the same tests."""
+    kb = bonemets.knowledge()
+    cols = encode(synthetic(500, seed=4, unknown_rate=0.4))
+    monkeypatch.setattr(pending, "FEW_ROWS", 10**6)
+    products = pending.test_masks(cols, kb)
+    monkeypatch.setattr(pending, "FEW_ROWS", 0)
+    unions = pending.test_masks(cols, kb)
+    assert np.array_equal(products, unions)
+    assert len(np.unique(unions)) > 5  # the draw exercises several combinations of named tests
 
 
 def test_first_seen_of_bytes_equals_that_of_wider_codes():

@@ -29,10 +29,14 @@ class GivenAs(StrictModel):
         The scale, in words.
     ranges : dict of str to [int, int]
         Per grade (written as text: ``"0"``), the least and greatest count it stands for.
+    note : str
+        Where the conversions come from and how they differ, added to a result's notes (source
+        ids in brackets).
     """
 
     argument: Ident
     name: Text
+    note: Text
     ranges: Annotated[dict[Annotated[StrictStr, Field(pattern=r"^[0-9]+$")], tuple[int, int]], Field(min_length=1)]
     sources: Cited
 

@@ -170,12 +170,6 @@ _TOKUHASHI_NOTES = (
 )
 
 
-_ECOG_NOTE = ("Given as ECOG performance status: published ECOG–Karnofsky conversions differ (ECOG 1 is "
-              "Karnofsky 70–80 in the table often printed [karnofsky_ecog_common_table], 80–90 in two studies "
-              "[ma_2010_performance_status][prasad_2018_kps_ecog]), so the range they span together is used, "
-              "never one guess.")
-
-
 def _karnofsky(kps: object, ecog: object) -> tuple[int, int]:
     """The Karnofsky range a call gives: ``kps`` itself, or the range of an ECOG grade."""
     given = TOKUHASHI.items["kps"].given_as
@@ -307,6 +301,6 @@ def tokuhashi(
             "version": "revised 2005 (maximum 15)",
             "points": points,
         },
-        notes=_TOKUHASHI_NOTES + ((_ECOG_NOTE,) if ecog is not None else ()),
+        notes=_TOKUHASHI_NOTES + ((given.note,) if ecog is not None and given else ()),
         unit="points",
     )
