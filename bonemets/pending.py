@@ -117,7 +117,9 @@ def test_masks(cols: Columns, kb: KnowledgeBase) -> np.ndarray:
 def named_tests(checks: np.ndarray, masks: np.ndarray) -> np.ndarray:
     """The tests named by the pending checks of an item: ``checks`` is its mask of pending checks
     (bit ``i`` is check ``i``), ``masks`` what :func:`test_masks` gives."""
-    if not len(masks):
-        return np.zeros(len(checks), dtype=np.uint32)
-    on = (checks[None, :] >> np.arange(len(masks), dtype=np.uint32)[:, None]) & np.uint32(1)
-    return np.bitwise_or.reduce(on * masks, axis=0).astype(np.uint32)
+    out = np.zeros(len(checks), dtype=np.uint32)
+    present = int(np.bitwise_or.reduce(checks)) if len(checks) else 0
+    for i in range(min(len(masks), present.bit_length())):
+        if present >> i & 1:  # only the checks pending on some row (an item has few)
+            out |= masks[i] * ((checks >> np.uint32(i)) & np.uint32(1))
+    return out
