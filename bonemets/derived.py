@@ -44,8 +44,7 @@ def field_bounds(cols: EncodedColumns, name: str) -> Bounds:
     may give it, :class:`bonemets.Case`)."""
     x = cols.numbers[name]
     least, most = FIELDS[name].plausible
-    unknown = np.isnan(x)
-    return np.where(unknown, least, x), np.where(unknown, most, x)
+    return np.fmax(x, least), np.fmin(x, most)  # NaN gives the other operand; a known x is in range
 
 
 @dataclass(frozen=True)

@@ -195,7 +195,8 @@ def plan(kb: KnowledgeBase) -> Plan:
         family_ranged=tuple(np.array([ranged.index(decided.index(o)) for o in x.tolist()], dtype=np.intp)
                             for _, x in families),
         check_items=check_unique, check_rows=np.array([row[c[1]] for c in checks], dtype=np.intp),
-        check_bits=np.array([1 << c[2] for c in checks], dtype=np.uint32), check_starts=check_starts.astype(np.intp),
+        check_bits=np.array([1 << c[2] for c in checks], dtype=np.min_scalar_type((1 << len(check_ids)) - 1)),
+        check_starts=check_starts.astype(np.intp),
         check_tests=tuple((position[t], j) for j, t in enumerate(check_tests(kb).tests) if t in position),
         check_masks=has_check,
         urgent_rows=np.array([row[u[1]] for u in urgent], dtype=np.intp),
@@ -255,10 +256,10 @@ class Evaluation:
         Codes into ``URGENCIES``, same shape; None unless asked for.
     alerts : dict of str to ndarray
         Per active alert id, int8 codes into ``ALERT_STATES``.
-    pending : dict of int to ndarray of uint32
+    pending : dict of int to ndarray of unsigned integers
         Per position in ``items`` of an item that can have pending safety checks, a mask of them on
         every row (bit ``i`` is ``plan(kb).check_ids[i]``); 0 where none is pending.
-    named : ndarray of uint32, shape (checks, rows)
+    named : ndarray of unsigned integers, shape (checks, rows)
         Per safety check, the tests it names on every row where it is pending: those that settle
         what it still waits on (:func:`bonemets.pending.test_masks`; bit ``j`` is
         ``check_tests(kb).tests[j]``).
@@ -322,7 +323,7 @@ def evaluate(cols: Columns, kb: KnowledgeBase, urgency: bool = False) -> Evaluat
     _families(p, digits, status, pending, small)
     named = test_masks(cols, kb)
     if p.check_tests:  # a test a pending check names: recommended before starting
-        checks = np.zeros(n, dtype=np.uint32)
+        checks = np.zeros(n, dtype=p.check_bits.dtype)
         for owner in p.check_masks:
             if owner in pending:
                 checks |= pending[owner]
@@ -371,7 +372,7 @@ def _families(p: Plan, digits: Digits, status: np.ndarray, pending: dict[int, np
         np.minimum.reduce(status[members], axis=0, out=code)
         code += ((code == _CONSIDER) & could[ranked].any(axis=0)).view(np.int8) * np.int8(_UNDETERMINED - _CONSIDER)
         if any(o in pending for o in members.tolist()):
-            masks = np.zeros(n, dtype=np.uint32)
+            masks = np.zeros(n, dtype=p.check_bits.dtype)
             free = np.zeros(n, dtype=bool)  # an option with the family's status and nothing pending
             for o in members.tolist():
                 same = status[o] == code

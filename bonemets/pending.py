@@ -95,29 +95,38 @@ FEW_ROWS = 64
 
 def test_masks(cols: Columns, kb: KnowledgeBase) -> np.ndarray:
     """Per safety check (a row), the tests it names on each row of cases (a mask over
-    ``check_tests(kb).tests``)."""
+    ``check_tests(kb).tests``, in the smallest unsigned integer type that holds them)."""
     plan = check_tests(kb)
+    dtype = np.min_scalar_type((1 << len(plan.tests)) - 1)
     if cols.n <= FEW_ROWS:
         unknown = np.array([cols.unknown(f) for f in plan.fields], dtype=np.float64).reshape(len(plan.fields), cols.n)
         waiting = (plan.reads @ unknown) > 0
-        masks = (plan.weights @ waiting.astype(np.float64)).astype(np.uint32)  # exact: sums of distinct 2**bit
+        masks = (plan.weights @ waiting.astype(np.float64)).astype(dtype)  # exact: sums of distinct 2**bit
     else:
         flags = {f: cols.unknown(f) for f in plan.fields}
-        masks = np.zeros((len(plan.groups), cols.n), dtype=np.uint32)
+        waits: dict[tuple[str, ...], np.ndarray] = {}  # checks share groups (clearance, calcium...)
+        made: dict[tuple[tuple[int, tuple[str, ...]], ...], np.ndarray] = {}
+        masks = np.zeros((len(plan.groups), cols.n), dtype=dtype)
         for mask, groups in zip(masks, plan.groups, strict=True):
+            if groups in made:
+                mask[:] = made[groups]
+                continue
             for bit, fields in groups:
-                waiting = flags[fields[0]]
-                for f in fields[1:]:
-                    waiting = waiting | flags[f]
-                mask += waiting.view(np.uint8) * np.uint32(1 << bit)  # (a product: shifts are slow)
-    own = (np.uint32(1) << np.array(plan.own, dtype=np.uint32))[:, None]
+                if fields not in waits:
+                    waiting = flags[fields[0]]
+                    for f in fields[1:]:
+                        waiting = waiting | flags[f]
+                    waits[fields] = waiting.view(np.uint8)
+                np.add(mask, waits[fields] * dtype.type(1 << bit), out=mask)  # (a product: shifts are slow)
+            made[groups] = mask
+    own = np.array([1 << bit for bit in plan.own], dtype=dtype)[:, None]
     return np.where(masks == 0, own, masks)  # nothing it reads is unknown: its own test
 
 
 def named_tests(checks: np.ndarray, masks: np.ndarray) -> np.ndarray:
     """The tests named by the pending checks of an item: ``checks`` is its mask of pending checks
     (bit ``i`` is check ``i``), ``masks`` what :func:`test_masks` gives."""
-    out = np.zeros(len(checks), dtype=np.uint32)
+    out = np.zeros(len(checks), dtype=masks.dtype)
     present = int(np.bitwise_or.reduce(checks)) if len(checks) else 0
     for i in range(min(len(masks), present.bit_length())):
         if present >> i & 1:  # only the checks pending on some row (an item has few)

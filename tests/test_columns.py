@@ -13,6 +13,7 @@ pytestmark = pytest.mark.core  # needs only the core dependencies (make test-cor
 COHORT = synthetic(300, seed=7, unknown_rate=0.3)
 RECORDS = ([c.engine_record() for c in bonemets.teaching_cases().values()]
            + [bonemets.Case.model_validate(row_record(COHORT, i)).engine_record() for i in range(len(COHORT))])
+NUMBER_FIELDS = [name for name, spec in bonemets.FIELDS.items() if spec.kind in ("int", "float")]
 
 
 def same(a: Columns, b: Columns) -> None:
@@ -38,3 +39,24 @@ def test_the_comparison_can_fail():
     a, b = RECORDS[0], dict(RECORDS[0], er="negative" if RECORDS[0]["er"] != "negative" else "positive")
     with pytest.raises(AssertionError):
         same(encode_case(a), encode(one_row(b), n=1))
+
+
+def test_a_typed_frame_encodes_as_each_case_does():
+    """The lean dtypes (nullable booleans with missing cells, float64 numbers) take the fast
+    paths of ``encode``; each row must still equal the case encoded on its own."""
+    cols = encode(bonemets.cases_frame(RECORDS))
+    for i, record in enumerate(RECORDS):
+        one = encode_case(record)
+        for name in one.bools:
+            assert cols.bools[name].v[i] == one.bools[name].v[0], (i, name)
+        for name in NUMBER_FIELDS:
+            np.testing.assert_array_equal(cols.numbers[name][i], one.numbers[name][0], err_msg=f"{i} {name}")
+
+
+@pytest.mark.parametrize(("age", "problem"), [(64.5, "not whole"), (130.0, "above the range"), (5.0, "below it")])
+def test_a_bad_number_in_a_float_column_is_an_error(age, problem):
+    frame = bonemets.cases_frame(RECORDS[:3])
+    frame["age"] = np.array([60.0, age, np.nan])
+    cols = encode(frame)
+    assert [(e.position, e.column) for e in cols.errors] == [(1, "age")], problem
+    assert np.isnan(cols.numbers["age"][1]) and cols.numbers["age"][0] == 60.0
