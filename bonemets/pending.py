@@ -120,13 +120,16 @@ def test_masks(cols: Columns, kb: KnowledgeBase) -> np.ndarray:
                 np.add(mask, waits[fields] * dtype.type(1 << bit), out=mask)  # (a product: shifts are slow)
             made[groups] = mask
     own = np.array([1 << bit for bit in plan.own], dtype=dtype)[:, None]
-    return np.where(masks == 0, own, masks)  # nothing it reads is unknown: its own test
+    return masks + (masks == 0) * own  # nothing it reads is unknown: its own test (np.where broadcasts slowly)
 
 
-def named_tests(checks: np.ndarray, masks: np.ndarray) -> np.ndarray:
+def named_tests(checks: np.ndarray, masks: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """The tests named by the pending checks of an item: ``checks`` is its mask of pending checks
-    (bit ``i`` is check ``i``), ``masks`` what :func:`test_masks` gives."""
-    out = np.zeros(len(checks), dtype=masks.dtype)
+    (bit ``i`` is check ``i``), ``masks`` what :func:`test_masks` gives; written into ``out``
+    when given."""
+    if out is None:
+        out = np.empty(len(checks), dtype=masks.dtype)
+    out.fill(0)
     present = int(np.bitwise_or.reduce(checks)) if len(checks) else 0
     for i in range(min(len(masks), present.bit_length())):
         if present >> i & 1:  # only the checks pending on some row (an item has few)

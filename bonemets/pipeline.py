@@ -137,9 +137,9 @@ def assess_cohort(frame: Any, *, errors: str = "raise", passthrough: Iterable[st
     if problems and errors == "raise":
         _raise(frame.index, problems[0])
     out = _frame(p.items, status, urgencies, p.alert_ids, alerts, frame.index)
-    tests = _pending_tests(kb)
+    tests = check_tests(kb).tests
     for position, codes in pending.items():
-        out[f"{p.items[position]}:pending"] = _pending_column(tests[position], codes)
+        out[f"{p.items[position]}:pending"] = _pending_column(tests, codes)
     for col in keep:
         out[col] = frame[col].to_numpy()
     if errors == "raise":
@@ -171,21 +171,22 @@ def cohort_errors(frame: pd.DataFrame, kb: KnowledgeBase | None = None) -> pd.Da
 
 def _evaluate_frame(cols: Columns, kb: KnowledgeBase, urgency: bool) -> tuple[
         np.ndarray, np.ndarray | None, np.ndarray, dict[int, np.ndarray], list[Problem]]:
-    """Status, urgency (if asked), alert codes and pending tests (:func:`_pending_tests` codes)
-    of every row, evaluated a chunk at a time, and the contradictions found."""
+    """Status, urgency (if asked), alert codes and the tests pending checks name (a mask over
+    ``check_tests(kb).tests`` per item that can have them) of every row, evaluated a chunk at a
+    time, and the contradictions found."""
     p = plan(kb)
-    tests = _pending_tests(kb)
     status = np.empty((len(p.items), cols.n), dtype=np.int8)
     urgencies = np.empty_like(status) if urgency else None
     alerts = np.empty((len(p.alert_ids), cols.n), dtype=np.int8)
-    pending = {position: np.empty(cols.n, dtype=np.min_scalar_type((1 << len(t)) - 1)) for position, t in tests.items()}
+    dtype = np.min_scalar_type((1 << len(check_tests(kb).tests)) - 1)
+    pending = {position: np.empty(cols.n, dtype=dtype) for position in _pending_items(kb)}
     found: list[Problem] = []
     for start, chunk in cols.chunks():
         stop = start + chunk.n
         ev = evaluate(chunk, kb, urgency=urgency)
         status[:, start:stop] = ev.status
         for position, masks in ev.pending.items():
-            _test_codes(named_tests(masks, ev.named), tests[position], pending[position][start:stop])
+            named_tests(masks, ev.named, out=pending[position][start:stop])
         if urgencies is not None and ev.urgency is not None:
             urgencies[:, start:stop] = ev.urgency
         for i, alert_id in enumerate(p.alert_ids):
@@ -195,43 +196,23 @@ def _evaluate_frame(cols: Columns, kb: KnowledgeBase, urgency: bool) -> tuple[
 
 
 @functools.lru_cache(maxsize=16)
-def _pending_tests(kb: KnowledgeBase) -> dict[int, tuple[tuple[str, int], ...]]:
-    """Per position in ``plan(kb).items`` of an item that can have pending checks (the keys of
-    :attr:`~bonemets.evaluation.Evaluation.pending`), the tests its checks can name, in the order
-    of their ids, each with its bit in a test mask (:func:`bonemets.pending.check_tests`).
-
-    Bit ``j`` of an item's test code is its ``j``-th test: the code is a pending column's value
-    (its tests ``;``-joined), one small integer a row.
-    """
+def _pending_items(kb: KnowledgeBase) -> tuple[int, ...]:
+    """The positions in ``plan(kb).items`` of the items that can have pending checks (the keys of
+    :attr:`~bonemets.evaluation.Evaluation.pending`): options with a safety check and the
+    families of such options."""
     p = plan(kb)
-    named = check_tests(kb)
-    can_name = [{b for b, _ in groups} | {own} for groups, own in zip(named.groups, named.own, strict=True)]
-    possible = dict(p.check_masks)
-    for family, members in p.families:
-        if any(o in possible for o in members.tolist()):
-            possible[family] = int(np.bitwise_or.reduce([possible.get(o, 0) for o in members.tolist()]))
-    out = {}
-    for position, bits in possible.items():
-        tests = {j for i in range(len(p.check_ids)) if bits >> i & 1 for j in can_name[i]}
-        out[position] = tuple(sorted((named.tests[j], j) for j in tests))
-    return out
+    possible = set(p.check_masks)
+    return tuple(sorted(possible | {family for family, members in p.families
+                                    if possible & set(members.tolist())}))
 
 
-def _test_codes(named: np.ndarray, tests: tuple[tuple[str, int], ...], out: np.ndarray) -> None:
-    """The tests an item's pending checks name (a mask over ``check_tests(kb).tests``) as its test
-    code: bit ``j`` set where its ``j``-th test is named."""
-    out.fill(0)
-    for j, (_, bit) in enumerate(tests):
-        hit = ((named >> np.uint32(bit)) & np.uint32(1)).astype(out.dtype)
-        out += hit * out.dtype.type(1 << j)  # (a product: numpy shifts an element at a time)
-
-
-def _pending_column(tests: tuple[tuple[str, int], ...], codes: np.ndarray) -> Any:
-    """Test codes (:func:`_pending_tests`) as the tests ``;``-joined (``""`` where none is pending);
-    the categories are ``""`` and then the others in the order they first occur."""
+def _pending_column(tests: tuple[str, ...], codes: np.ndarray) -> Any:
+    """Test masks (bit ``j`` is ``tests[j]``) as the tests ``;``-joined in alphabetical order
+    (``""`` where none is pending); the categories are ``""`` and then the others in the order
+    they first occur."""
     seen = _first_seen(codes, 1 << len(tests))
     present = sorted((first, code) for code, first in seen.items() if code)
-    categories = ["", *(";".join(t for j, (t, _) in enumerate(tests) if code >> j & 1) for _, code in present)]
+    categories = ["", *(";".join(sorted(t for j, t in enumerate(tests) if code >> j & 1)) for _, code in present)]
     remap = np.zeros(1 << len(tests), dtype=np.int8 if len(categories) <= 127 else np.int32)
     remap[[code for _, code in present]] = np.arange(1, len(categories))
     values = lookup(byte_table(remap), codes) if codes.dtype == np.uint8 and len(remap) <= 128 else remap[codes]

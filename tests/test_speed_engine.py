@@ -48,10 +48,10 @@ def test_first_seen_of_bytes_equals_that_of_wider_codes():
 
 
 def test_a_pending_column_lists_the_tests_in_the_order_they_first_occur():
-    tests = (("blood_calcium", np.uint32(1)), ("ct", np.uint32(2)), ("kidney_function", np.uint32(4)))
+    tests = ("ct", "blood_calcium", "kidney_function")
     codes = np.array([4, 0, 3, 4, 1], dtype=np.uint8)
     column = _pending_column(tests, codes)
-    assert list(column.categories) == ["", "kidney_function", "blood_calcium;ct", "blood_calcium"]
-    assert list(column) == ["kidney_function", "", "blood_calcium;ct", "kidney_function", "blood_calcium"]
+    assert list(column.categories) == ["", "kidney_function", "blood_calcium;ct", "ct"]
+    assert list(column) == ["kidney_function", "", "blood_calcium;ct", "kidney_function", "ct"]
     wide = _pending_column(tests, codes.astype(np.uint16))
     pd.testing.assert_series_equal(pd.Series(wide), pd.Series(column))
