@@ -88,10 +88,14 @@ def apply_implied(cols: Columns, kb: KnowledgeBase) -> tuple[Columns, dict[str, 
             hit = premise & out.unknown(field)
             if not hit.any():
                 continue
+            # Sums, not np.where (several times slower): the rows hit are unknown, coded 0 for a
+            # true/false field and -1 for a choice, and an earlier implication of the same field
+            # has filled its rows, so no row is hit twice.
+            step_to = hit.view(np.int8)
             if FIELDS[field].kind == "bool":
-                out.bools[field] = Tri.of(np.where(hit, np.int8(code), out.bools[field].v))
+                out.bools[field] = Tri.of(out.bools[field].v + step_to * np.int8(code))
             else:
-                out.enums[field] = np.where(hit, np.int8(code), out.enums[field])
+                out.enums[field] = out.enums[field] + step_to * np.int8(code + 1)
             by = implied.setdefault(field, np.full(cols.n, -1, dtype=np.int16))
-            by[hit] = i
+            by += step_to * np.int16(i + 1)
     return out, implied
