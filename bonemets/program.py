@@ -14,7 +14,9 @@ concept's node, evaluated once) gets a row of one int8 matrix of Kleene values (
    plausible range (found once, when compiling) where the value is missing.
 2. Composite nodes are computed level by level (a node's level is one more than its deepest
    child), grouped by operation and number of children: ``all`` is the minimum of the children's
-   rows, ``any`` the maximum, ``not`` the sign change.
+   rows, ``any`` the maximum, ``not`` the sign change. For a few rows of cases a group is a few
+   operations on its children's rows gathered together; on long rows (a chunk of a cohort) each
+   node is computed from its children's rows in place, since gathering copies them.
 
 The rows are laid out so that each kind of field test, and each group of composites computed
 together, fills one block of consecutive rows, written in place. So the cost of a frame of cases
@@ -124,6 +126,7 @@ class Program:
     lists: _Leaves
     numbers: tuple[_Number, ...]
     steps: tuple[_Step, ...]
+    nodes: tuple[tuple[np.ufunc, int, tuple[int, ...]], ...]  # the steps node by node: ufunc, row, children
 
     def run(self, cols: Columns) -> dict[str, Tri]:
         """Every named condition on every row of encoded cases.
@@ -153,12 +156,22 @@ class Program:
             block[self.unknown.flip:] += 1  # "is known": -1 -> 1, 0 -> -1
         self._lists(m, cols)
         self._numbers(m, cols)
+        if cols.n > FEW_ROWS:
+            for ufunc, row, children in self.nodes:
+                out = m[row]
+                if len(children) == 1:  # not
+                    ufunc(m[children[0]], out=out)
+                    continue
+                ufunc(m[children[0]], m[children[1]], out=out)
+                for more in children[2:]:
+                    ufunc(out, m[more], out=out)
+            return m
         for step in self.steps:
             out = m[step.start:step.stop]
             if step.op == "not":
                 np.negative(m[step.children[0]], out=out)
                 continue
-            ufunc = np.minimum if step.op == "all" else np.maximum
+            ufunc = _UFUNCS[step.op]
             ufunc(m[step.children[0]], m[step.children[1]], out=out)
             for child in step.children[2:]:
                 ufunc(out, m[child], out=out)
@@ -230,8 +243,11 @@ class Program:
                 (np.add if test.unknown > 0 else np.subtract)(out, missing[test.field], out=out)
 
 
-#: Up to this many rows, the enum tests are read from one table (:meth:`Program._enums`).
+#: Up to this many rows, the enum tests are read from one table (:meth:`Program._enums`), and the
+#: composites are computed a group at a time (:meth:`Program.matrix`).
 FEW_ROWS = 64
+
+_UFUNCS = {"all": np.minimum, "any": np.maximum, "not": np.negative}
 
 
 def _stack(arrays: list[np.ndarray], n: int) -> np.ndarray:
@@ -337,10 +353,11 @@ class _Builder:
         new[order] = np.arange(self.size)
         starts = np.cumsum([2, *(len(entries) for entries in leaves)]).tolist()
         _, bools, unknown, lists = (_leaves(entries, at) for entries, at in zip(leaves, starts[:-1], strict=True))
-        compiled, start = [], starts[-1] + len(self.numbers)
+        compiled, nodes, start = [], [], starts[-1] + len(self.numbers)
         for (_, op, width), group in steps:
             rows = new[np.array([c for _, c in group], dtype=np.intp).reshape(len(group), width)]
             compiled.append(_Step(op, start, start + len(group), tuple(_rows(rows[:, j]) for j in range(width))))
+            nodes += [(_UFUNCS[op], start + i, tuple(children)) for i, children in enumerate(rows.tolist())]
             start += len(group)
         return Program(
             size=self.size, outputs={name: int(new[row]) for name, row in outputs.items()},
@@ -349,7 +366,7 @@ class _Builder:
             bools=bools, unknown=unknown, lists=lists,
             numbers=tuple(_Number(int(new[row]), field, op, threshold, _unknown_value(field, op, threshold))
                           for row, field, op, threshold in self.numbers),
-            steps=tuple(compiled))
+            steps=tuple(compiled), nodes=tuple(nodes))
 
 
 def _leaves(entries: list[tuple[int, str, Any]], start: int) -> _Leaves:

@@ -55,3 +55,18 @@ def test_a_pending_column_lists_the_tests_in_the_order_they_first_occur():
     assert list(column) == ["kidney_function", "", "blood_calcium;ct", "kidney_function", "ct"]
     wide = _pending_column(tests, codes.astype(np.uint16))
     pd.testing.assert_series_equal(pd.Series(wide), pd.Series(column))
+
+
+def test_the_value_matrix_is_the_same_node_by_node_and_group_by_group(monkeypatch):
+    """On long rows the composites are computed node by node, for a few rows a group at a time:
+    every node of the knowledge base's program has the same value either way."""
+    from bonemets import program
+    from bonemets.evaluation import plan
+
+    kb = bonemets.knowledge()
+    cols = encode(synthetic(500, seed=5, unknown_rate=0.4))
+    by_node = plan(kb).program.matrix(cols)
+    monkeypatch.setattr(program, "FEW_ROWS", 10**6)
+    by_group = plan(kb).program.matrix(cols)
+    assert np.array_equal(by_node, by_group)
+    assert (by_node == 0).any(axis=1).sum() > 100  # many nodes are unknown on some row: not trivially equal
