@@ -329,8 +329,8 @@ def evaluate(cols: Columns, kb: KnowledgeBase, urgency: bool = False) -> Evaluat
                 checks |= pending[owner]
         asked = named_tests(checks, named)
         for test, bit in p.check_tests:
-            waiting = (asked >> np.uint32(bit)) & np.uint32(1)
-            np.multiply(status[test], (1 - waiting).astype(np.int8), out=status[test])  # recommended is 0
+            idle = (asked & asked.dtype.type(1 << bit)) == 0
+            np.multiply(status[test], idle, out=status[test])  # recommended is 0
     urgencies = _urgency(p, m, status, decided) if urgency else None
     return Evaluation(kb, cols, m, status, urgencies, _alert_states(p, m, small), pending, implied, named)
 

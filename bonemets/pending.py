@@ -133,5 +133,5 @@ def named_tests(checks: np.ndarray, masks: np.ndarray, out: np.ndarray | None = 
     present = int(np.bitwise_or.reduce(checks)) if len(checks) else 0
     for i in range(min(len(masks), present.bit_length())):
         if present >> i & 1:  # only the checks pending on some row (an item has few)
-            out |= masks[i] * ((checks >> np.uint32(i)) & np.uint32(1))
+            out |= masks[i] * ((checks & checks.dtype.type(1 << i)) != 0)  # (no wider type: no casts)
     return out
