@@ -256,9 +256,12 @@ def _number(spec: FieldSpec, column: pd.Series | np.ndarray) -> tuple[np.ndarray
 def _in_range(spec: FieldSpec, values: np.ndarray) -> bool:
     """Whether every known value lies in the field's range (and is whole for an integer field):
     two reductions, which skip NaN, instead of a comparison a cell."""
-    if not len(values) or np.isnan(values).all():
+    if not len(values):
         return True
-    if np.fmin.reduce(values) < spec.ge or np.fmax.reduce(values) > spec.le:
+    least = np.fmin.reduce(values)
+    if np.isnan(least):  # every cell is missing
+        return True
+    if least < spec.ge or np.fmax.reduce(values) > spec.le:
         return False
     return spec.kind != "int" or not np.fmax.reduce(values - np.floor(values)) > 0  # (fmod is ten times slower)
 
