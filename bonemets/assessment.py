@@ -29,9 +29,11 @@ class Fact:
     settled_by : tuple of str
         For an unknown field, the tests that would settle it.
     implied_by : str or None
-        For a value implied by other facts (``implied.yaml``), the implication's title.
+        For a value implied by other facts (``implied.yaml``), the implication's title; for an
+        unknown number, that of the implication that bounds it.
     bounds : tuple of (float, float) or None
-        For a computed number with unknown inputs, the least and greatest value it can take.
+        For a computed number with unknown inputs, the least and greatest value it can take; for
+        an unknown number field that implied facts bound (``implied_by``), its range.
     unknown_inputs : tuple of str
         For such a number, the inputs that are unknown.
     """
@@ -57,30 +59,12 @@ class Fact:
             implied = f" (implied: {self.implied_by})" if self.implied_by else ""
             return f"{self.field} = {value if value != '' else 'none'}{implied}"
         if self.bounds is not None:
-            return bounds_text(self.field, self.bounds, self.unknown_inputs)
+            from .labels import bounds_text
+
+            implied = f" (implied: {self.implied_by})" if self.implied_by else ""
+            return bounds_text(self.field, self.bounds, self.unknown_inputs) + implied
         how = f"settle with: {', '.join(self.settled_by)}" if self.settled_by else "ask: clinical history"
         return f"{self.field} unknown ({how})"
-
-
-def bounds_text(name: str, bounds: tuple[float, float], unknown: tuple[str, ...]) -> str:
-    """A computed number known only within bounds, in words.
-
-    >>> bounds_text("corrected_calcium_mmol_l", (3.2, 4.1), ("albumin_g_l",))
-    'whatever the albumin, corrected calcium is 3.2 to 4.1 mmol/L'
-    >>> bounds_text("sins_score", (13, 16), ("spinal_alignment",))
-    'whatever the spinal alignment, SINS score is 13 to 16'
-    """
-    from .labels import field_label
-
-    def words(field: str) -> tuple[str, str]:
-        label = field_label(field)
-        name, _, unit = label.partition(" (")
-        return (name if name.isupper() or name.split()[0].isupper() else name[0].lower() + name[1:]), (
-            " " + unit.rstrip(")") if unit else "")
-
-    inputs = " and the ".join(words(f)[0] for f in unknown)
-    what, unit = words(name)
-    return f"whatever the {inputs}, {what} is {bounds[0]:g} to {bounds[1]:g}{unit}"
 
 
 @dataclass(frozen=True)

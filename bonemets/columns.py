@@ -65,6 +65,10 @@ class Columns:
         values as bits (uint16; bit i set for the field's i-th allowed value).
     errors : list of CellError
         Invalid cells, in row order; their rows are encoded as unknown.
+    limits : dict of str to (ndarray, ndarray)
+        Per number field that implied facts bound on some row (``ge`` in ``implied.yaml``), the
+        least and greatest value it can have on every row while it is unknown (its plausible
+        range where nothing bounds it); set by :func:`bonemets.implied.apply_implied`.
     """
 
     n: int
@@ -73,6 +77,7 @@ class Columns:
     numbers: dict[str, np.ndarray] = field(default_factory=dict)
     lists: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     errors: list[CellError] = field(default_factory=list)
+    limits: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
     def chunks(self) -> Iterator[tuple[int, Columns]]:
         """``(start, rows)`` for consecutive blocks of :data:`CHUNK_ROWS` rows (the whole when smaller)."""
@@ -90,6 +95,7 @@ class Columns:
             bools={k: Tri.of(v.v[start:stop]) for k, v in self.bools.items()},
             numbers={k: v[start:stop] for k, v in self.numbers.items()},
             lists={k: (known[start:stop], mask[start:stop]) for k, (known, mask) in self.lists.items()},
+            limits={k: (lo[start:stop], hi[start:stop]) for k, (lo, hi) in self.limits.items()},
         )
 
     def bounds(self, name: str) -> Bounds:

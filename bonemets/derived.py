@@ -32,6 +32,7 @@ class EncodedColumns(Protocol):
     enums: dict[str, np.ndarray]
     numbers: dict[str, np.ndarray]
     lists: dict[str, tuple[np.ndarray, np.ndarray]]
+    limits: dict[str, tuple[np.ndarray, np.ndarray]]
 
 
 #: The least and greatest value of a number on each row, over the plausible values of its unknown
@@ -41,9 +42,9 @@ Bounds = tuple[np.ndarray, np.ndarray]
 
 def field_bounds(cols: EncodedColumns, name: str) -> Bounds:
     """A number field's bounds: its value where known, else its plausible range (the range a case
-    may give it, :class:`bonemets.Case`)."""
+    may give it, :class:`bonemets.Case`), narrowed where implied facts bound it (``cols.limits``)."""
     x = cols.numbers[name]
-    least, most = FIELDS[name].plausible
+    least, most = cols.limits.get(name, FIELDS[name].plausible)
     return np.fmax(x, least), np.fmin(x, most)  # NaN gives the other operand; a known x is in range
 
 

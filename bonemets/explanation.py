@@ -86,16 +86,24 @@ def _fields_read(rule: CompiledRule) -> tuple[str, ...]:
     return tuple(dict.fromkeys(atom.field for atom in rule.condition.atoms()))
 
 
-def _fact(row: _Row, name: str) -> Fact:
+def _fact(row: _Row, name: str, by_bounds: bool) -> Fact:
+    """A field on one row; with ``by_bounds``, an unknown number that implied facts bound is said by
+    its bounds (where the rule is decided all the same; elsewhere it is still to be asked)."""
     value = row.field(name)
+    implied_by = row.implied_by(name)
+    if value is None and implied_by is not None and by_bounds:
+        lo, hi = row.ev.cols.bounds(name)
+        return Fact(name, None, tuple(row.kb.settled_by(name)), implied_by=implied_by,
+                    bounds=(float(lo[row.row]), float(hi[row.row])))
     if value is None:
         return Fact(name, None, tuple(row.kb.settled_by(name)))
-    return Fact(name, value, implied_by=row.implied_by(name))
+    return Fact(name, value, implied_by=implied_by)
 
 
 def _facts(row: _Row, rule: CompiledRule, only_unknown: bool) -> tuple[Fact, ...]:
     """The fields a rule reads on one row. An unknown derived number stands for its unknown inputs,
-    or, where the rule is decided all the same, for its bounds whatever those inputs are."""
+    or, where the rule is decided all the same, for its bounds whatever those inputs are; so does an
+    unknown number field for its bounds from implied facts."""
     facts: dict[str, Fact] = {}
     decided = row.value[rule.rule.id] is not None
     for field in _fields_read(rule):
@@ -112,7 +120,7 @@ def _facts(row: _Row, rule: CompiledRule, only_unknown: bool) -> tuple[Fact, ...
         for name in names:
             if name in facts or (only_unknown and row.field(name) is not None):
                 continue
-            facts[name] = _fact(row, name)
+            facts[name] = _fact(row, name, decided and not only_unknown)
     return tuple(facts.values())
 
 

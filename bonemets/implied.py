@@ -5,6 +5,10 @@ implied value; the rows and the implication are recorded, so that a reason resti
 says it was implied and from what. A case that gives the field another value contradicts the
 implication (:mod:`bonemets.consistency` checks it with the other contradictions).
 
+An implication of a least value (``ge``) of a number field leaves it unknown but narrows its
+range on those rows (``Columns.limits``), so a comparison that the whole narrower range decides
+is decided: two bone sites named mean at least two lesions, so "a single lesion" is false.
+
 Implications are applied in passes: an implication whose premise reads a field that another
 implies comes in a later pass than that one, so chains (a prostate primary → a man → no
 menopause) are followed to the end. A pass whose fields are known on every row is skipped.
@@ -20,6 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .case import FIELDS
+from .derived import inputs_of
 from .logic import TRUE, Tri
 from .program import Program, compile_program
 
@@ -33,7 +38,7 @@ class _Pass:
     """Implications applied together: their premises as one program, and what each implies."""
 
     program: Program
-    implications: tuple[tuple[int, str, int], ...]  # (index in kb.implied, field, code or 1/-1)
+    implications: tuple[tuple[int, str, float], ...]  # (index in kb.implied, field, code, 1/-1 or least value)
 
 
 @lru_cache(maxsize=16)
@@ -41,7 +46,7 @@ def _passes(kb: KnowledgeBase) -> tuple[_Pass, ...]:
     level: dict[int, int] = {}
     implied_by: dict[str, list[int]] = {}
     for i, (imp, premise) in enumerate(kb.implied):
-        reads = {a.field for a in premise.atoms()}
+        reads = set(inputs_of(a.field for a in premise.atoms()))
         level[i] = 1 + max((level[j] for f in reads for j in implied_by.get(f, [])), default=-1)
         implied_by.setdefault(imp.implies.field, []).append(i)
     passes = []
@@ -49,10 +54,13 @@ def _passes(kb: KnowledgeBase) -> tuple[_Pass, ...]:
         members = [i for i, d in level.items() if d == depth]
         what = []
         for i in members:
-            field, value = kb.implied[i][0].implies.field, kb.implied[i][0].implies.is_
-            spec = FIELDS[field]
-            code = (1 if value else -1) if spec.kind == "bool" else spec.allowed.index(str(value))
-            what.append((i, field, code))
+            implies = kb.implied[i][0].implies
+            spec = FIELDS[implies.field]
+            if implies.ge is not None:  # a number field: its least value
+                code: float = implies.ge
+            else:
+                code = (1 if implies.is_ else -1) if spec.kind == "bool" else spec.allowed.index(str(implies.is_))
+            what.append((i, implies.field, code))
         passes.append(_Pass(compile_program({str(i): kb.implied[i][1] for i in members}), tuple(what)))
     return tuple(passes)
 
@@ -77,7 +85,8 @@ def apply_implied(cols: Columns, kb: KnowledgeBase) -> tuple[Columns, dict[str, 
     passes = _passes(kb)
     if not passes:
         return cols, {}
-    out = dataclasses.replace(cols, enums=dict(cols.enums), bools=dict(cols.bools), errors=cols.errors)
+    out = dataclasses.replace(cols, enums=dict(cols.enums), bools=dict(cols.bools), errors=cols.errors,
+                              limits=dict(cols.limits))
     implied: dict[str, np.ndarray] = {}
     for step in passes:
         if not any(out.unknown(field).any() for _, field, _ in step.implications):
@@ -87,6 +96,9 @@ def apply_implied(cols: Columns, kb: KnowledgeBase) -> tuple[Columns, dict[str, 
             premise = values[step.program.outputs[str(i)]] == TRUE
             hit = premise & out.unknown(field)
             if not hit.any():
+                continue
+            if FIELDS[field].kind in ("int", "float"):
+                _bound(out, implied.setdefault(field, np.full(cols.n, -1, dtype=np.int16)), hit, i, field, code)
                 continue
             # Sums, not np.where (several times slower): the rows hit are unknown, coded 0 for a
             # true/false field and -1 for a choice, and an earlier implication of the same field
@@ -99,3 +111,14 @@ def apply_implied(cols: Columns, kb: KnowledgeBase) -> tuple[Columns, dict[str, 
             by = implied.setdefault(field, np.full(cols.n, -1, dtype=np.int16))
             by += step_to * np.int16(i + 1)
     return out, implied
+
+
+def _bound(cols: Columns, by: np.ndarray, hit: np.ndarray, index: int, field: str, least: float) -> None:
+    """Raise an unknown number field's least value to ``least`` on the rows ``hit`` where that
+    narrows it (several bounds may hold on a row: the highest is kept, and the implication that
+    gave it recorded in ``by``)."""
+    plausible = FIELDS[field].plausible
+    lo, hi = cols.limits.get(field) or (np.full(cols.n, plausible[0]), np.full(cols.n, plausible[1]))
+    tighter = hit & (lo < least)
+    cols.limits[field] = (np.where(tighter, least, lo), hi)
+    by[tighter] = index

@@ -41,6 +41,7 @@ from .case import FIELDS, suggest
 from .columns import DERIVED
 from .conditions import Node, compile_condition
 from .datafiles import data_dir
+from .derived import inputs_of
 from .exceptions import KnowledgeError
 from .knowledge_checks import (
     check_advice,
@@ -393,9 +394,10 @@ def load_knowledge(path: str | Path, *, include_drafts: bool = False, check_exam
         if implication.active:
             premise, contradicts = compile_implication(path / "implied.yaml", implication, kb.concept_nodes)
             kb.implied.append((implication, premise))
-            field, value = implication.implies.field, implication.implies.is_
-            fields = list(dict.fromkeys([*(a.field for a in premise.atoms()), field]))
-            said = ("true" if value else "false") if isinstance(value, bool) else value
+            field, value, least = implication.implies.field, implication.implies.is_, implication.implies.ge
+            fields = list(dict.fromkeys([*inputs_of(a.field for a in premise.atoms()), field]))
+            said = (f"at least {least:g}" if least is not None else ("true" if value else "false")
+                    if isinstance(value, bool) else value)
             kb.consistency.append((Consistency(id=implication.id, status="active", fields=fields, when=implication.when,
                                                message=f"{implication.title}, so {field} is {said}"), contradicts))
     items: dict[str, Family | Option | Test | AlertDef] = {**kb.families, **kb.options, **kb.tests, **kb.alerts}

@@ -102,6 +102,8 @@ def compile_implication(file: Path, entry: Implication, concepts: Mapping[str, N
     where = f"{file}: entry '{entry.id}'"
     field, value = entry.implies.field, entry.implies.is_
     spec = FIELDS.get(field)
+    if entry.implies.ge is not None:
+        return _bound_implication(where, entry, entry.implies.ge, dict(concepts))
     if spec is None or spec.kind not in ("enum", "bool"):
         raise KnowledgeError(f"{where}: implies: field '{field}' is not a one-value or true/false case field"
                              f"{suggest(field, [f for f, s in FIELDS.items() if s.kind in ('enum', 'bool')])}")
@@ -113,6 +115,22 @@ def compile_implication(file: Path, entry: Implication, concepts: Mapping[str, N
              else {"field": field, "in": [v for v in spec.allowed if v != value]})
     contradiction = compile_condition({"all": [entry.when, other]}, f"{where}: when", dict(concepts))
     return premise, contradiction
+
+
+def _bound_implication(where: str, entry: Implication, least: float, concepts: dict[str, Node]) -> tuple[Node, Node]:
+    """The premise of an implication of a least value, and the contradiction of a case that gives
+    the field less, after checking that the field is a number field and the value in its range."""
+    field = entry.implies.field
+    spec = FIELDS.get(field)
+    if spec is None or spec.kind not in ("int", "float"):
+        raise KnowledgeError(f"{where}: implies: field '{field}' is not a number case field"
+                             f"{suggest(field, [f for f, s in FIELDS.items() if s.kind in ('int', 'float')])}")
+    if not spec.plausible[0] < least <= spec.plausible[1]:
+        raise KnowledgeError(f"{where}: implies: ge {least:g} is outside what '{field}' can be, above "
+                             f"{spec.plausible[0]:g} and at most {spec.plausible[1]:g}")
+    premise = compile_condition(entry.when, f"{where}: when", concepts)
+    less = compile_condition({"all": [entry.when, {"field": field, "lt": least}]}, f"{where}: when", concepts)
+    return premise, less
 
 
 def compile_rule(file: Path, rule: Rule, items: Mapping[str, Item], options_of: Mapping[str, Sequence[str]],

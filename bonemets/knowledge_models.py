@@ -226,10 +226,19 @@ class Consistency(_Lifecycled):
 
 
 class Implies(_Entry):
-    """The fact an implication adds: a true/false or one-value case field and its value."""
+    """The fact an implication adds: a true/false or one-value case field and its value (``is``),
+    or a least value of a number field (``ge``), which bounds it while it is unknown."""
 
     field: str
-    is_: bool | str = Field(alias="is")
+    is_: bool | str | None = Field(None, alias="is", description="The value a true/false or one-value field takes.")
+    ge: float | None = Field(None, description="The least value a number field can have (it stays unknown, "
+                                               "within bounds), e.g. 2 lesions where 2 bone sites are named.")
+
+    @model_validator(mode="after")
+    def _one_fact(self) -> Implies:
+        if (self.is_ is None) == (self.ge is None):
+            raise ValueError("an implication implies either a value ('is') or a least value ('ge'), not both")
+        return self
 
 
 class Implication(_Lifecycled):

@@ -161,6 +161,34 @@ _UNITS = {"mmol_l": "mmol/L", "umol_l": "\u00b5mol/L", "g_l": "g/L", "kg": "kg",
 _TERMS = {"pd_l1": "PD-L1"}
 
 
+def bounds_text(name: str, bounds: tuple[float, float], unknown: tuple[str, ...] = ()) -> str:
+    """A number known only within bounds, in words: a computed number whatever its unknown inputs,
+    or an unknown number field that implied facts bound.
+
+    >>> bounds_text("corrected_calcium_mmol_l", (3.2, 4.1), ("albumin_g_l",))
+    'whatever the albumin, corrected calcium is 3.2 to 4.1 mmol/L'
+    >>> bounds_text("sins_score", (13, 16), ("spinal_alignment",))
+    'whatever the spinal alignment, SINS score is 13 to 16'
+    >>> bounds_text("bone_lesion_count", (3, 1000))
+    'bone lesion count is at least 3'
+    """
+    from .case import FIELDS
+
+    def words(field: str) -> tuple[str, str]:
+        label = field_label(field)
+        name, _, unit = label.partition(" (")
+        return (name if name.isupper() or name.split()[0].isupper() else name[0].lower() + name[1:]), (
+            " " + unit.rstrip(")") if unit else "")
+
+    what, unit = words(name)
+    if not unknown:  # a field bounded by implied facts: most often only from below
+        most = FIELDS[name].plausible[1] if name in FIELDS else None
+        return f"{what} is at least {bounds[0]:g}{unit}" if bounds[1] == most else (
+            f"{what} is {bounds[0]:g} to {bounds[1]:g}{unit}")
+    inputs = " and the ".join(words(f)[0] for f in unknown)
+    return f"whatever the {inputs}, {what} is {bounds[0]:g} to {bounds[1]:g}{unit}"
+
+
 def field_label(name: str) -> str:
     """A field name as a reader says it.
 

@@ -11,7 +11,8 @@ concept's node, evaluated once) gets a row of one int8 matrix of Kleene values (
    bounds (:meth:`bonemets.columns.Columns.bounds`): true when the whole range passes, false when
    none of it does, unknown otherwise. A case field's bounds are its value where it is known and
    its plausible range where not, so its comparison reads the value, and takes the answer of the
-   plausible range (found once, when compiling) where the value is missing.
+   plausible range (found once, when compiling) where the value is missing; where implied facts
+   narrow that range on some rows (``Columns.limits``), it reads the bounds row by row.
 2. Composite nodes are computed level by level (a node's level is one more than its deepest
    child), grouped by operation and number of children: ``all`` is the minimum of the children's
    rows, ``any`` the maximum, ``not`` the sign change. For a few rows of cases a group is a few
@@ -228,7 +229,8 @@ class Program:
         missing: dict[str, np.ndarray] = {}
         for test in self.numbers:
             holds, fails = _DECIDED[test.op]
-            if test.unknown is None:
+            ranged = test.unknown is None or test.field in cols.limits  # bounds that differ by row
+            if ranged:
                 if test.field not in bounds:
                     bounds[test.field] = cols.bounds(test.field)
                 lo, hi = bounds[test.field]
@@ -237,7 +239,7 @@ class Program:
             out = m[test.row]
             np.subtract(holds(lo, hi, test.threshold).view(np.int8), fails(lo, hi, test.threshold).view(np.int8),
                         out=out)
-            if test.unknown:  # 0 where missing so far: add the answer there
+            if test.unknown and not ranged:  # 0 where missing so far: add the answer there
                 if test.field not in missing:
                     missing[test.field] = np.isnan(lo).view(np.int8)
                 (np.add if test.unknown > 0 else np.subtract)(out, missing[test.field], out=out)

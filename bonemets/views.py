@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Literal
 
 from .condition_words import word_list
 from .datafiles import data_dir, load_model
-from .labels import fact_words, field_name
+from .labels import bounds_text, fact_words, field_name
 
 if TYPE_CHECKING:  # pragma: no cover
     from .assessment import Alert, Assessment, Fact, PendingCheck, Question, Reason, Recommendation
@@ -181,7 +181,8 @@ def fact_text(fact: Fact, kb: KnowledgeBase | None, settle: bool = True) -> str:
         implied = f" (follows: {fact.implied_by[0].lower()}{fact.implied_by[1:]})" if fact.implied_by else ""
         return fact_words(fact.field, fact.value) + implied
     if fact.bounds is not None:
-        return fact.text()  # the bounds in words (assessment.bounds_text), without importing it here
+        implied = f" (follows: {fact.implied_by[0].lower()}{fact.implied_by[1:]})" if fact.implied_by else ""
+        return bounds_text(fact.field, fact.bounds, fact.unknown_inputs) + implied
     if not settle:
         return f"{field_name(fact.field)} unknown"
     return f"{field_name(fact.field)} unknown ({_settle(kb, fact.settled_by)})"

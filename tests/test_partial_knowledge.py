@@ -10,6 +10,7 @@ import pytest
 
 import bonemets
 from bonemets import assess
+from bonemets.views import fact_text
 
 pytestmark = pytest.mark.core
 
@@ -68,6 +69,24 @@ def test_an_implied_fact_says_what_it_was_implied_from():
     assert not facts or all("Prostate cancer is a cancer of men" in f.implied_by or "man" in f.implied_by
                             for f in facts)
     assert "sex" not in [q.field for q in a.questions]  # implied, not asked
+
+
+def test_two_bone_sites_rule_out_a_single_lesion_whatever_the_count():
+    # Spine and pelvis named: at least two lesions, so "surgery for a single metastasis" (one lesion,
+    # nothing elsewhere, performance status 0-2) is not indicated however the count is filled in, and
+    # radium-223 (castration-resistant prostate cancer with two or more bone metastases) is decided.
+    first_visit = dict(primary="breast", sex="female", menopause="post", er="positive", pr="positive",
+                       her2="negative", bone_sites=["spine", "pelvis"], bone_pain="mild", visceral_metastases="none")
+    assert assess(first_visit).status("metastasis_surgery") == "not_indicated"
+    assert assess({**first_visit, "bone_sites": ["spine"]}).status("metastasis_surgery") == "undetermined"
+    prostate = dict(primary="prostate", castration_resistant=True, bone_pain="moderate", visceral_metastases="none")
+    assert assess({**prostate, "bone_sites": ["spine"]}).status("radium_223") == "undetermined"
+    a = assess({**prostate, "bone_sites": ["spine", "pelvis"]})
+    assert a.status("radium_223") == "consider"
+    said = [fact_text(f, None) for r in a.recommendation("radium_223").reasons for f in r.facts]
+    assert "bone lesion count is at least 2 (follows: two bone sites named hold at least two lesions)" in said
+    with pytest.raises(bonemets.InvalidCaseError, match="at least 3"):
+        assess({"bone_sites": ["spine", "ribs", "pelvis"], "bone_lesion_count": 2})
 
 
 def test_iv_bisphosphonate_is_recommended_pending_kidney_function_on_every_surface():

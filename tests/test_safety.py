@@ -159,7 +159,7 @@ def _sex_ok(sex: Any, menopause: Any, pregnant: Any) -> bool:
 def _repair(draw, c: dict, pinned: set[str]) -> None:
     """Redraw the fields that contradict each other (consistency.yaml), never a pinned one."""
     sites, count = c["bone_sites"], c["bone_lesion_count"]
-    if isinstance(sites, list) and not is_unknown(count) and count < len(set(sites)):  # fewer_lesions_than_sites
+    if isinstance(sites, list) and not is_unknown(count) and count < len(set(sites)):  # *_sites_at_least_*_lesions
         if "bone_lesion_count" not in pinned:
             c["bone_lesion_count"] = len(set(sites))
         else:
@@ -245,8 +245,10 @@ def _repair(draw, c: dict, pinned: set[str]) -> None:
             c["primary"] = None
 
 
+SITES = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven"}  # bone sites named: at least as many lesions
 REPAIRED = {"male_menopause", "female_not_applicable", "male_pregnancy", "menopause_not_pregnant",
-            "prostate_cancer_is_male", "castration_resistance_not_prostate", "fewer_lesions_than_sites",
+            "prostate_cancer_is_male", "castration_resistance_not_prostate",
+            *(f"{w}_sites_at_least_{w}_lesions" for w in SITES.values()),
             "triple_negative_label_positive",
             "triple_negative_label_negative", "chemotherapy_timing_without_chemotherapy",
             "no_endocrine_therapy_no_resistance", "no_endocrine_therapy_no_cdk46", "menopause_is_female",
@@ -1336,6 +1338,7 @@ def test_haz15_values_in_other_units_are_rejected(field, value):
     assert field in err.value.fields
 
 
+ALL_SITES = ["skull", "spine", "ribs", "pelvis", "upper_arm", "upper_leg", "other"]
 CONTRADICTIONS = {
     "male_menopause": {"sex": "male", "menopause": "pre"},
     "female_not_applicable": {"sex": "female", "menopause": "not_applicable"},
@@ -1343,7 +1346,8 @@ CONTRADICTIONS = {
     "menopause_not_pregnant": {"menopause": "post", "could_become_pregnant": True},
     "prostate_cancer_is_male": {"primary": "prostate", "sex": "female"},
     "castration_resistance_not_prostate": {"primary": "breast", "castration_resistant": True},
-    "fewer_lesions_than_sites": {"bone_lesion_count": 2, "bone_sites": ["spine", "ribs", "pelvis"]},
+    **{f"{w}_sites_at_least_{w}_lesions": {"bone_lesion_count": k - 1, "bone_sites": ALL_SITES[:k]}
+       for k, w in SITES.items()},
     "triple_negative_label_positive": {"triple_negative": True, "er": "positive"},
     "triple_negative_label_negative": {"triple_negative": False, "er": "negative", "pr": "negative", "her2": "low"},
     "chemotherapy_timing_without_chemotherapy": {"prior_chemotherapy": False, "months_since_chemotherapy": 3},
