@@ -296,7 +296,7 @@ class Evaluation:
 _TRUTH = {1: True, 0: None, -1: False}
 
 
-def evaluate(cols: Columns, kb: KnowledgeBase, urgency: bool = False) -> Evaluation:
+def evaluate(cols: Columns, kb: KnowledgeBase, urgency: bool = False, out: np.ndarray | None = None) -> Evaluation:
     """Evaluate every rule, item and alert on encoded columns (see the module docstring).
 
     Parameters
@@ -305,6 +305,8 @@ def evaluate(cols: Columns, kb: KnowledgeBase, urgency: bool = False) -> Evaluat
     kb : KnowledgeBase
     urgency : bool
         Also compute each item's urgency.
+    out : ndarray of int8, shape (items, rows), optional
+        Where to write the statuses (for example a block of a larger frame's), instead of a new array.
 
     Returns
     -------
@@ -317,7 +319,7 @@ def evaluate(cols: Columns, kb: KnowledgeBase, urgency: bool = False) -> Evaluat
     small = n <= FEW_ROWS
     digits = digits_of(p.decisions, m, small)
     decided = read(p.decisions, digits, small)
-    status = np.empty((len(p.items), n), dtype=np.int8)
+    status = np.empty((len(p.items), n), dtype=np.int8) if out is None else out
     status[p.decided] = decided
     pending = _pending(p, m, decided)
     _families(p, digits, status, pending, small)

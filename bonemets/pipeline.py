@@ -183,8 +183,7 @@ def _evaluate_frame(cols: Columns, kb: KnowledgeBase, urgency: bool) -> tuple[
     found: list[Problem] = []
     for start, chunk in cols.chunks():
         stop = start + chunk.n
-        ev = evaluate(chunk, kb, urgency=urgency)
-        status[:, start:stop] = ev.status
+        ev = evaluate(chunk, kb, urgency=urgency, out=status[:, start:stop])
         for position, masks in ev.pending.items():
             named_tests(masks, ev.named, out=pending[position][start:stop])
         if urgencies is not None and ev.urgency is not None:
