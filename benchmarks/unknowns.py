@@ -101,44 +101,12 @@ def decided_by_splits(case: dict) -> tuple[int, list[str]]:
     return len(open_), found
 
 
-def _completions(case: dict, n: int, rng: np.random.Generator) -> pd.DataFrame:
-    """``n`` random completions of a partial case: every unknown field drawn from its allowed
-    values (numbers log-uniform over a range that starts above zero, so that the small counts and
-    doses are drawn as often as the large ones; whole numbers rounded)."""
-    columns: dict[str, object] = {}
-    for name, spec in bonemets.FIELDS.items():
-        if case.get(name, "unknown") != "unknown":
-            value = case[name]
-            columns[name] = [";".join(value) if isinstance(value, list) else value] * n
-        elif spec.kind == "enum":
-            columns[name] = rng.choice(np.array(spec.allowed, dtype=object), n)
-        elif spec.kind == "bool":
-            columns[name] = rng.random(n) < 0.5
-        elif spec.kind == "list":
-            bits = rng.random((n, len(spec.allowed))) < 0.3
-            if name == "bone_sites":  # a given list of sites is never empty
-                bits[np.arange(n), rng.integers(0, len(spec.allowed), n)] = True
-            columns[name] = [";".join(v for v, b in zip(spec.allowed, row, strict=True) if b) or "[]" for row in bits]
-        else:
-            least, most = spec.plausible
-            x = (np.exp(rng.uniform(np.log(least), np.log(most), n)) if least > 0
-                 else rng.uniform(least, most, n))
-            columns[name] = np.clip(np.round(x), least, most) if spec.kind == "int" else x
-    return pd.DataFrame(columns)
-
-
-def witnessed(case: dict, samples: int = 40_000, seed: int = 0) -> tuple[int, list[str]]:
-    """Undetermined families and options, and those of them for which no two of ``samples`` random
-    completions of the case (contradicting ones left out) give different answers. Each item with
-    such a pair cannot be decided by any sound engine on this knowledge (contract §6): the pair is
-    a witness, whatever the engine. Items without a witness might be sharpened, or the draw
-    missed the pair."""
-    a = bonemets.assess(case)
-    kinds = {r.id: r.kind for r in a.recommendations}
-    open_ = [k for k, s in a.statuses.items() if s == "undetermined" and kinds[k] != "test"]
-    out, _ = bonemets.assess_cohort(_completions(case, samples, np.random.default_rng(seed)), errors="report")
-    one = {"recommended": 0, "consider": 1, "not_indicated": 2, "avoid": 2}
-    return len(open_), [item for item in open_ if out[item].astype(object).map(one).nunique() < 2]
+def witnessed(case: dict) -> tuple[int, list[str]]:
+    """Undetermined families and options, and those that no two random extensions of the case
+    answer differently (:func:`bonemets.witnesses`: each other one has a witness pair, so no sound
+    engine can decide it on this knowledge)."""
+    found = bonemets.witnesses(case)
+    return len(found), [item for item, w in found.items() if w is None]
 
 
 def median_ms(run, repeat: int) -> float:
@@ -176,10 +144,12 @@ def main() -> int:
         floor[name] = n - len(missing)
         print(f"  {name}: {n - len(missing)} of {n}"
               + (f" (no pair found for: {', '.join(missing)})" if missing else ""))
-    print("\nteaching cases:")
+    print("\nteaching cases (undetermined, pending, first questions; families and options without a witness pair):")
     for case_id, case in bonemets.teaching_cases().items():
         n, total, pending, first = counts(case)
-        print(f"  {case_id:32s} {n:3d} of {total}, {pending} pending; asks first: {', '.join(first) or '-'}")
+        missing = witnessed(case)[1]
+        print(f"  {case_id:32s} {n:3d} of {total}, {pending} pending; asks first: {', '.join(first) or '-'}; "
+              f"{'no witness: ' + ', '.join(missing) if missing else 'exact'}")
     twenty = dict(primary="breast", sex="female", age=58, er="positive", pr="negative", her2="negative",
                   bone_sites=["spine", "ribs"], bone_lesion_count=4, visceral_metastases="none",
                   bone_pain="moderate", back_pain=True, calcium_mmol_l=2.45, albumin_g_l=38, weight_kg=66,

@@ -23,6 +23,7 @@ from .exceptions import BonemetsError, InvalidCaseError, KnowledgeError
 from .knowledge import KnowledgeBase, knowledge, load_knowledge
 from .pipeline import ALERT_DTYPE, STATUS_DTYPE, assess, assess_cohort, cohort_errors
 from .vocabulary import ALERT_STATES, DISCLAIMER, STATUSES, URGENCIES
+from .witnesses import Witness, witnesses
 
 __version__ = "0.1.0"
 
@@ -58,6 +59,7 @@ __all__ = [
     "Reason",
     "Recommendation",
     "TeachingCase",
+    "Witness",
     "advice_for",
     "assess",
     "assess_cohort",
@@ -70,4 +72,5 @@ __all__ = [
     "scores",
     "teaching_cases",
     "teaching_library",
+    "witnesses",
 ]
