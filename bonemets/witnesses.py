@@ -59,8 +59,8 @@ def extensions(case: Case | Mapping[str, Any], n: int = 20_000, seed: int = 0) -
 
     Every field the case leaves unknown is drawn from its allowed values (a number log-uniformly
     over its plausible range when that starts above zero, so that small counts are drawn as often
-    as large ones; a whole number rounded; a list as a random subset, a list of bone sites never
-    empty). Drawn values may contradict each other: :func:`witnesses` leaves those unknown.
+    as large ones; rounded to whole numbers or two decimals; a list as a random subset, a list of
+    bone sites never empty). Drawn values may contradict each other: :func:`witnesses` leaves those unknown.
 
     Parameters
     ----------
@@ -92,7 +92,7 @@ def extensions(case: Case | Mapping[str, Any], n: int = 20_000, seed: int = 0) -
         else:
             least, most = spec.plausible
             x = np.exp(rng.uniform(np.log(least), np.log(most), n)) if least > 0 else rng.uniform(least, most, n)
-            columns[name] = np.clip(np.round(x), least, most) if spec.kind == "int" else x
+            columns[name] = np.clip(np.round(x, 0 if spec.kind == "int" else 2), least, most)
     return pd.DataFrame(columns)
 
 
