@@ -265,7 +265,8 @@ class Evaluation:
         ``check_tests(kb).tests[j]``).
     implied : dict of str to ndarray
         Per field implied on some row, the index in ``kb.implied`` of the implication that gave
-        it (-1 where it was not implied); ``cols`` has the implied values.
+        it (-1 where it was not implied); ``cols`` has the implied values, and the implied least
+        values of numbers left unknown (``cols.limits``).
     """
 
     kb: KnowledgeBase

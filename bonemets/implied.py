@@ -84,7 +84,8 @@ def apply_implied(cols: Columns, kb: KnowledgeBase) -> tuple[Columns, dict[str, 
         A copy sharing every array that no implication changed.
     dict of str to ndarray of int16
         Per field that some row got by implication: the index in ``kb.implied`` of the
-        implication that gave it, -1 on rows where it was not implied.
+        implication that gave it (for a number left unknown, its least value), -1 on rows where
+        it was not implied.
     """
     passes = _passes(kb)
     if not passes:
