@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from .assessment import Alert, Citation, Fact, PendingCheck, Reason, Recommendation
+from .condition_words import fields_of
 from .decision import open_statuses
 from .derived import DERIVED
 from .dosing import dose_note
@@ -82,8 +83,8 @@ class _Row:
 
 @lru_cache(maxsize=1024)
 def _fields_read(rule: CompiledRule) -> tuple[str, ...]:
-    """The fields and derived numbers a rule's condition reads, in order, each once."""
-    return tuple(dict.fromkeys(atom.field for atom in rule.condition.atoms()))
+    """The fields and derived numbers a rule's condition reads, in order, each once (cached)."""
+    return tuple(fields_of(rule.condition))
 
 
 def _fact(row: _Row, name: str, by_bounds: bool) -> Fact:
