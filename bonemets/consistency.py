@@ -6,6 +6,7 @@ rules and evaluated with them, against the knowledge base in use.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -15,6 +16,7 @@ from .logic import TRUE
 
 if TYPE_CHECKING:
     from .evaluation import Evaluation
+    from .knowledge import KnowledgeBase
 
 
 def contradictions(ev: Evaluation, offset: int = 0) -> list[tuple[int, str, tuple[str, ...]]]:
@@ -33,14 +35,24 @@ def contradictions(ev: Evaluation, offset: int = 0) -> list[tuple[int, str, tupl
         Row position, a one-line message naming the fields and their values, and the fields;
         in row order.
     """
-    outputs = plan(ev.kb).program.outputs
+    rows = _rows(ev.kb)
+    hits = ev.matrix[rows] == TRUE  # every check at once: most cases contradict nothing
+    if not hits.any():
+        return []
     found = []
     seen: set[tuple[int, frozenset[str]]] = set()  # two checks of the same fields on a row: the first says it
     for i, (entry, _) in enumerate(ev.kb.consistency):
-        for pos in np.flatnonzero(ev.matrix[outputs[consistency_output(i)]] == TRUE).tolist():
+        for pos in np.flatnonzero(hits[i]).tolist():
             if (pos, frozenset(entry.fields)) in seen:
                 continue
             seen.add((pos, frozenset(entry.fields)))
             given = ", ".join(f"{f}={ev.cols.value(f, pos)!r}" for f in entry.fields)
             found.append((offset + pos, f"{given} contradict: {entry.message}", tuple(entry.fields)))
     return sorted(found, key=lambda f: f[0])
+
+
+@lru_cache(maxsize=16)
+def _rows(kb: KnowledgeBase) -> np.ndarray:
+    """The program rows of the knowledge base's consistency checks, in order."""
+    outputs = plan(kb).program.outputs
+    return np.array([outputs[consistency_output(i)] for i in range(len(kb.consistency))], dtype=np.intp)

@@ -100,8 +100,9 @@ def apply_implied(cols: Columns, kb: KnowledgeBase) -> tuple[Columns, dict[str, 
             continue  # nothing to fill in: the premises need not be computed
         values = step.program.matrix(out)
         for field, least in step.bounds:
-            premises = [values[step.program.outputs[str(i)]] for i, _ in least]
-            _bound(out, implied, field, least, premises, unknown[field])
+            if unknown[field].any():
+                premises = [values[step.program.outputs[str(i)]] for i, _ in least]
+                _bound(out, implied, field, least, premises, unknown[field])
         for i, field, code in step.implications:
             premise = values[step.program.outputs[str(i)]] == TRUE
             hit = premise & unknown[field]
