@@ -7,12 +7,8 @@ concept's node, evaluated once) gets a row of one int8 matrix of Kleene values (
 1. Field tests of one kind are computed together: a test on an enum field compares the field's
    codes with the runs of consecutive codes it accepts (or, if fewer, those it rejects);
    true/false fields, ``unknown:`` tests, list tests and number comparisons are one or two
-   array operations each kind. A number comparison reads the number's
-   bounds (:meth:`bonemets.columns.Columns.bounds`): true when the whole range passes, false when
-   none of it does, unknown otherwise. A case field's bounds are its value where it is known and
-   its plausible range where not, so its comparison reads the value, and takes the answer of the
-   plausible range (found once, when compiling) where the value is missing; where implied facts
-   narrow that range on some rows (``Columns.limits``), it reads the bounds row by row.
+   array operations each kind. A number comparison is decided on the number's bounds
+   (:mod:`bonemets.comparisons`).
 2. Composite nodes are computed level by level (a node's level is one more than its deepest
    child), grouped by operation and number of children: ``all`` is the minimum of the children's
    rows, ``any`` the maximum, ``not`` the sign change. For a few rows of cases a group is a few
@@ -27,32 +23,21 @@ grows with its rows, and hardly with the number of rules.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .case import FIELDS
+from .comparisons import NumberTests, compare, number_tests
 from .conditions import AllOf, Always, AnyOf, Atom, Negation, Node, Ref
-from .derived import DERIVED
 from .logic import FALSE, TRUE, Tri
 
 if TYPE_CHECKING:
     from .columns import Columns
 
 _ROW_TRUE, _ROW_FALSE = 0, 1  # two constant rows: identities of all/any, and ``always: true``
-
-Compare = Callable[[np.ndarray, np.ndarray, float], np.ndarray]
-#: Per number test, on a number's bounds ``lo``, ``hi``: where it holds whatever the unknown inputs
-#: (the whole range passes), and where it fails whatever they are (none of the range passes).
-_DECIDED: dict[str, tuple[Compare, Compare]] = {
-    "lt": (lambda lo, hi, t: hi < t, lambda lo, hi, t: lo >= t),
-    "le": (lambda lo, hi, t: hi <= t, lambda lo, hi, t: lo > t),
-    "gt": (lambda lo, hi, t: lo > t, lambda lo, hi, t: hi <= t),
-    "ge": (lambda lo, hi, t: lo >= t, lambda lo, hi, t: hi < t),
-}
-
 
 @dataclass(frozen=True)
 class _Leaves:
@@ -78,18 +63,6 @@ class _Enum:
     field: str
     runs: tuple[tuple[int, int], ...]
     rejects: bool
-
-
-@dataclass(frozen=True)
-class _Number:
-    """A number comparison: its row, what it reads, and for a case field its value where the field
-    is unknown (the answer of the field's plausible range); None for a derived number."""
-
-    row: int
-    field: str
-    op: str
-    threshold: float
-    unknown: int | None
 
 
 Rows = int | slice | np.ndarray  # one row (a view), consecutive rows (a view) or any rows (a copy)
@@ -125,9 +98,7 @@ class Program:
     bools: _Leaves
     unknown: _Leaves
     lists: _Leaves
-    numbers: tuple[_Number, ...]
-    number_ops: np.ndarray  # shape (4, tests, 1): which tests are lt, le, gt, ge (for a few rows)
-    number_thresholds: np.ndarray  # shape (tests, 1)
+    numbers: NumberTests
     steps: tuple[_Step, ...]
     nodes: tuple[tuple[np.ufunc, int, tuple[int, ...]], ...]  # the steps node by node: ufunc, row, children
 
@@ -158,7 +129,7 @@ class Program:
             block[:self.unknown.flip] -= 1  # "is unknown": 1 -> 1, 0 -> -1
             block[self.unknown.flip:] += 1  # "is known": -1 -> 1, 0 -> -1
         self._lists(m, cols)
-        self._numbers(m, cols)
+        compare(m, cols, self.numbers, few=cols.n <= FEW_ROWS)
         if cols.n > FEW_ROWS:
             for ufunc, row, children in self.nodes:
                 out = m[row]
@@ -224,56 +195,6 @@ class Program:
         empty = self.lists.arg == 0  # an ``empty`` test: true where no bit is set
         hit[empty] = masks[empty] == 0
         m[self.lists.start:self.lists.stop] = Tri.known(known, hit).v
-
-    def _numbers(self, m: np.ndarray, cols: Columns) -> None:
-        """Each number comparison, one row at a time (the arrays stay in cache); for a few rows,
-        all at once (:meth:`_numbers_at_once`)."""
-        if cols.n <= FEW_ROWS and self.numbers:
-            self._numbers_at_once(m, cols)
-            return
-        bounds: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        missing: dict[str, np.ndarray] = {}
-        for test in self.numbers:
-            holds, fails = _DECIDED[test.op]
-            ranged = test.unknown is None or test.field in cols.limits  # bounds that differ by row
-            if ranged:
-                if test.field not in bounds:
-                    bounds[test.field] = cols.bounds(test.field)
-                lo, hi = bounds[test.field]
-            else:  # NaN compares false both ways: unknown, unless the plausible range decides
-                lo = hi = cols.numbers[test.field]
-            out = m[test.row]
-            np.subtract(holds(lo, hi, test.threshold).view(np.int8), fails(lo, hi, test.threshold).view(np.int8),
-                        out=out)
-            if test.unknown and not ranged:  # 0 where missing so far: add the answer there
-                if test.field not in missing:
-                    missing[test.field] = np.isnan(lo).view(np.int8)
-                (np.add if test.unknown > 0 else np.subtract)(out, missing[test.field], out=out)
-
-    def _numbers_at_once(self, m: np.ndarray, cols: Columns) -> None:
-        """The number comparisons as :meth:`_numbers` makes them, on the tests' bounds stacked:
-        every kind of comparison once, each test taking its own (fewer numpy calls for one case)."""
-        bounds: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        lows, highs, answers = [], [], []
-        for test in self.numbers:
-            if test.unknown is None or test.field in cols.limits:
-                if test.field not in bounds:
-                    bounds[test.field] = cols.bounds(test.field)
-                lo, hi = bounds[test.field]
-                answers.append(0)
-            else:  # the value itself, NaN where missing: the plausible range's answer is added there
-                lo = hi = cols.numbers[test.field]
-                answers.append(test.unknown)
-            lows.append(lo)
-            highs.append(hi)
-        lo, hi = _stack(lows, cols.n), _stack(highs, cols.n)
-        ops, t = self.number_ops, self.number_thresholds
-        below, upto, above, from_ = hi < t, hi <= t, lo > t, lo >= t
-        holds = (ops[0] & below) | (ops[1] & upto) | (ops[2] & above) | (ops[3] & from_)
-        fails = (ops[0] & from_) | (ops[1] & above) | (ops[2] & upto) | (ops[3] & below)
-        values = holds.view(np.int8) - fails.view(np.int8)
-        values += np.isnan(lo).view(np.int8) * np.array(answers, dtype=np.int8)[:, None]
-        m[[test.row for test in self.numbers]] = values
 
 
 #: Up to this many rows, the enum tests are read from one table (:meth:`Program._enums`), and the
@@ -397,11 +318,7 @@ class _Builder:
             enum=tuple(_enum(int(new[row]), field, lut) for row, field, lut in enums),
             enum_table=_enum_table([lut for _, _, lut in enums]),
             bools=bools, unknown=unknown, lists=lists,
-            numbers=tuple(_Number(int(new[row]), field, op, threshold, _unknown_value(field, op, threshold))
-                          for row, field, op, threshold in self.numbers),
-            number_ops=np.array([[[op == kind] for _, _, op, _ in self.numbers] for kind in ("lt", "le", "gt", "ge")],
-                                dtype=bool).reshape(4, len(self.numbers), 1),
-            number_thresholds=np.array([t for *_, t in self.numbers], dtype=float).reshape(len(self.numbers), 1),
+            numbers=number_tests([(int(new[row]), field, op, threshold) for row, field, op, threshold in self.numbers]),
             steps=tuple(compiled), nodes=tuple(nodes))
 
 
@@ -440,13 +357,3 @@ def _rows(rows: np.ndarray) -> Rows:
     if (np.diff(rows) == 1).all():
         return slice(int(rows[0]), int(rows[-1]) + 1)
     return rows
-
-
-def _unknown_value(field: str, op: str, threshold: float) -> int | None:
-    """A case field's comparison where the field is unknown: decided by its plausible range
-    (:func:`bonemets.derived.field_bounds`), or unknown (0). None for a derived number."""
-    if field in DERIVED:
-        return None
-    least, most = (np.array([x]) for x in FIELDS[field].plausible)
-    holds, fails = _DECIDED[op]
-    return int(holds(least, most, threshold)[0]) - int(fails(least, most, threshold)[0])

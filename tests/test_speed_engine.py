@@ -63,7 +63,6 @@ def test_the_value_matrix_is_the_same_for_long_rows_and_for_a_few(monkeypatch):
     node of the knowledge base's program has the same value either way."""
     from bonemets import program
     from bonemets.evaluation import plan
-
     from bonemets.implied import apply_implied
 
     kb = bonemets.knowledge()
