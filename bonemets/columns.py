@@ -227,10 +227,18 @@ def _to_float(value: Any) -> float | None:
     return None
 
 
+def _plain_bools(column: pd.Series | np.ndarray) -> bool:
+    """Whether a column is numpy booleans or pandas' nullable ``boolean`` (other boolean dtypes, a
+    categorical of booleans or pyarrow's, go through the values one by one: they may hold NA)."""
+    array = column.array if isinstance(column, pd.Series) else column
+    return isinstance(array, pd.arrays.BooleanArray) or (
+        isinstance(array, (np.ndarray, pd.arrays.NumpyExtensionArray)) and array.dtype == np.bool_)
+
+
 def _bool_parts(column: pd.Series | np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Where a true/false column is known, and its values (any value where unknown): a nullable
-    ``boolean`` column's mask and data as they are (``to_numpy`` with a fill value writes the
-    fill through a boolean index, ten times slower), a numpy one as known on every row."""
+    """Where a :func:`_plain_bools` column is known, and its values (any value where unknown): a
+    nullable ``boolean`` column's mask and data as they are (``to_numpy`` with a fill value writes
+    the fill through a boolean index, ten times slower), a numpy one as known on every row."""
     array = column.array if isinstance(column, pd.Series) else column
     if isinstance(array, pd.arrays.BooleanArray):
         masked: Any = array  # pandas' masked arrays hold them as _mask and _data (not in the stubs)
@@ -246,6 +254,8 @@ def _number(spec: FieldSpec, column: pd.Series | np.ndarray) -> tuple[np.ndarray
                   else np.asarray(column, dtype=float))
         bad = np.zeros(len(values), dtype=bool)
         if _in_range(spec, values):  # the usual case: no cell to check one by one
+            values = values.view()  # may be the caller's own array: never written through
+            values.flags.writeable = False
             return values, bad
     else:
         codes, uniques = _factorize(column)
@@ -352,7 +362,7 @@ def encode(frame: pd.DataFrame | Mapping[str, np.ndarray], n: int | None = None)
             if bad.any():
                 bad_cells.append((bad, name, series, spec.allowed_text()))
             continue
-        if spec.kind == "bool" and pd.api.types.is_bool_dtype(series.dtype):  # numpy bool or nullable boolean
+        if spec.kind == "bool" and _plain_bools(series):  # numpy bool or nullable boolean: read as they are
             cols.bools[name] = Tri.known(*_bool_parts(series, n))
             continue
         codes, uniques = _factorize(series)

@@ -2,6 +2,7 @@
 columns that the cohort path (``encode``) gives for the same case."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import bonemets
@@ -60,3 +61,16 @@ def test_a_bad_number_in_a_float_column_is_an_error(age, problem):
     cols = encode(frame)
     assert [(e.position, e.column) for e in cols.errors] == [(1, "age")], problem
     assert np.isnan(cols.numbers["age"][1]) and cols.numbers["age"][0] == 60.0
+
+
+@pytest.mark.parametrize("dtype", ["boolean", "category", "bool[pyarrow]", "object"])
+def test_a_missing_cell_of_any_boolean_dtype_is_unknown(dtype):
+    """Nullable booleans are read by their mask; a categorical of booleans or pyarrow's booleans,
+    which pandas also calls boolean, may hold NA too and must not read it as true or false."""
+    column = pd.Series([True, None, False], dtype=dtype if dtype != "category" else None)
+    if dtype == "category":
+        column = column.astype("category")
+    tri = encode(pd.DataFrame({"neurological_deficit": column})).bools["neurological_deficit"]
+    assert tri.v.tolist() == [1, 0, -1]
+    assert encode(pd.DataFrame({"neurological_deficit": np.array([True, False])})).bools[
+        "neurological_deficit"].v.tolist() == [1, -1]
