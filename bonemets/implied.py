@@ -84,8 +84,8 @@ def apply_implied(cols: Columns, kb: KnowledgeBase) -> tuple[Columns, dict[str, 
         A copy sharing every array that no implication changed.
     dict of str to ndarray of int16
         Per field that some row got by implication: the index in ``kb.implied`` of the
-        implication that gave it (for a number left unknown, its least value), -1 on rows where
-        it was not implied.
+        implication that gave it (for a number left unknown, the one that gave its least value),
+        -1 on rows where it was not implied.
     """
     passes = _passes(kb)
     if not passes:
@@ -126,16 +126,19 @@ def _bound(cols: Columns, implied: dict[str, np.ndarray], field: str, least: tup
            premises: list[np.ndarray], unknown: np.ndarray) -> None:
     """Narrow an unknown number field to the highest least value whose premise holds on each row
     (``least``: implication index and value, rising; ``premises``: their program rows), and record
-    which implication gave it where the field is unknown. The highest is found as a small level a
-    row (int8 sums), then read from a table once: a float operation per implication costs more."""
-    level = np.zeros(cols.n, dtype=np.int8)
+    which implication gave it where it narrows what earlier passes left. The highest is found as a
+    small level a row (a maximum of small integers), then read from a table once: a float operation
+    per implication costs more."""
+    level = np.zeros(cols.n, dtype=np.min_scalar_type(len(least)))
     for k, premise in enumerate(premises, start=1):
-        np.maximum(level, (premise == TRUE).view(np.int8) * np.int8(k), out=level)
+        np.maximum(level, (premise == TRUE) * level.dtype.type(k), out=level)
     np.multiply(level, unknown, out=level)  # a known value is not bounded (less than the bound contradicts)
     if not level.any():
         return
     plausible = FIELDS[field].plausible
     lo, hi = cols.limits.get(field) or (np.full(cols.n, plausible[0]), np.full(cols.n, plausible[1]))
-    cols.limits[field] = (np.maximum(lo, np.array([plausible[0], *(v for _, v in least)])[level]), hi)
+    raised = np.array([plausible[0], *(v for _, v in least)])[level]
     by = np.array([-1, *(i for i, _ in least)], dtype=np.int16)[level]
-    implied[field] = np.where(level > 0, by, implied[field]) if field in implied else by
+    narrows = raised > lo
+    cols.limits[field] = (np.maximum(lo, raised), hi)
+    implied[field] = np.where(narrows, by, implied[field] if field in implied else np.int16(-1))

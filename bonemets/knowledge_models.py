@@ -237,7 +237,7 @@ class Implies(_Entry):
     @model_validator(mode="after")
     def _one_fact(self) -> Implies:
         if (self.is_ is None) == (self.ge is None):
-            raise ValueError("an implication implies either a value ('is') or a least value ('ge'), not both")
+            raise ValueError("an implication implies exactly one of a value ('is') and a least value ('ge')")
         return self
 
 
