@@ -200,32 +200,28 @@ def _pending_items(kb: KnowledgeBase) -> tuple[int, ...]:
     :attr:`~bonemets.evaluation.Evaluation.pending`): options with a safety check and the
     families of such options."""
     p = plan(kb)
-    possible = set(p.check_masks)
-    return tuple(sorted(possible | {family for family, members in p.families
-                                    if possible & set(members.tolist())}))
+    possible = list(p.check_masks)  # the options in the plan's order, then their families
+    return (*possible, *(family for family, members in p.families if set(possible) & set(members.tolist())))
 
 
 def _pending_column(tests: tuple[str, ...], codes: np.ndarray) -> Any:
     """Test masks (bit ``j`` is ``tests[j]``) as the tests ``;``-joined in alphabetical order
     (``""`` where none is pending); the categories are ``""`` and then the others in the order
     they first occur."""
-    seen = _first_seen(codes, 1 << len(tests))
-    present = sorted((first, code) for code, first in seen.items() if code)
-    categories = ["", *(";".join(sorted(t for j, t in enumerate(tests) if code >> j & 1)) for _, code in present)]
-    remap = np.zeros(1 << len(tests), dtype=np.int8 if len(categories) <= 127 else np.int32)
-    remap[[code for _, code in present]] = np.arange(1, len(categories))
-    values = lookup(byte_table(remap), codes) if codes.dtype == np.uint8 and len(remap) <= 128 else remap[codes]
-    return pd.Categorical.from_codes(values, dtype=pd.CategoricalDtype(categories), validate=False)
-
-
-def _first_seen(codes: np.ndarray, size: int) -> dict[int, int]:
-    """The position where each value of ``codes`` (integers below ``size``) first occurs."""
-    if codes.dtype == np.uint8:  # a byte search for each possible value, at memory speed
+    if codes.dtype == np.uint8:  # up to 8 tests: a table of every code, read a byte at a time
         raw = codes.tobytes()
-        found = {code: raw.find(bytes([code])) for code in range(size)}
-        return {code: first for code, first in found.items() if first >= 0}
-    values, first = np.unique(codes, return_index=True)
-    return dict(zip(values.tolist(), first.tolist(), strict=True))
+        first = {code: raw.find(bytes([code])) for code in range(1 << len(tests))}
+        present = sorted((at, code) for code, at in first.items() if code and at >= 0)
+        remap = np.zeros(1 << len(tests), dtype=np.int8)
+        remap[[code for _, code in present]] = np.arange(1, len(present) + 1)
+        values = lookup(byte_table(remap), codes) if len(remap) <= 128 else remap[codes]
+    else:  # wider codes: only those present (a table of every code could be 2**32 long)
+        uniques, at, inverse = np.unique(codes, return_index=True, return_inverse=True)
+        present = sorted((int(a), int(code)) for code, a in zip(uniques, at, strict=True) if code)
+        position = {code: k for k, (_, code) in enumerate(present, start=1)}
+        values = np.array([position.get(int(u), 0) for u in uniques], dtype=np.int32)[inverse]
+    categories = ["", *(";".join(sorted(t for j, t in enumerate(tests) if code >> j & 1)) for _, code in present)]
+    return pd.Categorical.from_codes(values, dtype=pd.CategoricalDtype(categories), validate=False)
 
 
 def _problems(cols: Columns, contradicting: list[Problem]) -> list[Problem]:

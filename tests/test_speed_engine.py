@@ -11,7 +11,7 @@ from bonemets import pending
 from bonemets.cohort import synthetic
 from bonemets.columns import Columns, encode
 from bonemets.conditions import Atom
-from bonemets.pipeline import _first_seen, _pending_column
+from bonemets.pipeline import _pending_column
 from bonemets.program import FEW_ROWS, compile_program
 
 
@@ -42,19 +42,17 @@ def test_the_tests_a_pending_check_names_are_the_same_by_either_path(monkeypatch
     assert len(np.unique(unions)) > 5  # the draw exercises several combinations of named tests
 
 
-def test_first_seen_of_bytes_equals_that_of_wider_codes():
-    codes = np.array([0, 3, 3, 1, 0, 5, 1], dtype=np.uint8)
-    assert _first_seen(codes, 8) == _first_seen(codes.astype(np.uint16), 8) == {0: 0, 3: 1, 1: 3, 5: 5}
-
-
 def test_a_pending_column_lists_the_tests_in_the_order_they_first_occur():
     tests = ("ct", "blood_calcium", "kidney_function")
     codes = np.array([4, 0, 3, 4, 1], dtype=np.uint8)
     column = _pending_column(tests, codes)
     assert list(column.categories) == ["", "kidney_function", "blood_calcium;ct", "ct"]
     assert list(column) == ["kidney_function", "", "blood_calcium;ct", "kidney_function", "ct"]
-    wide = _pending_column(tests, codes.astype(np.uint16))
-    pd.testing.assert_series_equal(pd.Series(wide), pd.Series(column))
+    for wider in (np.uint16, np.uint32):  # codes of more than 8 tests: the same column
+        pd.testing.assert_series_equal(pd.Series(_pending_column(tests, codes.astype(wider))), pd.Series(column))
+    many = tuple(f"test_{j:02d}" for j in range(30))  # 30 tests: no table of 2**30 codes is built
+    column = _pending_column(many, np.array([1 << 29, 0, 1 << 29 | 1], dtype=np.uint32))
+    assert list(column) == ["test_29", "", "test_00;test_29"]
 
 
 def test_the_value_matrix_is_the_same_for_long_rows_and_for_a_few(monkeypatch):
