@@ -5,18 +5,16 @@ realistic first visit (HR+/HER2-, after the menopause, spine and pelvis, mild pa
 disease, no labs), the same visit with calcium, albumin, creatinine and weight, and every teaching
 case: the undetermined families, options and tests out of all of them, the pending safety checks,
 and the first questions; the unknown factors that would decide most undetermined items; how many
-undetermined families and options splitting the case on every answer to one or two unknown factors
-would decide (none: each depends on the unknowns jointly, so the count cannot fall soundly without
-knowing more); how many of them two random valid completions of the case answer differently (a
-witness pair: no sound engine could decide those on this knowledge, so the count is exact when every
-one has a pair); then the time of ``assess`` (without questions) and of
+undetermined families and options have a witness (:func:`bonemets.witnesses`: two fillings of the
+unknowns that the knowledge answers differently, so no sound engine could decide them on this
+knowledge: the count is exact when every one has one), for the issue's cases and every teaching
+case; then the time of ``assess`` (without questions) and of
 ``Assessment.questions`` on a case with 20 unknown fields; and PASS/MISS against the targets of
 the partial-knowledge issue.
 """
 
 from __future__ import annotations
 
-import itertools
 import statistics
 import sys
 import time
@@ -24,8 +22,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import numpy as np
-import pandas as pd
 
 import bonemets
 from bonemets.labels import field_label
@@ -60,47 +56,6 @@ def waits_on(case: object) -> list[tuple[str, int]]:
     return sorted([c for c in counts if c[1]], key=lambda c: (-c[1], c[0]))
 
 
-def _answers(name: str) -> list[object]:
-    """Every answer to an unknown choice, true/false or list field (numbers are left to bounds)."""
-    spec = bonemets.FIELDS[name]
-    if spec.kind == "enum":
-        return list(spec.allowed)
-    if spec.kind == "bool":
-        return [True, False]
-    if spec.kind == "list":
-        subsets = [c for k in range(len(spec.allowed) + 1) for c in itertools.combinations(spec.allowed, k)]
-        return [";".join(c) for c in subsets if c or name != "bone_sites"]
-    return []
-
-
-def decided_by_splits(case: dict) -> tuple[int, list[str]]:
-    """Families and options left undetermined that some split of the case decides: every answer to
-    one unknown factor, or every pair of answers to two, gives the same answer (contradicting
-    completions left out). Each branch is itself a sound evaluation, so such an item could soundly be
-    decided; none found means the count cannot fall by splitting on one or two factors."""
-    a = bonemets.assess(case)
-    kinds = {r.id: r.kind for r in a.recommendations}
-    open_ = [k for k, s in a.statuses.items() if s == "undetermined" and kinds[k] != "test"]
-    unknown = [f for f in bonemets.FIELDS if f not in case and _answers(f)]
-    rows, split = [], []
-    for pair in itertools.combinations(unknown, 2):
-        for values in itertools.product(*(_answers(f) for f in pair)):
-            rows.append({**{k: (";".join(v) if isinstance(v, list) else v) for k, v in case.items()},
-                         **dict(zip(pair, values, strict=True))})
-            split.append(pair)
-    out, _ = bonemets.assess_cohort(pd.DataFrame(rows), errors="report")
-    keep = np.asarray(out.index)
-    groups = pd.Series([split[i] for i in keep], index=keep)
-    one = {"recommended": 0, "consider": 1, "not_indicated": 2, "avoid": 2}
-    found = []
-    for item in open_:
-        ranks = out[item].astype(object).map(one)
-        agree = ranks.groupby(groups.values).agg(lambda r: r.notna().all() and r.nunique() == 1)
-        if agree.any():
-            found.append(item)
-    return len(open_), found
-
-
 def witnessed(case: dict) -> tuple[int, list[str]]:
     """Undetermined families and options, and those that no two random extensions of the case
     answer differently (:func:`bonemets.witnesses`: each other one has a witness pair, so no sound
@@ -131,11 +86,6 @@ def main() -> int:
     print("\nthe unknown factors that would decide most undetermined items (some answer decides them):")
     for name, (case, _, _) in TARGETS.items():
         print(f"  {name}: " + "; ".join(f"{field_label(f)} {n}" for f, n in waits_on(case)[:6]))
-    print("\nundetermined families and options that splitting on one or two unknown factors would decide:")
-    for name, (case, _, _) in TARGETS.items():
-        n, found = decided_by_splits(case)
-        print(f"  {name}: {len(found)} of {n}" + (f" ({', '.join(found)})" if found else
-                                                    " (each depends on the unknowns jointly: soundly undetermined)"))
     print("\nundetermined families and options that two random completions of the case answer differently")
     print("(a witness pair: no sound engine can decide them on this knowledge, contract §6):")
     floor = {}
