@@ -126,6 +126,7 @@ def file_columns(path: Path, kind: str) -> list[str]:
         elif path.stat().st_size == 0:
             raise pd.errors.EmptyDataError
         else:  # the header as written (pandas would rename a repeated column 'x.1')
+            _no_nul(path)
             header = pd.read_csv(path, header=None, nrows=1, dtype=str, keep_default_na=False)
             names = [str(n) for n in header.iloc[0]]
     except read_errors() as err:
@@ -136,6 +137,20 @@ def file_columns(path: Path, kind: str) -> list[str]:
             raise BonemetsError(f"{path}: the column {shown(name)} appears twice")
         seen.add(name)
     return names
+
+
+def _no_nul(path: Path) -> None:
+    """A CSV holds no NUL byte: pandas' reader ends a cell at one, so the rest of the cell would be
+    lost or misreported (``fe\x00male`` read as ``fe``)."""
+    import mmap
+
+    with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        at = data.find(b"\x00")
+        if at >= 0:
+            data[:].decode("utf-8")  # UTF-16 text and binary files hold NULs too: refused as not UTF-8
+            line = data[:at].count(b"\n") + 1
+            raise BonemetsError(f"{path}: line {line} holds a NUL byte (\\x00), which a CSV cell cannot carry; "
+                                "remove it and run again")
 
 
 def _check_parquet_types(path: Path, schema: Any) -> None:

@@ -347,6 +347,10 @@ COHORT_FILES: dict[str, tuple[CohortInput, list[str], str]] = {
     "latin-1 far down": ({"c.csv": ("primary,age\n" + "breast,61\n" * 30_000 + "br\xe9ast,61\n").encode("latin-1")},
                          ["out.parquet", "--chunk-rows", "5000"], "not UTF-8"),
     "UTF-16": ({"c.csv": CSV.encode("utf-16")}, ["out.csv"], "not UTF-8"),
+    "NUL byte in a cell": ({"c.csv": b"primary,sex\nbreast,fe\x00male\n"}, ["out.csv"],
+                           "c.csv: line 2 holds a NUL byte (\\x00)"),  # pandas read it as 'fe'
+    "NUL byte far down, Dask": ({"c.csv": b"primary,age\n" + b"breast,61\n" * 5000 + b"lung,6\x001\n"},
+                                ["out.csv", "--dask"], "line 5002 holds a NUL byte"),
     "binary": ({"c.csv": bytes(range(256)) * 64}, ["out.csv"], "not UTF-8"),
     "Parquet named .csv": ({"c.csv": _parquet_file({"primary": ["breast"]})}, ["out.csv"], "c.csv: not"),
     "ragged rows": ({"c.csv": "primary,age\nbreast,61\nlung,60,7,8\n"}, ["out.csv"],
