@@ -91,6 +91,19 @@ def test_two_bone_sites_rule_out_a_single_lesion_whatever_the_count():
         assess({"bone_sites": ["skull", "spine", "ribs", "pelvis", "other"], "bone_lesion_count": 1})
 
 
+def test_checks_before_a_bone_drug_are_asked_for_while_it_is_unknown_whether_one_was_started():
+    # Tests may be asked for because a factor is unknown (contract §6): vitamin D and the dental check
+    # are right before starting a bone-strengthening drug and do no harm (or continue) on one.
+    breast = dict(primary="breast", sex="female", menopause="post", bone_sites=["spine"])
+    unknown = assess(breast)
+    assert unknown.status("vitamin_d") == "recommended" and unknown.status("dental_check") == "recommended"
+    said = [f.field for r in unknown.recommendation("vitamin_d").reasons for f in r.facts if not f.known]
+    assert "on_bone_strengthening" in said  # the reason says what is not known
+    on_drug = assess({**breast, "on_bone_strengthening": True})
+    assert on_drug.status("vitamin_d") == "not_indicated" and on_drug.status("dental_check") == "consider"
+    assert assess({**breast, "primary": "lung", "sex": "male", "menopause": None}).status("vitamin_d") == "consider"
+
+
 def test_iv_bisphosphonate_is_recommended_pending_kidney_function_on_every_surface():
     a = assess(QUICK_START)
     rec = a.recommendation("bisphosphonate_iv")
