@@ -52,16 +52,15 @@ class Fact:
     def text(self) -> str:
         """``er = positive``, ``her2 unknown (settle with: receptor_retest)``, or for a computed
         number known only within bounds ``whatever the albumin, corrected calcium is 3.2 to 4.1 mmol/L``."""
+        implied = f" (implied: {self.implied_by})" if self.implied_by else ""
         if self.known:
             value = ", ".join(map(str, self.value)) if isinstance(self.value, list) else self.value
             if isinstance(value, bool):
                 value = str(value).lower()
-            implied = f" (implied: {self.implied_by})" if self.implied_by else ""
             return f"{self.field} = {value if value != '' else 'none'}{implied}"
         if self.bounds is not None:
             from .labels import bounds_text
 
-            implied = f" (implied: {self.implied_by})" if self.implied_by else ""
             return bounds_text(self.field, self.bounds, self.unknown_inputs) + implied
         how = f"settle with: {', '.join(self.settled_by)}" if self.settled_by else "ask: clinical history"
         return f"{self.field} unknown ({how})"

@@ -75,13 +75,7 @@ def compare(m: np.ndarray, cols: Columns, numbers: NumberTests, few: bool) -> No
     missing: dict[str, np.ndarray] = {}
     for test in numbers.tests:
         holds, fails = DECIDED[test.op]
-        ranged = test.unknown is None or test.field in cols.limits  # bounds that differ by row
-        if ranged:
-            if test.field not in bounds:
-                bounds[test.field] = cols.bounds(test.field)
-            lo, hi = bounds[test.field]
-        else:  # NaN compares false both ways: unknown, unless the plausible range decides
-            lo = hi = cols.numbers[test.field]
+        lo, hi, ranged = _operands(test, cols, bounds)
         out = m[test.row]
         np.subtract(holds(lo, hi, test.threshold).view(np.int8), fails(lo, hi, test.threshold).view(np.int8),
                     out=out)
@@ -97,16 +91,10 @@ def _at_once(m: np.ndarray, cols: Columns, numbers: NumberTests) -> None:
     bounds: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     lows, highs, answers = [], [], []
     for test in numbers.tests:
-        if test.unknown is None or test.field in cols.limits:
-            if test.field not in bounds:
-                bounds[test.field] = cols.bounds(test.field)
-            lo, hi = bounds[test.field]
-            answers.append(0)
-        else:  # the value itself, NaN where missing: the plausible range's answer is added there
-            lo = hi = cols.numbers[test.field]
-            answers.append(test.unknown)
+        lo, hi, ranged = _operands(test, cols, bounds)
         lows.append(lo)
         highs.append(hi)
+        answers.append(0 if ranged else test.unknown)  # the plausible range's answer, added where missing
     n = len(numbers.tests)
     lo, hi = np.concatenate(lows).reshape(n, cols.n), np.concatenate(highs).reshape(n, cols.n)
     ops, t = numbers.ops, numbers.thresholds
@@ -116,6 +104,19 @@ def _at_once(m: np.ndarray, cols: Columns, numbers: NumberTests) -> None:
     values = holds.view(np.int8) - fails.view(np.int8)
     values += np.isnan(lo).view(np.int8) * np.array(answers, dtype=np.int8)[:, None]
     m[[test.row for test in numbers.tests]] = values
+
+
+def _operands(test: NumberTest, cols: Columns,
+              bounds: dict[str, tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray, bool]:
+    """What a comparison reads: its number's bounds (``bounds`` caches them by name) where they
+    differ by row (a derived number, or a field that implied facts narrow), else the field's values
+    themselves, NaN where missing (NaN compares false both ways: unknown until the plausible range's
+    answer is added); and which of the two it is."""
+    if test.unknown is None or test.field in cols.limits:
+        if test.field not in bounds:
+            bounds[test.field] = cols.bounds(test.field)
+        return *bounds[test.field], True
+    return cols.numbers[test.field], cols.numbers[test.field], False
 
 
 def _unknown_value(field: str, op: str, threshold: float) -> int | None:

@@ -212,7 +212,7 @@ def _pending_column(tests: tuple[str, ...], codes: np.ndarray) -> Any:
         raw = codes.tobytes()
         first = {code: raw.find(bytes([code])) for code in range(1 << len(tests))}
         present = sorted((at, code) for code, at in first.items() if code and at >= 0)
-        remap = np.zeros(1 << len(tests), dtype=np.int8)
+        remap = np.zeros(1 << len(tests), dtype=np.int8 if len(present) < 128 else np.int16)
         remap[[code for _, code in present]] = np.arange(1, len(present) + 1)
         values = lookup(byte_table(remap), codes) if len(remap) <= 128 else remap[codes]
     else:  # wider codes: only those present (a table of every code could be 2**32 long)

@@ -177,12 +177,11 @@ def fact_text(fact: Fact, kb: KnowledgeBase | None, settle: bool = True) -> str:
     pregnant)``; ``whatever the albumin, corrected calcium is 3.2 to 4.1 mmol/L``; ``spinal lesion
     level unknown (settled by CT scan or MRI scan)`` (``settle=False`` leaves out the brackets).
     """
+    follows = f" (follows: {fact.implied_by[0].lower()}{fact.implied_by[1:]})" if fact.implied_by else ""
     if fact.known:
-        implied = f" (follows: {fact.implied_by[0].lower()}{fact.implied_by[1:]})" if fact.implied_by else ""
-        return fact_words(fact.field, fact.value) + implied
+        return fact_words(fact.field, fact.value) + follows
     if fact.bounds is not None:
-        implied = f" (follows: {fact.implied_by[0].lower()}{fact.implied_by[1:]})" if fact.implied_by else ""
-        return bounds_text(fact.field, fact.bounds, fact.unknown_inputs) + implied
+        return bounds_text(fact.field, fact.bounds, fact.unknown_inputs) + follows
     if not settle:
         return f"{field_name(fact.field)} unknown"
     return f"{field_name(fact.field)} unknown ({_settle(kb, fact.settled_by)})"

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .case import FIELDS, Case
+from .cohort import row_record
 from .decision import RANK
 from .knowledge import KnowledgeBase, knowledge
 from .pipeline import assess, assess_cohort
@@ -143,30 +144,17 @@ def _closest(item: str, a: pd.Series, b: pd.Series, kb: KnowledgeBase) -> Witnes
     rank = out[item].astype(object).map(_RANK).reindex(steps.index)
     for k in range(len(fields)):
         if pd.notna(rank[k]) and pd.notna(rank[k + 1]) and rank[k] != rank[k + 1]:
-            field, base, other = fields[k], _cells(steps.iloc[k]), _cells(steps.iloc[k + 1])
+            field, base, other = fields[k], row_record(steps, k), row_record(steps, k + 1)
             return Witness(item, base, {field: base.get(field)}, {field: other.get(field)},
                            (str(out.at[k, item]), str(out.at[k + 1, item])))
-    status_a, status_b = (str(assess(_cells(row), kb=kb).status(item)) for row in (a, b))
-    base = _cells(a)
-    return Witness(item, base, {f: base.get(f) for f in fields}, {f: _cells(b).get(f) for f in fields},
-                   (status_a, status_b))
+    pair = pd.DataFrame([a, b]).reset_index(drop=True)
+    base, other = row_record(pair, 0), row_record(pair, 1)
+    return Witness(item, base, {f: base.get(f) for f in fields}, {f: other.get(f) for f in fields},
+                   (str(assess(base, kb=kb).status(item)), str(assess(other, kb=kb).status(item))))
 
 
 def _same(x: Any, y: Any) -> bool:
     return bool((pd.isna(x) and pd.isna(y)) or (not pd.isna(x) and not pd.isna(y) and x == y))
-
-
-def _cells(row: pd.Series) -> dict[str, Any]:
-    """A row of an extension frame as case fields (lists split, missing cells left out)."""
-    out: dict[str, Any] = {}
-    for name, value in row.items():
-        field = str(name)
-        if value is None or (isinstance(value, float) and np.isnan(value)):
-            continue
-        kind = FIELDS[field].kind
-        out[field] = (([] if value == "[]" else str(value).split(";")) if kind == "list"
-                      else int(value) if kind == "int" else _plain(value))
-    return out
 
 
 def _given(case: Case | Mapping[str, Any]) -> dict[str, Any]:
@@ -194,10 +182,3 @@ def _decided_extensions(case: Case | Mapping[str, Any], n: int, seed: int,
         rows = pd.Index(errors["row"].unique())
     out = pd.concat(assessed)
     return frame.loc[out.index], out
-
-
-def _plain(value: Any) -> Any:
-    """A cell as a plain value (numpy scalars and NaN made plain)."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return None
-    return value.item() if isinstance(value, np.generic) else value

@@ -50,6 +50,9 @@ def test_a_pending_column_lists_the_tests_in_the_order_they_first_occur():
     assert list(column) == ["kidney_function", "", "blood_calcium;ct", "kidney_function", "ct"]
     for wider in (np.uint16, np.uint32):  # codes of more than 8 tests: the same column
         pd.testing.assert_series_equal(pd.Series(_pending_column(tests, codes.astype(wider))), pd.Series(column))
+    eight = tuple(f"test_{j}" for j in range(8))  # 8 tests in one byte: 255 combinations, past int8
+    codes = np.arange(256, dtype=np.uint8)
+    assert list(_pending_column(eight, codes))[-1] == ";".join(eight) and len(set(_pending_column(eight, codes))) == 256
     many = tuple(f"test_{j:02d}" for j in range(30))  # 30 tests: no table of 2**30 codes is built
     column = _pending_column(many, np.array([1 << 29, 0, 1 << 29 | 1], dtype=np.uint32))
     assert list(column) == ["test_29", "", "test_00;test_29"]
