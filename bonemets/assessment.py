@@ -135,8 +135,9 @@ class Reason:
     text : str
         The rule's reason in words.
     outcome : {'applies', 'unknown', 'default', 'options', 'pending'}
-        The rule holds for this case, or hangs on an unknown factor, or no rule holds; for a
-        family, its options decide; for a test, it settles a pending safety check.
+        The rule holds for this case, or hangs on an unknown factor (on a decided test: it would
+        raise the test's status), or no rule holds; for a family, its options decide; for a test,
+        it settles a pending safety check.
     facts : tuple of Fact
     gives : str
         The status (or alert level) this rule gives when it holds.

@@ -10,7 +10,10 @@ For each treatment option, test, or family without options, on one case:
    favourable status than the true rules give; an answer other than the default when none
    is true; or ``avoid`` where the answer is ``recommended`` or ``consider``. ``not_indicated``
    and ``avoid`` count as one answer. If any rule is open, the status is ``undetermined``, and
-   the open rules are the reasons.
+   the open rules are the reasons. A *test* (``floor``) keeps the ``consider`` a true rule
+   gives: a more favourable unknown rule is not open but named as what could raise it (tests
+   may be asked for because a factor is unknown, contract §6), so "consider an x-ray" stands
+   while it is still to be asked whether a bone has broken, which would make it recommended.
 4. A safety check whose value is unknown is never open: the item keeps the status its
    indication gives, and the check is *pending* when that status is ``recommended`` or
    ``consider`` (contract §6).
@@ -44,8 +47,9 @@ _CONSIDER = STATUSES.index("consider")
 RANK = {STATUSES.index("recommended"): 0, _CONSIDER: 1, STATUSES.index("not_indicated"): 2, _AVOID: 2}
 
 
-def _open(true: set[int], unknown: set[int], default: int) -> tuple[int, frozenset[int]]:
-    """The provisional status and the unknown codes that could change it."""
+def _open(true: set[int], unknown: set[int], default: int, floor: bool = False) -> tuple[int, frozenset[int]]:
+    """The provisional status and the unknown codes that could change it (with ``floor``, not
+    those that could only raise a true rule's ``consider``)."""
     if _AVOID in true:
         return _AVOID, frozenset()
     best = min(true, default=None)
@@ -57,13 +61,13 @@ def _open(true: set[int], unknown: set[int], default: int) -> tuple[int, frozens
         elif best is None:
             changes = RANK[code] != RANK[default]
         else:
-            changes = code < best
+            changes = code < best and not (floor and best == _CONSIDER)
         if changes:
             changing.add(code)
     return result, frozenset(changing)
 
 
-def decide(true: Iterable[int], unknown: Iterable[int], default: int) -> int:
+def decide(true: Iterable[int], unknown: Iterable[int], default: int, floor: bool = False) -> int:
     """The status code of one item on one case.
 
     Parameters
@@ -74,6 +78,8 @@ def decide(true: Iterable[int], unknown: Iterable[int], default: int) -> int:
         ones are left out: they are pending, not open).
     default : int
         The item's default status code.
+    floor : bool, optional
+        The item is a test: a true rule's ``consider`` stands against more favourable unknown rules.
 
     Returns
     -------
@@ -88,17 +94,19 @@ def decide(true: Iterable[int], unknown: Iterable[int], default: int) -> int:
     'undetermined'
     >>> STATUSES[decide([code("consider")], [code("not_indicated")], code("not_indicated"))]
     'consider'
+    >>> STATUSES[decide([code("consider")], [code("recommended")], code("not_indicated"), floor=True)]
+    'consider'
     """
-    result, changing = _open(set(true), set(unknown), default)
+    result, changing = _open(set(true), set(unknown), default, floor)
     return _UNDETERMINED if changing else result
 
 
-def open_statuses(true: Iterable[int], unknown: Iterable[int], default: int) -> frozenset[int]:
+def open_statuses(true: Iterable[int], unknown: Iterable[int], default: int, floor: bool = False) -> frozenset[int]:
     """The status codes of the unknown rules that made an item ``undetermined`` (empty if it is not).
 
     The same rule as :func:`decide`, so the reasons name exactly the rules that decided.
     """
-    return _open(set(true), set(unknown), default)[1]
+    return _open(set(true), set(unknown), default, floor)[1]
 
 
 @dataclass(frozen=True)
@@ -121,7 +129,7 @@ class ItemTables:
     best: np.ndarray
 
 
-def item_tables(gives: Sequence[int], default: int, checks: Sequence[bool] = ()) -> ItemTables:
+def item_tables(gives: Sequence[int], default: int, checks: Sequence[bool] = (), floor: bool = False) -> ItemTables:
     """Tabulate :func:`decide` for one item whose rules are grouped by status.
 
     The rules of an item that give the same status, and the safety checks, decide as groups:
@@ -136,6 +144,8 @@ def item_tables(gives: Sequence[int], default: int, checks: Sequence[bool] = ())
         The item's default status code.
     checks : sequence of bool, optional
         Which groups are safety checks (default: none).
+    floor : bool, optional
+        The item is a test (:func:`decide`).
 
     Returns
     -------
@@ -150,7 +160,7 @@ def item_tables(gives: Sequence[int], default: int, checks: Sequence[bool] = ())
         digits = [index // 3**j % 3 for j in range(len(gives))]  # value + 1 of each group
         true = [c for c, d in zip(gives, digits, strict=True) if d == 2]
         unknown = [c for c, d, check in zip(gives, digits, checks, strict=True) if d == 1 and not check]
-        status[index] = decide(true, unknown, default)
+        status[index] = decide(true, unknown, default, floor)
         ranks = [RANK[decide(true + [c for c, holds in zip(unknown, fill, strict=True) if holds], [], default)]
                  for fill in itertools.product((False, True), repeat=len(unknown))]
         best[index] = min(ranks)

@@ -2,7 +2,8 @@
 
 The reasons are derived from the same bits the decision used (:func:`bonemets.decision.open_statuses`):
 an ``undetermined`` item names exactly the unknown rules that could change its answer, and a
-decided item names the true rules that gave its status.
+decided item names the true rules that gave its status (a decided test also the unknown rules that
+would raise it).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from .condition_words import fields_of
 from .decision import open_statuses
 from .derived import DERIVED
 from .dosing import dose_note
-from .evaluation import plan
+from .evaluation import keeps_consider, plan
 from .pending import check_tests, test_groups
 from .views import STATUS_LABELS
 from .vocabulary import ALERT_STATES, STATUSES, URGENCIES
@@ -150,11 +151,12 @@ def _reasons(row: _Row, item_id: str, status: int) -> tuple[list[Reason], list[C
     """The reasons for an item's status on one row, and the rules that decided it."""
     rules = row.kb.rules_for(item_id)
     true = [r for r in rules if row.value[r.rule.id]]
+    unknown = [r for r in rules if row.value[r.rule.id] is None and r.rule.check is None]
     if status == _UNDETERMINED:
-        unknown = [r for r in rules if row.value[r.rule.id] is None and r.rule.check is None]
         default = STATUSES.index(row.kb.items()[item_id].default_status)
         given = [STATUSES.index(r.rule.gives) for r in true]
-        open_codes = open_statuses(given, (STATUSES.index(r.rule.gives) for r in unknown), default)
+        open_codes = open_statuses(given, (STATUSES.index(r.rule.gives) for r in unknown), default,
+                                   floor=keeps_consider(row.kb, item_id))
         best = min(given, default=None)
         open_ = [r for r in unknown if STATUSES.index(r.rule.gives) in open_codes]
         applies = [r for r in true if STATUSES.index(r.rule.gives) == best]
@@ -163,7 +165,10 @@ def _reasons(row: _Row, item_id: str, status: int) -> tuple[list[Reason], list[C
     if not decisive:
         return [Reason(None, f"No rule for it applies to this case: {STATUS_LABELS[STATUSES[status]]} by default.",
                        "default", (), STATUSES[status])], []
-    return [_reason(row, r, "applies") for r in decisive], decisive
+    # A test that keeps a true rule's 'consider' names the unknown rules that would raise it (decision.py, rule 3).
+    raising = [r for r in unknown if STATUSES.index(r.rule.gives) < status]
+    reasons = [_reason(row, r, "applies") for r in decisive] + [_reason(row, r, "unknown") for r in raising]
+    return reasons, decisive + raising
 
 
 def _family_text(kb: KnowledgeBase, options: list[tuple[str, int]], status: int) -> str:

@@ -7,8 +7,8 @@ the expansion is evaluated in one vectorised call of the same engine (:mod:`bone
 Values that contradict the case are left out. For each factor:
 
 - ``settles``: the undetermined items and alerts not ruled out that every value would decide;
-- ``could_decide``: those that some values would, and the raised alerts some values would make
-  more severe;
+- ``could_decide``: those that some values would, the tests at ``consider`` that some values would
+  make recommended, and the raised alerts some values would make more severe;
 - ``critical``: some value raises a critical alert that is not raised now;
 - ``checks``: the pending safety checks that every value would settle.
 
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from .knowledge import KnowledgeBase
 
 _UNDETERMINED = STATUSES.index("undetermined")
+_CONSIDER, _RECOMMENDED = STATUSES.index("consider"), STATUSES.index("recommended")
 _ALERT_UNDETERMINED = ALERT_STATES.index("undetermined")
 _CRITICAL = ALERT_STATES.index("critical")
 #: Numbers tried across a number field's plausible range, besides either side of each threshold.
@@ -128,6 +129,7 @@ def questions(ev: Evaluation, row: int = 0) -> tuple[Question, ...]:
     for i in range(len(kb.consistency)):
         valid &= expanded.matrix[outputs[f"consistency:{i}"]] != TRUE
     open_items = [i for i, s in enumerate(ev.status[:, row].tolist()) if s == _UNDETERMINED]
+    raisable = [i for i, s in enumerate(ev.status[:, row].tolist()) if s == _CONSIDER and kb.kind(p.items[i]) == "test"]
     open_alerts = [a for a, codes in ev.alerts.items() if codes[row] == _ALERT_UNDETERMINED]
     open_checks = [(p.check_ids[bit], item, np.uint32(1 << bit)) for item, masks in ev.pending.items()
                    for bit in range(len(p.check_ids)) if int(masks[row]) >> bit & 1]
@@ -142,6 +144,7 @@ def questions(ev: Evaluation, row: int = 0) -> tuple[Question, ...]:
         decided.update({a: expanded.alerts[a][rows] != _ALERT_UNDETERMINED for a in open_alerts})
         settles = tuple(k for k, d in decided.items() if d.all())
         could = tuple(k for k, d in decided.items() if d.any() and not d.all())
+        could += tuple(p.items[i] for i in raisable if (expanded.status[i, rows] == _RECOMMENDED).any())
         could += tuple(a for a, codes in ev.alerts.items() if codes[row] < _ALERT_UNDETERMINED
                        and (expanded.alerts[a][rows] < codes[row]).any())  # raised, and could be more severe
         raises = [a for a, codes in expanded.alerts.items()

@@ -85,3 +85,24 @@ def test_an_unknown_safety_check_never_makes_an_item_undetermined(values, status
     tables = item_tables([R, A], N, checks=[False, True])
     assert tables.status[_index(values)] == status
     assert tables.best[_index(values)] == best
+
+
+TEST_SCENARIOS = [
+    ([C], [R], N, C, "a test keeps the 'consider' a known fact gives; the unknown rule would raise it"),
+    ([C], [R, A], N, U, "an unknown reason to withhold still opens a test"),
+    ([], [R], N, U, "no rule holds: a test is undetermined like any item"),
+    ([R], [C], N, R, "a less favourable unknown rule changes nothing"),
+    ([N], [R], N, U, "only a 'consider' stands: a test a rule rules out is opened by an unknown reason for it"),
+]
+
+
+@pytest.mark.parametrize("true, unknown, default, expected, why", TEST_SCENARIOS)
+def test_a_test_keeps_the_status_a_known_fact_gives(true, unknown, default, expected, why):
+    """Tests (``floor``) may be asked for because a factor is unknown (contract §6): a rule that
+    holds decides, and a more favourable unknown rule is a reason, not an open question. The same
+    values on a treatment leave it undetermined (SCENARIOS above), as soundness requires."""
+    assert decide(true, unknown, default, floor=True) == expected, why
+    gives = sorted(set(true) | set(unknown))
+    index = _index([1 if code in true else 0 for code in gives])
+    assert item_tables(gives, default, floor=True).status[index] == expected, why
+    assert not open_statuses(true, unknown, default, floor=True) or expected == U

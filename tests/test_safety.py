@@ -857,8 +857,15 @@ def prop_haz07(batch, kb):
     never(batch, out, breast & np.isin(column(out, "receptor_retest"), NO),
           "HAZ-07: receptors of a breast cancer never to be re-tested", ("receptor_retest",))
     maybe_first = breast & mask(batch, lambda c: c["first_metastasis"] is None)
-    never(batch, out, maybe_first & ~np.isin(column(out, "receptor_retest"), ("recommended", "undetermined")),
-          "HAZ-07: first metastasis unknown, receptor re-test only 'consider'", ("receptor_retest",))
+    weighed = maybe_first & ~np.isin(column(out, "receptor_retest"), ("recommended", "undetermined"))
+    said = np.zeros(len(batch), dtype=bool)  # 'consider' must say that a first metastasis would recommend it
+    for i in np.flatnonzero(weighed & (column(out, "receptor_retest") == "consider")):
+        rec = assess({k: v for k, v in batch[i].items() if v is not None}, kb=kb).recommendation("receptor_retest")
+        said[i] = any(r.outcome == "unknown" and r.gives == "recommended"
+                      and "first_metastasis" in {f.field for f in r.facts if not f.known} for r in rec.reasons)
+    never(batch, out, weighed & ~said,
+          "HAZ-07: first metastasis unknown, receptor re-test 'consider' without saying that a first metastasis "
+          "would make it recommended", ("receptor_retest",))
     long_ago = mask(batch, lambda c: (c["years_since_primary_diagnosis"] or 0) >= 5)
     never(batch, out, long_ago & np.isin(column(out, "bone_biopsy"), NO),
           "HAZ-07: primary ≥ 5 years ago and bone biopsy not indicated", ("bone_biopsy",))
@@ -873,7 +880,8 @@ def check_haz07(**kw):
 def test_haz07_first_metastasis_gets_a_biopsy_and_receptor_retest():
     """HAZ-07 stale receptor status: a breast case at its first metastasis -> receptor re-test
     and bone biopsy recommended; first metastasis unknown -> re-test recommended or undetermined,
-    never merely 'consider'; primary ≥ 5 years
+    or 'consider' with a reason saying that a first metastasis would make it recommended (a test
+    keeps a known fact's 'consider', decision.py rule 3); primary ≥ 5 years
     ago -> bone biopsy never 'not_indicated'; nor is a re-test, for any breast case."""
     seen = check_haz07(examples=26)
     enough(seen)
