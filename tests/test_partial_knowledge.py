@@ -10,6 +10,7 @@ import pytest
 
 import bonemets
 from bonemets import assess
+from bonemets.render import text_report
 from bonemets.views import fact_text
 
 pytestmark = pytest.mark.core
@@ -102,6 +103,40 @@ def test_checks_before_a_bone_drug_are_asked_for_while_it_is_unknown_whether_one
     on_drug = assess({**breast, "on_bone_strengthening": True})
     assert on_drug.status("vitamin_d") == "not_indicated" and on_drug.status("dental_check") == "consider"
     assert assess({**breast, "primary": "lung", "sex": "male", "menopause": None}).status("vitamin_d") == "consider"
+
+
+FIRST_VISIT = dict(primary="breast", sex="female", menopause="post", er="positive", pr="positive",
+                   her2="negative", bone_sites=["spine", "pelvis"], bone_pain="mild", visceral_metastases="none")
+
+
+def test_a_test_that_a_known_fact_asks_for_is_not_left_waiting_on_what_would_raise_it():
+    # The first visit: mild bone pain, whether a bone has broken unknown. A fracture would make the x-ray
+    # recommended; the pain already makes it worth considering, and the x-ray is how a fracture is found.
+    a = assess(FIRST_VISIT)
+    expected = {"xray": "pathological_fracture", "bone_biopsy": "first_metastasis",
+                "receptor_retest": "first_metastasis"}
+    for test, field in expected.items():
+        rec = a.recommendation(test)
+        assert rec.status == "consider", test
+        raising = [r for r in rec.reasons if r.outcome == "unknown"]
+        assert raising and all(r.gives == "recommended" for r in raising), test
+        assert field in {f.field for r in raising for f in r.facts if not f.known}, test
+    asked = {q.field: q for q in a.questions}
+    for test, field in expected.items():  # the question that would raise it says so
+        assert test in asked[field].could_decide, (test, field)
+    full = text_report(a, full=True)
+    assert "Could be recommended: An x-ray shows changes in the bone and fractures" in full
+    # The same facts known: the x-ray is decided by them, and nothing is said about what could raise it.
+    broken = assess({**FIRST_VISIT, "pathological_fracture": True, "first_metastasis": True})
+    assert {t: broken.status(t) for t in expected} == dict.fromkeys(expected, "recommended")
+    healed = assess({**FIRST_VISIT, "pathological_fracture": False, "bone_pain": "none", "back_pain": False})
+    assert healed.status("xray") == "not_indicated"
+    # A treatment in the same position stays undetermined (soundness): steroids wait on the neurology.
+    assert a.status("steroids") == "undetermined"
+    # So does a test that an unknown factor could make an emergency: the MRI (cord-compression signs).
+    assert a.status("mri") == "undetermined"
+    frame = bonemets.assess_cohort(bonemets.cases_frame([FIRST_VISIT]))
+    assert frame.loc[0, "xray"] == "consider"
 
 
 def test_iv_bisphosphonate_is_recommended_pending_kidney_function_on_every_surface():
