@@ -72,10 +72,16 @@ def _detail(r: Recommendation, kb: KnowledgeBase | None, indent: str) -> list[st
     return lines + _sources(r.sources, indent)
 
 
-def _pending(items: list[Recommendation], kb: KnowledgeBase | None, indent: str) -> list[str]:
-    """The pending checks of some items, each check once."""
-    texts = dict.fromkeys(pending_text(p, kb) for r in items if r.status in SHOWN_STATUSES for p in r.pending)
-    return [line for text in texts for line in _wrap("pending: " + text, indent)]
+def _pending(items: list[Recommendation], kb: KnowledgeBase | None, indent: str, named: bool = False) -> list[str]:
+    """The pending checks of some items, each check once (``named``: each with the items it is for,
+    where items of different families share a line, as tests do)."""
+    texts: dict[str, list[str]] = {}
+    for r in items:
+        if r.status in SHOWN_STATUSES:
+            for p in r.pending:
+                texts.setdefault(pending_text(p, kb), []).append(r.name)
+    return [line for text, names in texts.items()
+            for line in _wrap(f"pending{' for ' + ', '.join(dict.fromkeys(names)) if named else ''}: {text}", indent)]
 
 
 def _alerts(alerts: tuple[Alert, ...], kb: KnowledgeBase | None, full: bool) -> list[str]:
@@ -138,9 +144,9 @@ def _tests(a: Assessment, full: bool) -> list[str]:
         lines.append(f"  {TEST_PURPOSES[purpose]}{idle}")
         if full:
             for t in shown:
-                lines += _wrap(_badge(t), "    ") + _detail(t, kb, "        ")
+                lines += _wrap(_badge(t), "    ") + _detail(t, kb, "        ") + _pending([t], kb, "        ")
         elif shown:
-            lines += _wrap(_summary(shown), "    ")
+            lines += _wrap(_summary(shown), "    ") + _pending(shown, kb, "      ", named=True)
     return lines
 
 

@@ -172,7 +172,7 @@ def _ask_next(a: Assessment) -> str:
         asked = "<p>Nothing unknown would change the answer.</p>"
     checks: dict[str, list[str]] = {}
     for r in a.recommendations:
-        if r.kind != "test" and r.status in SHOWN_STATUSES:
+        if r.status in SHOWN_STATUSES:
             for p in r.pending:
                 checks.setdefault(pending_text(p, a.knowledge), []).append(r.name)
     pending = "".join(f"<li>{escape(text)} &mdash; for {escape(', '.join(names))}</li>"

@@ -19,8 +19,9 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING, Literal
 
-from .condition_words import word_list
+from .condition_words import fields_of, word_list
 from .datafiles import data_dir, load_model
+from .derived import inputs_of
 from .labels import bounds_text, fact_words, field_name
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -165,9 +166,17 @@ def pending_text(p: PendingCheck, kb: KnowledgeBase | None) -> str:
     unknown: age)``
     """
     condition = p.text.split(" -> ")[0]
-    unknown = ", ".join(dict.fromkeys(field_name(f.field) for f in p.facts))
-    waits = f"; unknown: {unknown}" if unknown else ""
+    fields = list(dict.fromkeys(f.field for f in p.facts))
+    unknown = ", ".join(field_name(f) for f in fields)
+    waits = f"; unknown: {unknown}" if unknown and not _names_all(p.rule, fields, kb) else ""
     return f"Before starting: {item_name(kb, p.test)} (withheld if {condition[0].lower()}{condition[1:]}{waits})"
+
+
+def _names_all(rule_id: str, fields: list[str], kb: KnowledgeBase | None) -> bool:
+    """Whether a check waits on every field it reads (its condition names them all: "platelets below
+    50" needs no "unknown: platelets"), rather than on part of them ("unknown: age")."""
+    rule = next((r for r in kb.rules if r.rule.id == rule_id), None) if kb is not None else None
+    return rule is not None and set(inputs_of(fields_of(rule.condition))) == set(fields)
 
 
 def fact_text(fact: Fact, kb: KnowledgeBase | None, settle: bool = True) -> str:

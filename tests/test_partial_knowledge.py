@@ -139,6 +139,25 @@ def test_a_test_that_a_known_fact_asks_for_is_not_left_waiting_on_what_would_rai
     assert frame.loc[0, "xray"] == "consider"
 
 
+def test_a_bone_biopsy_waits_on_the_platelet_count_like_any_needle_procedure_on_every_surface():
+    # Independent clinical review (0.3.2): a bone biopsy had no bleeding check. Platelets below 50 x10^9/L
+    # (illustrative) hold it like the other elective procedures; unknown, the full blood count is pending.
+    first = dict(FIRST_VISIT, first_metastasis=True)
+    a = assess(first)
+    rec = a.recommendation("bone_biopsy")
+    assert rec.status == "recommended" and [p.test for p in rec.pending] == ["full_blood_count"]
+    assert assess({**first, "platelets_e9_l": 30}).status("bone_biopsy") == "avoid"
+    assert assess({**first, "platelets_e9_l": 180}).recommendation("bone_biopsy").pending == ()
+    assert "pending for Bone biopsy: Before starting: Full blood count (withheld if platelets below 50" in a.to_text()
+    assert "withheld if platelets below 50" in text_report(a, full=True).split("Bone biopsy (recommended)")[1]
+    from bonemets.report import report_html
+    assert "for Bone biopsy" in report_html(a, figures=False)
+    card = next(c for c in a.to_cards() if c["source"]["topic"]["code"] == "bone_biopsy")
+    assert "**Pending checks**" in card["detail"] and "Full blood count" in card["detail"]
+    frame = bonemets.assess_cohort(bonemets.cases_frame([first]))
+    assert frame.loc[0, "bone_biopsy:pending"] == "full_blood_count"
+
+
 def test_iv_bisphosphonate_is_recommended_pending_kidney_function_on_every_surface():
     a = assess(QUICK_START)
     rec = a.recommendation("bisphosphonate_iv")
@@ -208,7 +227,7 @@ def test_a_check_that_waits_only_on_the_age_asks_the_age_and_says_so():
     assert "Settles the safety check: creatinine clearance under 30 mL/min" in bonemets.views.question_text(
         age, bonemets.knowledge())
     # Every other unknown leaves it pending: only the age is offered as settling it.
-    assert [q.field for q in a.questions if q.checks] == ["age"]
+    assert [q.field for q in a.questions if "low_clearance_avoid_iv_bisphosphonate" in q.checks] == ["age"]
 
 
 def test_a_question_settling_two_checks_that_read_alike_says_it_once():

@@ -851,9 +851,12 @@ def prop_haz07(batch, kb):
     out = assessed(batch, kb)
     breast = values(batch, "primary") == "breast"
     first = breast & (values(batch, "first_metastasis") == True)  # noqa: E712 (object array)
-    for item in ("receptor_retest", "bone_biopsy"):
-        never(batch, out, first & (column(out, item) != "recommended"),
-              f"HAZ-07: first metastasis of breast cancer without {item} recommended", (item,))
+    bleeds = mask(batch, lambda c: c["platelets_e9_l"] is not None and c["platelets_e9_l"] < 50)
+    never(batch, out, first & (column(out, "receptor_retest") != "recommended"),
+          "HAZ-07: first metastasis of breast cancer without receptor_retest recommended", ("receptor_retest",))
+    never(batch, out, first & (column(out, "bone_biopsy") != np.where(bleeds, "avoid", "recommended")),
+          "HAZ-07: first metastasis of breast cancer without bone_biopsy recommended (held only by platelets "
+          "below 50 x10^9/L)", ("bone_biopsy",))
     never(batch, out, breast & np.isin(column(out, "receptor_retest"), NO),
           "HAZ-07: receptors of a breast cancer never to be re-tested", ("receptor_retest",))
     maybe_first = breast & mask(batch, lambda c: c["first_metastasis"] is None)
@@ -867,7 +870,7 @@ def prop_haz07(batch, kb):
           "HAZ-07: first metastasis unknown, receptor re-test 'consider' without saying that a first metastasis "
           "would make it recommended", ("receptor_retest",))
     long_ago = mask(batch, lambda c: (c["years_since_primary_diagnosis"] or 0) >= 5)
-    never(batch, out, long_ago & np.isin(column(out, "bone_biopsy"), NO),
+    never(batch, out, long_ago & ~bleeds & np.isin(column(out, "bone_biopsy"), NO),
           "HAZ-07: primary ≥ 5 years ago and bone biopsy not indicated", ("bone_biopsy",))
     return Counter(cases=len(batch), relevant=int(first.sum()), maybe_first=int(maybe_first.sum()))
 
@@ -878,11 +881,12 @@ def check_haz07(**kw):
 
 
 def test_haz07_first_metastasis_gets_a_biopsy_and_receptor_retest():
-    """HAZ-07 stale receptor status: a breast case at its first metastasis -> receptor re-test
-    and bone biopsy recommended; first metastasis unknown -> re-test recommended or undetermined,
-    or 'consider' with a reason saying that a first metastasis would make it recommended (a test
-    keeps a known fact's 'consider', decision.py rule 3); primary ≥ 5 years
-    ago -> bone biopsy never 'not_indicated'; nor is a re-test, for any breast case."""
+    """HAZ-07 stale receptor status: a breast case at its first metastasis -> receptor re-test and bone
+    biopsy recommended (the biopsy held, 'avoid', only by platelets below 50 x10^9/L); first metastasis
+    unknown -> re-test recommended or undetermined, or 'consider' with a reason saying that a first
+    metastasis would make it recommended (a test keeps a known fact's 'consider', decision.py rule 3);
+    primary ≥ 5 years ago -> bone biopsy never 'not_indicated' (unless the platelets hold it); nor is a
+    re-test, for any breast case."""
     seen = check_haz07(examples=26)
     enough(seen)
     enough(seen, "maybe_first", 200)

@@ -114,7 +114,7 @@ def _no_alert_html(a: Assessment) -> str:
     open_alerts = [item_name(a.knowledge, i) for i, s in a.alert_states.items() if s == "undetermined"]
     pending = sum(len(r.pending) for r in a.recommendations if r.kind != "family")
     notes = ([f"not ruled out: {', '.join(open_alerts)} (see Ask next)"] if open_alerts else []) + (
-        [f"{pending} safety check(s) pending before a treatment (shown on the items)"] if pending else [])
+        [f"{pending} safety check(s) pending before a treatment or test (shown on the items)"] if pending else [])
     if not notes:
         return ('<div class="bm-alert bm-alert-none" data-alert="none">'
                 "No emergency or warning raised, and none left open, for this case.</div>")
