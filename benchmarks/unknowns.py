@@ -2,15 +2,15 @@
 
 Run with ``.venv/bin/python benchmarks/unknowns.py``. Prints, for the README's quick-start case, a
 realistic first visit (HR+/HER2-, after the menopause, spine and pelvis, mild pain, no visceral
-disease, no labs), the same visit with calcium, albumin, creatinine and weight, and every teaching
-case: the undetermined families, options and tests out of all of them, the pending safety checks,
-and the first questions; the unknown factors that would decide most undetermined items; how many
-undetermined families and options have a witness (:func:`bonemets.witnesses`: two fillings of the
-unknowns that the knowledge answers differently, so no sound engine could decide them on this
-knowledge: the count is exact when every one has one), for the issue's cases and every teaching
-case; then the time of ``assess`` (without questions) and of
-``Assessment.questions`` on a case with 20 unknown fields; and PASS/MISS against the targets of
-the partial-knowledge issue.
+disease, no labs) and the same visit with calcium, albumin, creatinine and weight (the three in
+``examples/*.json``), and for every teaching case: the undetermined families, options and tests
+out of all of them, the pending safety checks, and the first questions; the unknown factors that
+would decide most undetermined items; how many undetermined families and options have a witness
+(:func:`bonemets.witnesses`: two fillings of the unknowns that the knowledge answers differently,
+so no sound engine could decide them on this knowledge: the count is exact when every one has
+one), for the issue's cases and every teaching case; then the time of ``assess`` (without
+questions) and of ``Assessment.questions`` on a case with 20 unknown fields; and PASS/MISS against
+the targets of the partial-knowledge issue.
 """
 
 from __future__ import annotations
@@ -28,11 +28,9 @@ from bonemets.labels import field_label
 
 from machine import describe
 
-QUICK_START = dict(primary="breast", sex="female", menopause="post", er="positive", her2="unknown",
-                   bone_sites=["spine"], back_pain=True)
-FIRST_VISIT = dict(primary="breast", sex="female", menopause="post", er="positive", pr="positive", her2="negative",
-                   bone_sites=["spine", "pelvis"], bone_pain="mild", visceral_metastases="none")
-WITH_LABS = dict(FIRST_VISIT, calcium_mmol_l=2.4, albumin_g_l=40, creatinine_umol_l=80, weight_kg=70)
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+QUICK_START, FIRST_VISIT, WITH_LABS = (bonemets.load_case(EXAMPLES / f"{name}.json").known()
+                                       for name in ("quick_start", "first_visit", "first_visit_with_labs"))
 #: The issue's targets: at most this many undetermined items (today's count in the issue in brackets).
 TARGETS = {"quick start": (QUICK_START, 15, 36), "first visit": (FIRST_VISIT, 10, 32),
            "first visit with labs": (WITH_LABS, 8, 25)}

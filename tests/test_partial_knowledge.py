@@ -5,6 +5,7 @@ tests/test_soundness.py."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -15,8 +16,10 @@ from bonemets.views import fact_text
 
 pytestmark = pytest.mark.core
 
-QUICK_START = dict(primary="breast", sex="female", menopause="post", er="positive", her2="unknown",
-                   bone_sites=["spine"], back_pain=True)
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+#: The partial-knowledge issue's cases (examples/): the README's quick start and a realistic first visit.
+QUICK_START, FIRST_VISIT = (bonemets.load_case(EXAMPLES / f"{name}.json").known()
+                            for name in ("quick_start", "first_visit"))
 
 
 def test_calcium_3_5_with_albumin_unknown_is_severe_whatever_the_albumin():
@@ -103,10 +106,6 @@ def test_checks_before_a_bone_drug_are_asked_for_while_it_is_unknown_whether_one
     on_drug = assess({**breast, "on_bone_strengthening": True})
     assert on_drug.status("vitamin_d") == "not_indicated" and on_drug.status("dental_check") == "consider"
     assert assess({**breast, "primary": "lung", "sex": "male", "menopause": None}).status("vitamin_d") == "consider"
-
-
-FIRST_VISIT = dict(primary="breast", sex="female", menopause="post", er="positive", pr="positive",
-                   her2="negative", bone_sites=["spine", "pelvis"], bone_pain="mild", visceral_metastases="none")
 
 
 def test_a_test_that_a_known_fact_asks_for_is_not_left_waiting_on_what_would_raise_it():

@@ -20,6 +20,16 @@ def test_quick_start_runs(capsys):
     assert "Is there weakness, numbness" in out  # the comment "ask first: weakness, numbness...?"
 
 
+def test_the_quick_start_case_is_the_one_in_examples():
+    """``examples/quick_start.json`` (read by benchmarks/unknowns.py and the partial-knowledge tests)
+    is the README's quick-start case, so the counts said of one are the counts of the other."""
+    import bonemets
+
+    block = re.search(r"```python\n(.*?)```", README, re.S).group(1)
+    written = re.search(r"case = (bonemets\.Case\(.*?\))\n", block, re.S).group(1)
+    assert eval(written, {"bonemets": bonemets}) == bonemets.load_case(ROOT / "examples" / "quick_start.json")
+
+
 def test_the_two_commands_are_make_targets():
     makefile = (ROOT / "Makefile").read_text()
     for target in ("run", "test"):
