@@ -230,6 +230,8 @@ class FieldSpec:
     ge, le : float or None
         Bounds of a number field.
     description : str
+    min_items : int
+        The fewest values a list field may give (``bone_sites``: one; a given list is complete).
     """
 
     name: str
@@ -238,6 +240,7 @@ class FieldSpec:
     ge: float | None = None
     le: float | None = None
     description: str = ""
+    min_items: int = 0
 
     def allowed_text(self) -> str:
         """The values allowed, as a user reads them."""
@@ -268,7 +271,10 @@ def _spec(name: str, info: Any) -> FieldSpec:
     while typing.get_origin(ann) is Annotated:
         ann = typing.get_args(ann)[0]
     ge = le = None
+    least = 0
     for m in info.metadata:
+        if isinstance(m, annotated_types.MinLen):
+            least = m.min_length
         if isinstance(m, annotated_types.Ge):
             ge = float(m.ge)  # type: ignore[arg-type]  # the bounds of Case's fields are numbers
         if isinstance(m, annotated_types.Le):
@@ -278,7 +284,7 @@ def _spec(name: str, info: Any) -> FieldSpec:
         return FieldSpec(name, "enum", tuple(a for a in typing.get_args(ann) if a != "unknown"),
                          description=desc)
     if typing.get_origin(ann) is list:
-        return FieldSpec(name, "list", typing.get_args(typing.get_args(ann)[0]), description=desc)
+        return FieldSpec(name, "list", typing.get_args(typing.get_args(ann)[0]), description=desc, min_items=least)
     kind = {bool: "bool", int: "int", float: "float"}[ann]
     return FieldSpec(name, kind, ge=ge, le=le, description=desc)
 

@@ -209,7 +209,7 @@ def _encode_list(spec: FieldSpec, uniques: list[Any]) -> list[Any]:
         else:
             out.append(None)
             continue
-        if any(i not in spec.allowed for i in items) or (not items and spec.name == "bone_sites"):
+        if any(i not in spec.allowed for i in items) or len(items) < spec.min_items:
             out.append(None)
         else:
             out.append(frozenset(items))

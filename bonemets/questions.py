@@ -69,7 +69,7 @@ def _values(name: str, thresholds: list[float]) -> list[Any]:
     if spec.kind == "bool":
         return [1, -1]
     if spec.kind == "list":
-        return ([] if name == "bone_sites" else [0]) + [1 << i for i in range(len(spec.allowed))]
+        return ([] if spec.min_items else [0]) + [1 << i for i in range(len(spec.allowed))]
     least, most = spec.plausible
     points = set(np.linspace(least, most, _SPREAD).tolist())
     step = 1.0 if spec.kind == "int" else 0.01
