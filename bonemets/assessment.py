@@ -113,6 +113,9 @@ class Question:
     checks : tuple of str
         The pending safety checks (rule ids) that knowing it would settle, whatever the answer
         (for example the age, when creatinine clearance waits only on it).
+    could_raise : tuple of str
+        The tests at ``consider`` that some answers would make recommended (a test keeps the
+        ``consider`` a known fact gives it; the rule that would raise it is one of its reasons).
     """
 
     field: str
@@ -122,6 +125,7 @@ class Question:
     could_decide: tuple[str, ...] = ()
     critical: bool = False
     checks: tuple[str, ...] = ()
+    could_raise: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

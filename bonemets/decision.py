@@ -11,9 +11,12 @@ For each treatment option, test, or family without options, on one case:
    is true; or ``avoid`` where the answer is ``recommended`` or ``consider``. ``not_indicated``
    and ``avoid`` count as one answer. If any rule is open, the status is ``undetermined``, and
    the open rules are the reasons. A *test* (``floor``) keeps the ``consider`` a true rule
-   gives: a more favourable unknown rule is not open but named as what could raise it (tests
-   may be asked for because a factor is unknown, contract §6), so "consider an x-ray" stands
-   while it is still to be asked whether a bone has broken, which would make it recommended.
+   gives: a more favourable unknown rule is not open but named as what could raise it
+   (:func:`raising_statuses`; tests may be asked for because a factor is unknown, contract §6),
+   so "consider an x-ray" stands while it is still to be asked whether a bone has broken, which
+   would make it recommended. An unknown ``avoid`` rule still opens it, as does any unknown rule
+   where no true rule gives ``consider``; a test with an urgent rule never floors
+   (:meth:`bonemets.knowledge.KnowledgeBase.keeps_consider`).
 4. A safety check whose value is unknown is never open: the item keeps the status its
    indication gives, and the check is *pending* when that status is ``recommended`` or
    ``consider`` (contract §6).
@@ -47,24 +50,28 @@ _CONSIDER = STATUSES.index("consider")
 RANK = {STATUSES.index("recommended"): 0, _CONSIDER: 1, STATUSES.index("not_indicated"): 2, _AVOID: 2}
 
 
-def _open(true: set[int], unknown: set[int], default: int, floor: bool = False) -> tuple[int, frozenset[int]]:
-    """The provisional status and the unknown codes that could change it (with ``floor``, not
-    those that could only raise a true rule's ``consider``)."""
+def _open(true: set[int], unknown: set[int], default: int,
+          floor: bool = False) -> tuple[int, frozenset[int], frozenset[int]]:
+    """The provisional status, the unknown codes that could change it, and (with ``floor``) those
+    that could only raise a true rule's ``consider``, which do not."""
     if _AVOID in true:
-        return _AVOID, frozenset()
+        return _AVOID, frozenset(), frozenset()
     best = min(true, default=None)
     result = default if best is None else best
-    changing = set()
+    changing, raising = set(), set()
     for code in unknown:
         if code == _AVOID:
             changes = result <= _CONSIDER
         elif best is None:
             changes = RANK[code] != RANK[default]
+        elif floor and best == _CONSIDER and code < best:
+            raising.add(code)
+            continue
         else:
-            changes = code < best and not (floor and best == _CONSIDER)
+            changes = code < best
         if changes:
             changing.add(code)
-    return result, frozenset(changing)
+    return result, frozenset(changing), frozenset(raising)
 
 
 def decide(true: Iterable[int], unknown: Iterable[int], default: int, floor: bool = False) -> int:
@@ -97,7 +104,7 @@ def decide(true: Iterable[int], unknown: Iterable[int], default: int, floor: boo
     >>> STATUSES[decide([code("consider")], [code("recommended")], code("not_indicated"), floor=True)]
     'consider'
     """
-    result, changing = _open(set(true), set(unknown), default, floor)
+    result, changing, _ = _open(set(true), set(unknown), default, floor)
     return _UNDETERMINED if changing else result
 
 
@@ -107,6 +114,13 @@ def open_statuses(true: Iterable[int], unknown: Iterable[int], default: int, flo
     The same rule as :func:`decide`, so the reasons name exactly the rules that decided.
     """
     return _open(set(true), set(unknown), default, floor)[1]
+
+
+def raising_statuses(true: Iterable[int], unknown: Iterable[int], default: int, floor: bool = False) -> frozenset[int]:
+    """The status codes of the unknown rules that would raise a test kept at ``consider`` (rule 3;
+    empty for any other item or status), which the explanation names: "Could be recommended"."""
+    _, changing, raising = _open(set(true), set(unknown), default, floor)
+    return frozenset() if changing else raising
 
 
 @dataclass(frozen=True)

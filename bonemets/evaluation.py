@@ -171,7 +171,7 @@ def plan(kb: KnowledgeBase) -> Plan:
         groups.append([_group(roots, f"group:{item_id}:{STATUSES[code]}{':check' * check}", by_status[code, check])
                        for code, check in keys])
         tables.append(item_tables([code for code, _ in keys], STATUSES.index(kb.items()[item_id].default_status),
-                                  [check for _, check in keys], floor=keeps_consider(kb, item_id)))
+                                  [check for _, check in keys], floor=kb.keeps_consider(item_id)))
         decided.append(position[item_id])
     alert_ids = tuple(a for a, alert in kb.alerts.items() if alert.active)
     alert_groups = [_alert_groups(roots, a, kb.rules_for(a)) for a in alert_ids if kb.rules_for(a)]
@@ -206,13 +206,6 @@ def plan(kb: KnowledgeBase) -> Plan:
         families=tuple(families),
         alert_ids=alert_ids, alert_with_rules=np.array([bool(kb.rules_for(a)) for a in alert_ids], dtype=bool),
         alerts=decision_tables([tuple(row[g] for g in gs) for gs, _ in alert_groups], [t for _, t in alert_groups]))
-
-
-def keeps_consider(kb: KnowledgeBase, item_id: str) -> bool:
-    """Whether an item keeps the ``consider`` a rule gives it while a more favourable rule waits on
-    an unknown factor (``floor`` of :func:`bonemets.decision.decide`): a test none of whose rules is
-    an emergency. A test that an unknown factor could make an emergency stays undetermined."""
-    return kb.kind(item_id) == "test" and all(r.rule.urgency != "emergency" for r in kb.rules_for(item_id))
 
 
 def _group(roots: dict[str, Node], name: str, rules: list[CompiledRule]) -> str:

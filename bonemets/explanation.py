@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from .assessment import Alert, Citation, Fact, PendingCheck, Reason, Recommendation
 from .condition_words import fields_of
-from .decision import open_statuses
+from .decision import open_statuses, raising_statuses
 from .derived import DERIVED
 from .dosing import dose_note
-from .evaluation import keeps_consider, plan
+from .evaluation import plan
 from .pending import check_tests, test_groups
 from .views import STATUS_LABELS
 from .vocabulary import ALERT_STATES, STATUSES, URGENCIES
@@ -152,11 +152,11 @@ def _reasons(row: _Row, item_id: str, status: int) -> tuple[list[Reason], list[C
     rules = row.kb.rules_for(item_id)
     true = [r for r in rules if row.value[r.rule.id]]
     unknown = [r for r in rules if row.value[r.rule.id] is None and r.rule.check is None]
+    default = STATUSES.index(row.kb.items()[item_id].default_status)
+    given = [STATUSES.index(r.rule.gives) for r in true]
+    floor = row.kb.keeps_consider(item_id)
     if status == _UNDETERMINED:
-        default = STATUSES.index(row.kb.items()[item_id].default_status)
-        given = [STATUSES.index(r.rule.gives) for r in true]
-        open_codes = open_statuses(given, (STATUSES.index(r.rule.gives) for r in unknown), default,
-                                   floor=keeps_consider(row.kb, item_id))
+        open_codes = open_statuses(given, (STATUSES.index(r.rule.gives) for r in unknown), default, floor)
         best = min(given, default=None)
         open_ = [r for r in unknown if STATUSES.index(r.rule.gives) in open_codes]
         applies = [r for r in true if STATUSES.index(r.rule.gives) == best]
@@ -165,8 +165,9 @@ def _reasons(row: _Row, item_id: str, status: int) -> tuple[list[Reason], list[C
     if not decisive:
         return [Reason(None, f"No rule for it applies to this case: {STATUS_LABELS[STATUSES[status]]} by default.",
                        "default", (), STATUSES[status])], []
-    # A test that keeps a true rule's 'consider' names the unknown rules that would raise it (decision.py, rule 3).
-    raising = [r for r in unknown if STATUSES.index(r.rule.gives) < status]
+    # A test kept at a true rule's 'consider' names the unknown rules that would raise it (decision.py, rule 3).
+    raising_codes = raising_statuses(given, (STATUSES.index(r.rule.gives) for r in unknown), default, floor)
+    raising = [r for r in unknown if STATUSES.index(r.rule.gives) in raising_codes]
     reasons = [_reason(row, r, "applies") for r in decisive] + [_reason(row, r, "unknown") for r in raising]
     return reasons, decisive + raising
 
@@ -193,7 +194,7 @@ def _pending(row: _Row, position: int) -> tuple[PendingCheck, ...]:
     """Each pending check once per test it names on this row, with the unknown facts that test settles."""
     out = []
     for rule_id in row.pending(position):
-        rule = next(r for r in row.kb.rules if r.rule.id == rule_id)
+        rule = row.kb.rule(rule_id)
         out += [PendingCheck(rule_id, test, rule.rule.title, _settled_facts(row, rule, test))
                 for test in row.named(rule_id)]
     return tuple(out)
@@ -206,7 +207,7 @@ def _asked_before(row: _Row, test_id: str, statuses: list[int]) -> list[Reason]:
         if row.kb.kind(item_id) == "family" or statuses[position] not in _INDICATED:
             continue
         for rule_id in row.pending(position):
-            rule = next(r for r in row.kb.rules if r.rule.id == rule_id)
+            rule = row.kb.rule(rule_id)
             if test_id in row.named(rule_id):
                 reasons.append(Reason(rule_id, f"Before starting {row.kb.items()[item_id].name}: {rule.rule.because}",
                                       "pending", _settled_facts(row, rule, test_id), "recommended"))
@@ -238,7 +239,7 @@ def _recommendation(row: _Row, item_id: str, status: int, urgency: int, statuses
             before = _asked_before(row, item_id, statuses)
             if before and reason_list[0].outcome == "default":
                 reason_list = before
-            rules += [next(r for r in kb.rules if r.rule.id == b.rule) for b in before if b.rule]
+            rules += [kb.rule(b.rule) for b in before if b.rule]
         reasons = tuple(reason_list)
         sources = cite(kb, [c for r in rules for c in r.rule.sources] + list(item.sources))
         notes = dose_note(item, row.field, kb)

@@ -138,6 +138,8 @@ class KnowledgeBase:
         for r in self.rules:
             for target in r.rule.targets:
                 self._by_target[target].append(r)
+        self._rule_by_id = {r.rule.id: r for r in self.rules}
+        self._floors = frozenset(t for t in self.tests if all(r.rule.urgency == "routine" for r in self._by_target[t]))
         names = set(FIELDS) | set(DERIVED)
         self._settled_by = {
             f: [t.id for t in self.tests.values()
@@ -174,6 +176,16 @@ class KnowledgeBase:
     def rules_for(self, target: str) -> list[CompiledRule]:
         """The rules evaluated for an item or alert, in file order."""
         return self._by_target.get(target, [])
+
+    def rule(self, rule_id: str) -> CompiledRule:
+        """An evaluated rule by id (KeyError if there is none)."""
+        return self._rule_by_id[rule_id]
+
+    def keeps_consider(self, item_id: str) -> bool:
+        """Whether an item keeps the ``consider`` a rule gives it while a rule that would recommend
+        it waits on an unknown factor (``floor`` of :func:`bonemets.decision.decide`): a test none of
+        whose rules carries an urgency. A test an unknown factor could make urgent stays undetermined."""
+        return item_id in self._floors
 
     def settled_by(self, field: str) -> list[str]:
         """Ids of the active tests that settle a field (for a derived number, its inputs)."""

@@ -7,8 +7,9 @@ the expansion is evaluated in one vectorised call of the same engine (:mod:`bone
 Values that contradict the case are left out. For each factor:
 
 - ``settles``: the undetermined items and alerts not ruled out that every value would decide;
-- ``could_decide``: those that some values would, the tests at ``consider`` that some values would
-  make recommended, and the raised alerts some values would make more severe;
+- ``could_decide``: those that some values would, and the raised alerts some values would make
+  more severe;
+- ``could_raise``: the tests at ``consider`` that some values would make recommended;
 - ``critical``: some value raises a critical alert that is not raised now;
 - ``checks``: the pending safety checks that every value would settle.
 
@@ -69,6 +70,7 @@ def _values(name: str, thresholds: list[float]) -> list[Any]:
     if spec.kind == "bool":
         return [1, -1]
     if spec.kind == "list":
+        # none or one value (a field that needs one value, bone sites, is never asked with none)
         return ([] if spec.min_items else [0]) + [1 << i for i in range(len(spec.allowed))]
     least, most = spec.plausible
     points = set(np.linspace(least, most, _SPREAD).tolist())
@@ -144,7 +146,6 @@ def questions(ev: Evaluation, row: int = 0) -> tuple[Question, ...]:
         decided.update({a: expanded.alerts[a][rows] != _ALERT_UNDETERMINED for a in open_alerts})
         settles = tuple(k for k, d in decided.items() if d.all())
         could = tuple(k for k, d in decided.items() if d.any() and not d.all())
-        could += tuple(p.items[i] for i in raisable if (expanded.status[i, rows] == _RECOMMENDED).any())
         could += tuple(a for a, codes in ev.alerts.items() if codes[row] < _ALERT_UNDETERMINED
                        and (expanded.alerts[a][rows] < codes[row]).any())  # raised, and could be more severe
         raises = [a for a, codes in expanded.alerts.items()
@@ -153,9 +154,10 @@ def questions(ev: Evaluation, row: int = 0) -> tuple[Question, ...]:
         escalates = any(ev.alerts[a][row] < _ALERT_UNDETERMINED for a in raises)  # raised now, lower level
         checks = tuple(dict.fromkeys(check for check, item, bit in open_checks
                                      if not (expanded.pending[item][rows] & bit).any()))
-        if settles or could or critical or checks:
+        raised = tuple(p.items[i] for i in raisable if (expanded.status[i, rows] == _RECOMMENDED).any())
+        if settles or could or critical or checks or raised:
             question = Question(name, field_question(name), tuple(kb.settled_by(name)), settles, could, critical,
-                                checks)
-            rank = 2 * len(settles) + len(could) + len(checks)
+                                checks, raised)
+            rank = 2 * len(settles) + len(could) + len(checks) + len(raised)
             found.append(((-int(critical), -int(escalates), -rank, list(FIELDS).index(name)), question))
     return tuple(q for _, q in sorted(found, key=lambda f: f[0]))

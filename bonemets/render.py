@@ -24,7 +24,7 @@ from .views import (
     TOP_QUESTIONS,
     URGENCY_LABELS,
     by_family,
-    pending_text,
+    pending_by_text,
     question_text,
     reason_lines,
     teaching_case_of,
@@ -75,13 +75,8 @@ def _detail(r: Recommendation, kb: KnowledgeBase | None, indent: str) -> list[st
 def _pending(items: list[Recommendation], kb: KnowledgeBase | None, indent: str, named: bool = False) -> list[str]:
     """The pending checks of some items, each check once (``named``: each with the items it is for,
     where items of different families share a line, as tests do)."""
-    texts: dict[str, list[str]] = {}
-    for r in items:
-        if r.status in SHOWN_STATUSES:
-            for p in r.pending:
-                texts.setdefault(pending_text(p, kb), []).append(r.name)
-    return [line for text, names in texts.items()
-            for line in _wrap(f"pending{' for ' + ', '.join(dict.fromkeys(names)) if named else ''}: {text}", indent)]
+    return [line for text, names in pending_by_text(items, kb).items()
+            for line in _wrap(f"pending{' for ' + ', '.join(names) if named else ''}: {text}", indent)]
 
 
 def _alerts(alerts: tuple[Alert, ...], kb: KnowledgeBase | None, full: bool) -> list[str]:
@@ -146,7 +141,7 @@ def _tests(a: Assessment, full: bool) -> list[str]:
             for t in shown:
                 lines += _wrap(_badge(t), "    ") + _detail(t, kb, "        ") + _pending([t], kb, "        ")
         elif shown:
-            lines += _wrap(_summary(shown), "    ") + _pending(shown, kb, "      ", named=True)
+            lines += _wrap(_summary(shown), "    ") + _pending(shown, kb, "    ", named=True)
     return lines
 
 

@@ -44,6 +44,7 @@ from .views import (
     by_family,
     ink,
     item_name,
+    pending_by_text,
     pending_text,
     question_text,
     reason_lines,
@@ -170,13 +171,8 @@ def _ask_next(a: Assessment) -> str:
                                                         "assessment.</p>" if more > 0 else "")
     else:
         asked = "<p>Nothing unknown would change the answer.</p>"
-    checks: dict[str, list[str]] = {}
-    for r in a.recommendations:
-        if r.status in SHOWN_STATUSES:
-            for p in r.pending:
-                checks.setdefault(pending_text(p, a.knowledge), []).append(r.name)
     pending = "".join(f"<li>{escape(text)} &mdash; for {escape(', '.join(names))}</li>"
-                      for text, names in checks.items())
+                      for text, names in pending_by_text(a.recommendations, a.knowledge).items())
     return (f"<h2 id='questions'>Ask next</h2>{asked}"
             + (f"<h3>Pending safety checks</h3><ul class='pending'>{pending}</ul>" if pending else ""))
 

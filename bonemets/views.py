@@ -16,12 +16,13 @@ colour is never the only cue (a label, a heading or a mark goes with it).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 from typing import TYPE_CHECKING, Literal
 
 from .condition_words import fields_of, word_list
 from .datafiles import data_dir, load_model
-from .derived import inputs_of
+from .derived import DERIVED
 from .labels import bounds_text, fact_words, field_name
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -141,6 +142,8 @@ def question_text(q: Question, kb: KnowledgeBase | None) -> str:
         parts.append(f"Decides: {_names(kb, q.settles)}.")
     if q.could_decide:
         parts.append(f"Some answers decide: {_names(kb, q.could_decide)}.")
+    if q.could_raise:
+        parts.append(f"Some answers make recommended: {_names(kb, q.could_raise)}.")
     if q.checks:
         checks = list(dict.fromkeys(_check_words(kb, c) for c in q.checks))  # two items' checks can read alike
         parts.append(f"Settles the safety check{'s' * (len(checks) > 1)}: {'; '.join(checks)}.")
@@ -151,10 +154,10 @@ def question_text(q: Question, kb: KnowledgeBase | None) -> str:
 
 def _check_words(kb: KnowledgeBase | None, rule_id: str) -> str:
     """What a safety check rules out, in words (its rule's condition)."""
-    rule = next((r.rule for r in kb.rules if r.rule.id == rule_id), None) if kb is not None else None
-    if rule is None:
+    try:
+        condition = kb.rule(rule_id).rule.title.split(" -> ")[0] if kb is not None else rule_id
+    except KeyError:
         return rule_id
-    condition = rule.title.split(" -> ")[0]
     return condition[0].lower() + condition[1:]
 
 
@@ -172,11 +175,28 @@ def pending_text(p: PendingCheck, kb: KnowledgeBase | None) -> str:
     return f"Before starting: {item_name(kb, p.test)} (withheld if {condition[0].lower()}{condition[1:]}{waits})"
 
 
+def pending_by_text(items: Iterable[Recommendation], kb: KnowledgeBase | None) -> dict[str, list[str]]:
+    """The pending checks of the items shown (:data:`SHOWN_STATUSES`), each in words once, with the
+    names of the items it is pending on, in order."""
+    out: dict[str, list[str]] = {}
+    for r in items:
+        if r.status in SHOWN_STATUSES:
+            for p in r.pending:
+                names = out.setdefault(pending_text(p, kb), [])
+                if r.name not in names:
+                    names.append(r.name)
+    return out
+
+
 def _names_all(rule_id: str, fields: list[str], kb: KnowledgeBase | None) -> bool:
-    """Whether a check waits on every field it reads (its condition names them all: "platelets below
-    50" needs no "unknown: platelets"), rather than on part of them ("unknown: age")."""
-    rule = next((r for r in kb.rules if r.rule.id == rule_id), None) if kb is not None else None
-    return rule is not None and set(inputs_of(fields_of(rule.condition))) == set(fields)
+    """Whether a check reads one case field, the one it waits on, so that its title names it
+    ("platelets below 50 x10^9/L" needs no "unknown: platelets"). A check on a derived number or on
+    several fields names what it still waits on ("unknown: age")."""
+    try:
+        read = list(fields_of(kb.rule(rule_id).condition)) if kb is not None else []
+    except KeyError:
+        return False
+    return len(read) == 1 and read == fields and read[0] not in DERIVED
 
 
 def fact_text(fact: Fact, kb: KnowledgeBase | None, settle: bool = True) -> str:

@@ -87,7 +87,7 @@ def extensions(case: Case | Mapping[str, Any], n: int = 20_000, seed: int = 0) -
             columns[name] = rng.random(n) < 0.5
         elif spec.kind == "list":
             bits = rng.random((n, len(spec.allowed))) < 0.3
-            if spec.min_items:  # never fewer than the field allows (one bone site)
+            if spec.min_items:  # one value at least (bone sites); no field needs more
                 bits[np.arange(n), rng.integers(0, len(spec.allowed), n)] = True
             columns[name] = [";".join(v for v, b in zip(spec.allowed, row, strict=True) if b) or "[]" for row in bits]
         else:
