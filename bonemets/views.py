@@ -252,7 +252,7 @@ def unknown_facts(reasons: tuple[Reason, ...]) -> list[Fact]:
     return list(seen.values())
 
 
-def unknown_text(reasons: tuple[Reason, ...], kb: KnowledgeBase | None) -> str | None:
+def unknown_text(reasons: tuple[Reason, ...], kb: KnowledgeBase | None, lead: str = "Unknown") -> str | None:
     """The unknown facts some reasons hang on, once each, those settled the same way together:
     ``Unknown: spinal lesion level and vertebral collapse (settled by CT scan or MRI scan); spinal
     pain (settled by Physical examination).`` None when every fact is known."""
@@ -262,12 +262,17 @@ def unknown_text(reasons: tuple[Reason, ...], kb: KnowledgeBase | None) -> str |
     if not groups:
         return None
     parts = [f"{word_list(names, 'and')} ({_settle(kb, tests)})" for tests, names in groups.items()]
-    return f"Unknown: {'; '.join(parts)}."
+    return f"{lead}: {'; '.join(parts)}."
 
 
 def reason_lines(part: Recommendation | Alert, kb: KnowledgeBase | None) -> list[str]:
-    """Every reason of an item or alert in words, then the unknown facts they hang on, once."""
-    unknown = unknown_text(part.reasons, kb)
+    """Every reason of an item or alert in words, then the unknown facts they hang on, once (for a
+    test kept at consider: ``Could be recommended once known: ...``, what would raise it)."""
+    decided = getattr(part, "status", "undetermined") != "undetermined"
+    raising = [r.gives for r in part.reasons if decided and r.outcome == "unknown" and r.gives in STATUS_LABELS]
+    could = _COULD_BE.get(raising[0], STATUS_LABELS[raising[0]].lower()) if raising else ""
+    lead = f"Could be {could} once known" if raising else "Unknown"
+    unknown = unknown_text(part.reasons, kb, lead)
     return [reason_text(r, kb) for r in part.reasons] + ([unknown] if unknown else [])
 
 

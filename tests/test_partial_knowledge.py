@@ -127,6 +127,10 @@ def test_a_test_that_a_known_fact_asks_for_is_not_left_waiting_on_what_would_rai
         asked["pathological_fracture"], a.knowledge)
     full = text_report(a, full=True)
     assert "Could be recommended: An x-ray shows changes in the bone and fractures" in full
+    assert "Could be recommended once known: broken bone (pathological fracture) (settled by X-ray)" in " ".join(
+        full.split())
+    from bonemets.explorer.render import card_html  # the line a card shows in sight says it too
+    assert "Could be recommended once known: broken bone" in card_html(a.recommendation("xray"), a.knowledge)
     # The same facts known: the x-ray is decided by them, and nothing is said about what could raise it.
     broken = assess({**FIRST_VISIT, "pathological_fracture": True, "first_metastasis": True})
     assert {t: broken.status(t) for t in expected} == dict.fromkeys(expected, "recommended")
