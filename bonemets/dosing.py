@@ -9,7 +9,7 @@ and the three note texts; the dose itself comes from the scalar function of
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 from . import scores
@@ -19,7 +19,10 @@ from .scores.tables import DOSE_TABLES, DoseTable, tables_dir
 
 
 class SettledBy(Protocol):
-    """What a dose note needs of a knowledge base: the tests that settle a field."""
+    """What a dose note needs of a knowledge base: the tests that settle a field, and their names."""
+
+    @property
+    def tests(self) -> Mapping[str, Any]: ...
 
     def settled_by(self, field: str) -> list[str]: ...
 
@@ -71,7 +74,7 @@ def dose_note(option: Any, value_of: Callable[[str], Any], kb: SettledBy) -> tup
     value = value_of(note.depends_on)
     if value is None:
         tests = kb.settled_by(note.settled_by_field)
-        settle = f" (settle with: {', '.join(tests)})" if tests else ""
+        settle = f" (settled by {', '.join(kb.tests[t].name for t in tests)})" if tests else ""
         return (note.unknown.format(settle=settle),)
     try:
         result = _CALCULATORS[table_id](value)

@@ -73,10 +73,15 @@ def _detail(r: Recommendation, kb: KnowledgeBase | None, indent: str) -> list[st
 
 
 def _pending(items: list[Recommendation], kb: KnowledgeBase | None, indent: str, named: bool = False) -> list[str]:
-    """The pending checks of some items, each check once (``named``: each with the items it is for,
-    where items of different families share a line, as tests do)."""
-    return [line for text, names in pending_by_text(items, kb).items()
-            for line in _wrap(f"pending{' for ' + ', '.join(names) if named else ''}: {text}", indent)]
+    """The pending checks of some items, each check once, with the items it is for where it is not
+    for all of them (``named``: always, where items of different families share a line, as tests do):
+    ``pending for Intravenous bisphosphonate: Kidney function (creatinine) (withheld if ...)``."""
+    shown = {r.name for r in items if r.status in SHOWN_STATUSES}
+    lines = []
+    for text, names in pending_by_text(items, kb).items():  # "pending" says "before starting"
+        whom = f" for {', '.join(names)}" if named or set(names) != shown else ""
+        lines += _wrap(f"pending{whom}: {text.removeprefix('Before starting: ')}", indent)
+    return lines
 
 
 def _alerts(alerts: tuple[Alert, ...], kb: KnowledgeBase | None, full: bool) -> list[str]:
@@ -122,7 +127,7 @@ def _treatments(a: Assessment, full: bool) -> list[str]:
         shown = [o for o in options if o.status in SHOWN_STATUSES]
         if shown:
             lines += _wrap(_summary(shown), "      ")
-        lines += _pending([family, *shown], kb, "      ")
+        lines += _pending(shown or [family], kb, "      ")
     if idle:
         lines += _wrap("Not indicated: " + ", ".join(idle) + ".", "  ")
     return lines

@@ -142,8 +142,9 @@ def question_text(q: Question, kb: KnowledgeBase | None) -> str:
         parts.append(f"Decides: {_names(kb, q.settles)}.")
     if q.could_decide:
         parts.append(f"Some answers decide: {_names(kb, q.could_decide)}.")
-    if q.could_raise:
-        parts.append(f"Some answers make recommended: {_names(kb, q.could_raise)}.")
+    raised = [t for t in q.could_raise if t not in q.settled_by]  # not "X-ray ... Settled by: X-ray"
+    if raised:
+        parts.append(f"Some answers make recommended: {_names(kb, tuple(raised))}.")
     if q.checks:
         checks = list(dict.fromkeys(_check_words(kb, c) for c in q.checks))  # two items' checks can read alike
         parts.append(f"Settles the safety check{'s' * (len(checks) > 1)}: {'; '.join(checks)}.")
@@ -252,27 +253,30 @@ def unknown_facts(reasons: tuple[Reason, ...]) -> list[Fact]:
     return list(seen.values())
 
 
-def unknown_text(reasons: tuple[Reason, ...], kb: KnowledgeBase | None, lead: str = "Unknown") -> str | None:
+def unknown_text(reasons: tuple[Reason, ...], kb: KnowledgeBase | None, lead: str = "Unknown",
+                 item: str | None = None) -> str | None:
     """The unknown facts some reasons hang on, once each, those settled the same way together:
     ``Unknown: spinal lesion level and vertebral collapse (settled by CT scan or MRI scan); spinal
-    pain (settled by Physical examination).`` None when every fact is known."""
+    pain (settled by Physical examination).`` None when every fact is known. A fact that the
+    ``item`` itself settles (a test) says so: ``broken bone (this test shows it)``."""
     groups: dict[tuple[str, ...], list[str]] = {}
     for f in unknown_facts(reasons):
         groups.setdefault(f.settled_by, []).append(field_name(f.field))
     if not groups:
         return None
-    parts = [f"{word_list(names, 'and')} ({_settle(kb, tests)})" for tests, names in groups.items()]
+    parts = [f"{word_list(names, 'and')} ({'this test shows it' if item in tests else _settle(kb, tests)})"
+             for tests, names in groups.items()]
     return f"{lead}: {'; '.join(parts)}."
 
 
 def reason_lines(part: Recommendation | Alert, kb: KnowledgeBase | None) -> list[str]:
     """Every reason of an item or alert in words, then the unknown facts they hang on, once (for a
-    test kept at consider: ``Could be recommended once known: ...``, what would raise it)."""
+    test kept at consider: ``Could be recommended, depending on: ...``, what would raise it)."""
     decided = getattr(part, "status", "undetermined") != "undetermined"
     raising = [r.gives for r in part.reasons if decided and r.outcome == "unknown" and r.gives in STATUS_LABELS]
     could = _COULD_BE.get(raising[0], STATUS_LABELS[raising[0]].lower()) if raising else ""
-    lead = f"Could be {could} once known" if raising else "Unknown"
-    unknown = unknown_text(part.reasons, kb, lead)
+    lead = f"Could be {could}, depending on" if raising else "Unknown"
+    unknown = unknown_text(part.reasons, kb, lead, part.id)
     return [reason_text(r, kb) for r in part.reasons] + ([unknown] if unknown else [])
 
 

@@ -31,7 +31,7 @@ def test_unknown_clearance_names_the_test_that_settles_creatinine():
     value_of, asked = _values()
     note = dose_note(ZOLEDRONIC, value_of, bonemets.knowledge())
     assert note == ("Zoledronic acid dose depends on creatinine clearance, which is unknown "
-                    "(settle with: kidney_function).",)
+                    "(settled by Kidney function (creatinine)).",)  # the test by name, never its id
     assert asked == ["corrected_calcium_mmol_l", "creatinine_clearance_ml_min"]
 
 

@@ -123,14 +123,16 @@ def test_a_test_that_a_known_fact_asks_for_is_not_left_waiting_on_what_would_rai
     asked = {q.field: q for q in a.questions}
     for test, field in expected.items():  # the question that would raise it says so
         assert test in asked[field].could_raise and test not in asked[field].could_decide, (test, field)
-    assert "Some answers make recommended: X-ray" in bonemets.views.question_text(
-        asked["pathological_fracture"], a.knowledge)
+    assert "Some answers make recommended: Bone biopsy, Receptor re-test" in bonemets.views.question_text(
+        asked["first_metastasis"], a.knowledge)
+    # The x-ray is how a fracture is found: the fracture question does not say it would raise it.
+    assert "make recommended" not in bonemets.views.question_text(asked["pathological_fracture"], a.knowledge)
     full = text_report(a, full=True)
     assert "Could be recommended: An x-ray shows changes in the bone and fractures" in full
-    assert "Could be recommended once known: broken bone (pathological fracture) (settled by X-ray)" in " ".join(
+    assert "Could be recommended, depending on: broken bone (pathological fracture) (this test shows it)" in " ".join(
         full.split())
     from bonemets.explorer.render import card_html  # the line a card shows in sight says it too
-    assert "Could be recommended once known: broken bone" in card_html(a.recommendation("xray"), a.knowledge)
+    assert "Could be recommended, depending on: broken bone" in card_html(a.recommendation("xray"), a.knowledge)
     # The same facts known: the x-ray is decided by them, and nothing is said about what could raise it.
     broken = assess({**FIRST_VISIT, "pathological_fracture": True, "first_metastasis": True})
     assert {t: broken.status(t) for t in expected} == dict.fromkeys(expected, "recommended")
@@ -195,7 +197,7 @@ def test_a_bone_biopsy_waits_on_the_platelet_count_like_any_needle_procedure_on_
     assert rec.status == "recommended" and [p.test for p in rec.pending] == ["full_blood_count"]
     assert assess({**first, "platelets_e9_l": 30}).status("bone_biopsy") == "avoid"
     assert assess({**first, "platelets_e9_l": 180}).recommendation("bone_biopsy").pending == ()
-    assert "pending for Bone biopsy: Before starting: Full blood count (withheld if platelets below 50" in a.to_text()
+    assert "pending for Bone biopsy: Full blood count (withheld if platelets below 50" in a.to_text()
     assert "withheld if platelets below 50" in text_report(a, full=True).split("Bone biopsy (recommended)")[1]
     from bonemets.report import report_html
     assert "for Bone biopsy" in report_html(a, figures=False)
@@ -212,7 +214,8 @@ def test_iv_bisphosphonate_is_recommended_pending_kidney_function_on_every_surfa
     assert {p.test for p in rec.pending} == {"kidney_function", "blood_calcium", "physical_exam"}  # weight: exam
     assert a.status("kidney_function") == "recommended" and a.status("blood_calcium") == "recommended"
     text = a.to_text()
-    assert "pending: Before starting: Kidney function" in text
+    assert "pending for Intravenous bisphosphonate: Kidney function" in " ".join(text.split())
+    assert "pending: Blood calcium (with albumin) (withheld if low corrected calcium" in " ".join(text.split())
     assert json.loads(json.dumps(a.to_dict()))["recommendations"][
         [r.id for r in a.recommendations].index("bisphosphonate_iv")]["pending"]
     card = next(c for c in a.to_cards() if c["source"]["topic"]["code"] == "bisphosphonate_iv")
