@@ -232,6 +232,8 @@ class Assessment:
     questions : tuple of Question
         The unknown factors worth asking about, most decisive first (any that could raise a
         critical alert at the top). Computed when first read.
+    implied : tuple of Fact
+        The facts that follow from those the case gives (``implied.yaml``). Computed when first read.
     knowledge_version : str
     disclaimer : str
     """
@@ -245,6 +247,13 @@ class Assessment:
     alert_states: dict[str, str] = dataclasses.field(default_factory=dict)
     _explain: Callable[[], tuple[Recommendation, ...]] | None = dataclasses.field(repr=False, default=None)
     _ask: Callable[[], tuple[Question, ...]] | None = dataclasses.field(repr=False, default=None)
+    _imply: Callable[[], tuple[Fact, ...]] | None = dataclasses.field(repr=False, default=None)
+
+    @functools.cached_property
+    def implied(self) -> tuple[Fact, ...]:
+        """The facts that follow from those the case gives (``implied.yaml``), each with
+        ``implied_by``, the implication's title: a value, or for a number only bounded, its range."""
+        return self._imply() if self._imply is not None else ()
 
     @functools.cached_property
     def recommendations(self) -> tuple[Recommendation, ...]:

@@ -43,6 +43,13 @@ def explain_items(ev: Evaluation, row: int) -> tuple[Recommendation, ...]:
                  for i, item_id in enumerate(ev.items))
 
 
+def implied_facts(ev: Evaluation, row: int) -> tuple[Fact, ...]:
+    """The facts implied by others on one row (``implied.yaml``), each with the implication's title:
+    a value (``cannot become pregnant``), or for a number the implications only bound, its range."""
+    row_view = _Row(ev, row)
+    return tuple(_fact(row_view, name, by_bounds=True) for name, by in ev.implied.items() if by[row] >= 0)
+
+
 def explain_alerts(ev: Evaluation, row: int) -> tuple[Alert, ...]:
     """The alerts of one row that are raised, most severe first (one not ruled out is a question)."""
     row_view = _Row(ev, row)

@@ -27,7 +27,7 @@ from .columns import Columns, encode, encode_case
 from .consistency import contradictions
 from .evaluation import evaluate, plan
 from .exceptions import InvalidCaseError
-from .explanation import explain_alerts, explain_items
+from .explanation import explain_alerts, explain_items, implied_facts
 from .knowledge import KnowledgeBase, knowledge
 from .lookup import byte_table, lookup
 from .messages import shown
@@ -76,7 +76,8 @@ def assess(case: Case | Mapping[str, Any], kb: KnowledgeBase | None = None) -> A
                                                    strict=True)),
                       alerts=explain_alerts(ev, 0), knowledge_version=kb.version, knowledge=kb,
                       alert_states={a: ALERT_STATES[int(codes[0])] for a, codes in ev.alerts.items()},
-                      _explain=functools.partial(explain_items, ev, 0), _ask=functools.partial(questions, ev))
+                      _explain=functools.partial(explain_items, ev, 0), _ask=functools.partial(questions, ev),
+                      _imply=functools.partial(implied_facts, ev, 0))
 
 
 @overload

@@ -24,6 +24,7 @@ from .views import (
     TOP_QUESTIONS,
     URGENCY_LABELS,
     by_family,
+    fact_text,
     pending_by_text,
     question_text,
     reason_lines,
@@ -170,6 +171,8 @@ def text_report(a: Assessment, full: bool = False) -> str:
                  + ("" if full else " (--full lists them and every reason)"))
     if full:
         lines += _wrap("Known: " + "; ".join(fact_words(k, v) for k, v in known.items()) + ".", "  ")
+        if a.implied:
+            lines += _wrap("Implied: " + "; ".join(fact_text(f, a.knowledge) for f in a.implied) + ".", "  ")
         if tc is not None:
             lines += [""] + _wrap(tc.narrative, "  ")
     lines += _alerts(a.alerts, a.knowledge, full) + _questions(a, full) + _treatments(a, full) + _tests(a, full)

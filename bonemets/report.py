@@ -42,6 +42,7 @@ from .views import (
     URGENCY_COLOURS,
     URGENCY_LABELS,
     by_family,
+    fact_text,
     ink,
     item_name,
     pending_by_text,
@@ -179,9 +180,12 @@ def _ask_next(a: Assessment) -> str:
 
 def _facts(a: Assessment) -> str:
     known = a.case.known()
-    unknown = [field_name(f) for f in type(a.case).model_fields if f not in known]
+    implied = {f.field: f for f in a.implied}
+    unknown = [field_name(f) for f in type(a.case).model_fields
+               if f not in known and (f not in implied or not implied[f].known)]
     return ("<h2 id='factors'>What is known</h2>"
-            + _list([fact_words(k, v) for k, v in known.items()], "facts")
+            + _list([fact_words(k, v) for k, v in known.items()]
+                    + [fact_text(f, a.knowledge) for f in implied.values()], "facts")
             + (f"<p class='muted'>Not known ({len(unknown)}): {escape(', '.join(unknown))}. An unknown fact is never "
                "read as &ldquo;no&rdquo;: where a decision hangs on one, the item is undetermined and the "
                "questions above say what to ask.</p>" if unknown else ""))

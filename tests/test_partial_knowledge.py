@@ -75,6 +75,21 @@ def test_an_implied_fact_says_what_it_was_implied_from():
     assert "sex" not in [q.field for q in a.questions]  # implied, not asked
 
 
+def test_what_follows_from_the_case_is_listed_with_what_is_known_not_as_unknown():
+    # An educator's read of the handout: after the menopause, "could become pregnant" was listed as not
+    # known although the engine implies it (and the reasons said so).
+    a = assess(FIRST_VISIT)
+    assert {f.field: (f.value, f.bounds) for f in a.implied} == {
+        "could_become_pregnant": (False, None), "bone_lesion_count": (None, (2.0, 1000.0))}
+    assert all(f.implied_by for f in a.implied)
+    from bonemets.report import report_html
+    html = report_html(a, figures=False)
+    known, _, unknown = html.partition("Not known")
+    assert "cannot become pregnant (follows: after the menopause" in known
+    assert "could become pregnant" not in unknown and "number of bone lesions" in unknown  # bounded, not known
+    assert "Implied: bone lesion count is at least 2" in " ".join(text_report(a, full=True).split())
+
+
 def test_two_bone_sites_rule_out_a_single_lesion_whatever_the_count():
     # Spine and pelvis named: at least two lesions, so "surgery for a single metastasis" (one lesion,
     # nothing elsewhere, performance status 0-2) is not indicated however the count is filled in, and
