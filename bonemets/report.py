@@ -151,17 +151,14 @@ def _alert(alert: Alert, numbers: dict[str, int], kb: KnowledgeBase | None) -> s
 
 def _act_now(a: Assessment, numbers: dict[str, int]) -> str:
     cards = "".join(_alert(x, numbers, a.knowledge) for x in a.alerts)
-    lines = []
-    for alert_id, state in a.alert_states.items():
-        if state != "undetermined":
-            continue
-        asks = [q.text for q in a.questions if alert_id in (*q.settles, *q.could_decide)]
-        ask = f" Ask: {asks[0]}" if asks else ""
-        name = item_name(a.knowledge, alert_id)
-        lines.append(f"<p class='open-alert'><strong>Not ruled out:</strong> {escape(name)}.{escape(ask)}</p>")
-    if not cards and not lines:
+    # An emergency not ruled out is a question (contract §6): one line here, the questions under Ask next,
+    # as the explorer says it.
+    open_ = [item_name(a.knowledge, i) for i, state in a.alert_states.items() if state == "undetermined"]
+    line = (f"<p class='open-alert'><strong>Not ruled out</strong> (see Ask next): {escape(', '.join(open_))}.</p>"
+            if open_ else "")
+    if not cards and not line:
         cards = "<p>No emergency or warning is raised, and none is left open.</p>"
-    return f"<h2 id='alerts'>Act now</h2>{cards}{''.join(lines)}"
+    return f"<h2 id='alerts'>Act now</h2>{cards}{line}"
 
 
 def _ask_next(a: Assessment) -> str:
