@@ -9,7 +9,8 @@ Values that contradict the case are left out. For each factor:
 - ``settles``: the undetermined items and alerts not ruled out that every value would decide;
 - ``could_decide``: those that some values would, and the raised alerts some values would make
   more severe;
-- ``could_raise``: the tests at ``consider`` that some values would make recommended;
+- ``could_raise``: the tests at ``consider`` that some values would make recommended (not a test
+  that settles the factor: the x-ray answers whether a bone has broken);
 - ``critical``: some value raises a critical alert that is not raised now;
 - ``checks``: the pending safety checks that every value would settle.
 
@@ -154,9 +155,11 @@ def questions(ev: Evaluation, row: int = 0) -> tuple[Question, ...]:
         escalates = any(ev.alerts[a][row] < _ALERT_UNDETERMINED for a in raises)  # raised now, lower level
         checks = tuple(dict.fromkeys(check for check, item, bit in open_checks
                                      if not (expanded.pending[item][rows] & bit).any()))
-        raised = tuple(p.items[i] for i in raisable if (expanded.status[i, rows] == _RECOMMENDED).any())
+        settled_by = kb.settled_by(name)  # a test that answers the question is not one it would raise
+        raised = tuple(p.items[i] for i in raisable
+                       if p.items[i] not in settled_by and (expanded.status[i, rows] == _RECOMMENDED).any())
         if settles or could or critical or checks or raised:
-            question = Question(name, field_question(name), tuple(kb.settled_by(name)), settles, could, critical,
+            question = Question(name, field_question(name), tuple(settled_by), settles, could, critical,
                                 checks, raised)
             rank = 2 * len(settles) + len(could) + len(checks) + len(raised)
             found.append(((-int(critical), -int(escalates), -rank, list(FIELDS).index(name)), question))

@@ -79,9 +79,9 @@ def _pending(items: list[Recommendation], kb: KnowledgeBase | None, indent: str,
     ``pending for Intravenous bisphosphonate: Kidney function (creatinine) (withheld if ...)``."""
     shown = {r.name for r in items if r.status in SHOWN_STATUSES}
     lines = []
-    for text, names in pending_by_text(items, kb).items():  # "pending" says "before starting"
+    for text, names in pending_by_text(items, kb, lead="").items():  # "pending" says "before starting"
         whom = f" for {', '.join(names)}" if named or set(names) != shown else ""
-        lines += _wrap(f"pending{whom}: {text.removeprefix('Before starting: ')}", indent)
+        lines += _wrap(f"pending{whom}: {text}", indent)
     return lines
 
 

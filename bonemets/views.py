@@ -142,9 +142,8 @@ def question_text(q: Question, kb: KnowledgeBase | None) -> str:
         parts.append(f"Decides: {_names(kb, q.settles)}.")
     if q.could_decide:
         parts.append(f"Some answers decide: {_names(kb, q.could_decide)}.")
-    raised = [t for t in q.could_raise if t not in q.settled_by]  # not "X-ray ... Settled by: X-ray"
-    if raised:
-        parts.append(f"Some answers make recommended: {_names(kb, tuple(raised))}.")
+    if q.could_raise:
+        parts.append(f"Some answers make recommended: {_names(kb, q.could_raise)}.")
     if q.checks:
         checks = list(dict.fromkeys(_check_words(kb, c) for c in q.checks))  # two items' checks can read alike
         parts.append(f"Settles the safety check{'s' * (len(checks) > 1)}: {'; '.join(checks)}.")
@@ -162,28 +161,29 @@ def _check_words(kb: KnowledgeBase | None, rule_id: str) -> str:
     return condition[0].lower() + condition[1:]
 
 
-def pending_text(p: PendingCheck, kb: KnowledgeBase | None) -> str:
+def pending_text(p: PendingCheck, kb: KnowledgeBase | None, lead: str = "Before starting: ") -> str:
     """A pending safety check in words: the test before starting, what it would rule out, and the
     unknown facts it waits on.
 
     Example: ``Before starting: Kidney function (withheld if creatinine clearance under 30 mL/min;
-    unknown: age)``
+    unknown: age)`` (``lead=""`` leaves out "Before starting: ", where the line already says it).
     """
     condition = p.text.split(" -> ")[0]
     fields = list(dict.fromkeys(f.field for f in p.facts))
     unknown = ", ".join(field_name(f) for f in fields)
     waits = f"; unknown: {unknown}" if unknown and not _names_all(p.rule, fields, kb) else ""
-    return f"Before starting: {item_name(kb, p.test)} (withheld if {condition[0].lower()}{condition[1:]}{waits})"
+    return f"{lead}{item_name(kb, p.test)} (withheld if {condition[0].lower()}{condition[1:]}{waits})"
 
 
-def pending_by_text(items: Iterable[Recommendation], kb: KnowledgeBase | None) -> dict[str, list[str]]:
-    """The pending checks of the items shown (:data:`SHOWN_STATUSES`), each in words once, with the
-    names of the items it is pending on, in order."""
+def pending_by_text(items: Iterable[Recommendation], kb: KnowledgeBase | None,
+                    lead: str = "Before starting: ") -> dict[str, list[str]]:
+    """The pending checks of the items shown (:data:`SHOWN_STATUSES`), each in words once
+    (:func:`pending_text`), with the names of the items it is pending on, in order."""
     out: dict[str, list[str]] = {}
     for r in items:
         if r.status in SHOWN_STATUSES:
             for p in r.pending:
-                names = out.setdefault(pending_text(p, kb), [])
+                names = out.setdefault(pending_text(p, kb, lead), [])
                 if r.name not in names:
                     names.append(r.name)
     return out
