@@ -20,8 +20,10 @@ import numpy as np
 
 from .case import FIELDS
 from .exceptions import DataTableError
+from .logic import Tri
 from .lookup import byte_table, lookup
 from .scores import cockcroft_gault_ml_min, corrected_calcium_si, round_half_up
+from .scores.point_score import Item
 from .scores.tables import TABLES, PointScore, tables_dir
 
 
@@ -30,6 +32,7 @@ class EncodedColumns(Protocol):
 
     n: int
     enums: dict[str, np.ndarray]
+    bools: dict[str, Tri]
     numbers: dict[str, np.ndarray]
     lists: dict[str, tuple[np.ndarray, np.ndarray]]
     limits: dict[str, tuple[np.ndarray, np.ndarray]]
@@ -105,48 +108,181 @@ def _site_count(cols: EncodedColumns) -> Bounds:
     return count + unknown * 1.0, count + unknown * float(len(FIELDS["bone_sites"].allowed))
 
 
-def _lookups(table: PointScore) -> dict[str, tuple[bytes, bytes]]:
-    """Per case field of a point score, its least and greatest points by category code as byte
-    tables (:mod:`bonemets.lookup`); an unknown category (code -1, last) counts the least and the
-    greatest points of the field."""
-    out = {}
+def _category_points(where: str, item: Item) -> tuple[bytes, bytes]:
+    """An item read from an enum or yes/no case field: its least and greatest points by the
+    field's code as byte tables (:mod:`bonemets.lookup`). Each value stands for the categories
+    ``categories`` lists (itself without it); an unknown value, for every category."""
+    spec = FIELDS.get(item.field or "")
+    points = item.points or {}
+    if spec is None or spec.kind not in ("enum", "bool"):
+        raise DataTableError(f"{where}: 'points' by category are read from an enum or yes/no case field; "
+                             f"got field {item.field!r}")
+    values = list(spec.allowed) if spec.kind == "enum" else ["true", "false"]
+    categories = item.categories or {v: [v] for v in points}
+    if set(categories) != set(values):
+        raise DataTableError(f"{where}: the categories must be read from the values of case field '{item.field}': "
+                             f"{', '.join(values)}; got {', '.join(categories)} (list them in 'categories')")
+    spans = [[points[c] for c in categories[v]] for v in values]
+    if spec.kind == "bool":  # codes 1 true, 0 unknown, -1 false: entries unknown, true, false
+        spans = [list(points.values()), spans[0], spans[1]]
+    else:  # codes of the allowed values, then -1 unknown (the last entry)
+        spans.append(list(points.values()))
+    return (byte_table(np.array([min(p) for p in spans], dtype=np.int8)),
+            byte_table(np.array([max(p) for p in spans], dtype=np.int8)))
+
+
+def _graded_points(where: str, item: Item) -> Callable[[EncodedColumns], Bounds]:
+    """A counted item given by the grade a whole-number case field holds (``given_as``):
+    each grade stands for a range of counts; an unknown grade, for every count."""
+    spec = FIELDS.get(item.field or "")
+    if item.given_as is None or spec is None or spec.kind != "int":
+        raise DataTableError(f"{where}: a counted item read from a case field needs 'given_as' and a "
+                             f"whole-number field; got field {item.field!r}")
+    grades = [(float(g), item.points_for_range(*span)) for g, span in item.given_as.ranges.items()]
+
+    def bounds(cols: EncodedColumns) -> Bounds:
+        x = cols.numbers[item.field or ""]
+        lo, hi = np.full(cols.n, float(item.lowest)), np.full(cols.n, float(item.highest))
+        for grade, (least, most) in grades:
+            lo[x == grade], hi[x == grade] = least, most
+        return lo, hi
+
+    return bounds
+
+
+def _classes(item: Item) -> list[tuple[float, float, int]]:
+    """A counted item's steps as count ranges, lowest first: ``(least, most, points)``."""
+    steps = sorted(item.at_least or [], key=lambda s: s.count)
+    ends = [s.count - 1 for s in steps[1:]] + [np.inf]
+    return [(float(s.count), float(end), s.points) for s, end in zip(steps, ends, strict=True)]
+
+
+def _lesion_points(where: str, items: list[Item]) -> Callable[[EncodedColumns], Bounds]:
+    """The two counted items that split ``bone_lesion_count`` between the spine and elsewhere,
+    together: the least and greatest of their summed points over every split the case allows
+    (at least one lesion in the spine, at least one in each other bone site named and none
+    outside the spine when it is the only one, the total within the count's bounds). Undefined
+    (NaN) unless the sites are known and the spine is among them: a comparison on it is then
+    unknown, never false (a rule that reads it names the spine too)."""
+    kinds = sorted(i.lesions or "" for i in items)
+    if kinds != ["in_spine", "outside_spine"]:
+        raise DataTableError(f"{where}: 'lesions' items come as a pair, in_spine and outside_spine; got "
+                             f"{', '.join(kinds)}")
+    spine, other = sorted(items, key=lambda i: i.lesions != "in_spine")
+    pairs = [(v_lo, v_hi, e_lo, e_hi, float(vp + ep))
+             for v_lo, v_hi, vp in _classes(spine) for e_lo, e_hi, ep in _classes(other)]
+    spine_bit = 1 << FIELDS["bone_sites"].allowed.index("spine")
+    not_spine = 0xFF ^ spine_bit  # a list of at most 8 values is one byte of its mask
+
+    def bounds(cols: EncodedColumns) -> Bounds:
+        known, mask = cols.lists["bone_sites"]
+        others = lookup(_POPCOUNT, (mask & not_spine).astype(np.uint8)) * known
+        n_lo, n_hi = field_bounds(cols, "bone_lesion_count")
+        spine_only = np.where(known & (others == 0), 0.0, np.inf)  # the sites named are all there are
+        lo, hi = np.full(cols.n, np.inf), np.full(cols.n, -np.inf)
+        for v_lo, v_hi, e_lo, e_hi, points in pairs:
+            e_least, e_most = np.maximum(e_lo, others), np.minimum(e_hi, spine_only)
+            can = (e_least <= e_most) & (v_lo + e_least <= n_hi) & (v_hi + e_most >= n_lo)
+            lo[can & (points < lo)] = points
+            hi[can & (points > hi)] = points
+        split = np.isfinite(lo)  # no split fits (the count is below the sites): any
+        lo[~split], hi[~split] = spine.lowest + other.lowest, spine.highest + other.highest
+        undefined = ~known | (mask & spine_bit == 0)
+        lo[undefined], hi[undefined] = np.nan, np.nan
+        return lo, hi
+
+    return bounds
+
+
+#: A point score's items on every row, each as :data:`Bounds` (int8 where read from a category).
+Parts = dict[str, Bounds]
+
+
+def point_parts(table: PointScore) -> Callable[[EncodedColumns], Parts]:
+    """A point score's items read from case fields (see :class:`~bonemets.scores.point_score.Item`),
+    each as its least and greatest points on every row; the two ``lesions`` items are one part,
+    named after the first of them."""
+    readers: dict[str, Callable[[EncodedColumns], Bounds]] = {}
+    lesions: dict[str, Item] = {}
     for name, item in table.items.items():
         where = f"{tables_dir()}: table '{table.id}': entry 'items.{name}'"
-        if item.field is None or item.field not in FIELDS or item.points is None:
-            raise DataTableError(f"{where}: a score computed as a derived number needs 'field' naming "
-                                 "an enum case field and 'points' by category")
-        allowed = FIELDS[item.field].allowed
-        if set(item.points) != set(allowed):
-            raise DataTableError(f"{where}: the categories must be the allowed values of case field "
-                                 f"'{item.field}': {', '.join(allowed)}; got {', '.join(item.points)}")
-        points = [item.points[v] for v in allowed]
-        if any(p != int(p) or not 0 <= p <= 20 for p in points):
-            raise DataTableError(f"{where}: points of a derived score must be whole numbers from 0 to 20")
-        out[item.field] = (byte_table(np.array([*points, min(points)], dtype=np.int8)),
-                           byte_table(np.array([*points, max(points)], dtype=np.int8)))
-    if len(out) * 20 > 127:  # every item at its most must still fit in one byte
-        raise DataTableError(f"{tables_dir()}: table '{table.id}': a derived score sums at most 6 items")
-    return out
+        if item.field is None or item.label is None:
+            raise DataTableError(f"{where}: a score computed as a derived number reads every item from a case "
+                                 "'field' and names it in words ('label')")
+        if item.points is not None:
+            readers[name] = _category_reader(where, item)
+        elif item.lesions is not None:
+            lesions[name] = item
+        else:
+            readers[name] = _graded_points(where, item)
+    if lesions:
+        readers[next(iter(lesions))] = _lesion_points(f"{tables_dir()}: table '{table.id}'", list(lesions.values()))
+    order = [name for name in table.items if name in readers]
+
+    def parts(cols: EncodedColumns) -> Parts:
+        return {name: readers[name](cols) for name in order}
+
+    return parts
+
+
+def part_labels(table: PointScore) -> dict[str, str]:
+    """The parts of :func:`point_parts` in words (the ``lesions`` pair: both labels)."""
+    labels: dict[str, str] = {}
+    pair = [i.label for i in table.items.values() if i.lesions]
+    for name, item in table.items.items():
+        if not item.lesions:
+            labels[name] = item.label or name
+        elif item.label == pair[0]:
+            labels[name] = " and ".join(str(p) for p in pair)
+    return labels
+
+
+def _category_reader(where: str, item: Item) -> Callable[[EncodedColumns], Bounds]:
+    """An item's points read from its case field's codes; with ``open_unless``, any of its points
+    where that other yes/no field is not known to hold the value named."""
+    field, (least, most) = item.field or "", _category_points(where, item)
+    is_bool = FIELDS[field].kind == "bool"
+    unless = item.open_unless
+    if unless is not None and (unless.field not in FIELDS or FIELDS[unless.field].kind != "bool"):
+        raise DataTableError(f"{where}: 'open_unless' names a yes/no case field; got {unless.field!r}")
+
+    def read(cols: EncodedColumns) -> Bounds:
+        codes = cols.bools[field].v if is_bool else cols.enums[field]
+        lo, hi = lookup(least, codes), lookup(most, codes)
+        if unless is not None:
+            other = cols.bools[unless.field]
+            open_ = np.logical_not(other.true if unless.equals else other.false)
+            lo = np.where(open_, np.int8(item.lowest), lo)
+            hi = np.where(open_, np.int8(item.highest), hi)
+        return lo, hi
+
+    return read
 
 
 def _points(table: PointScore) -> Callable[[EncodedColumns], Bounds]:
-    """A score summed from enum fields' point tables."""
-    lookups = _lookups(table)
+    """A score summed from its items' points: exact where every item is known, else the least
+    and greatest total."""
+    parts = point_parts(table)
 
     def total(cols: EncodedColumns) -> Bounds:
-        lo, hi = np.zeros(cols.n, dtype=np.int8), np.zeros(cols.n, dtype=np.int8)
-        for name, (least, most) in lookups.items():
-            codes = cols.enums[name]
-            lo += lookup(least, codes)
-            hi += lookup(most, codes)
+        items = iter(parts(cols).values())
+        lo, hi = next(items)
+        for p_lo, p_hi in items:
+            lo, hi = lo + p_lo, hi + p_hi  # int8 while every part is (at most 6 items of 20 points)
         return lo.astype(float), hi.astype(float)
 
     return total
 
 
+def _inputs(table: PointScore) -> tuple[str, ...]:
+    fields = [i.field for i in table.items.values() if i.field]
+    if any(i.lesions for i in table.items.values()):
+        fields.append("bone_sites")
+    return tuple(dict.fromkeys(fields))
+
+
 def _point_scores() -> list[Derived]:
-    return [Derived(t.derived.name, tuple(i.field for i in t.items.values() if i.field),
-                    t.derived.description, _points(t))
+    return [Derived(t.derived.name, _inputs(t), t.derived.description, _points(t))
             for t in TABLES.values() if isinstance(t, PointScore) and t.derived is not None]
 
 

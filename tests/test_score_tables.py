@@ -166,7 +166,7 @@ def test_columns_still_exports_the_derived_registry():
 
     assert from_columns is DERIVED
     assert list(DERIVED) == ["corrected_calcium_mmol_l", "creatinine_clearance_ml_min", "bone_site_count",
-                             "mirels_score", "sins_score"]
+                             "mirels_score", "sins_score", "tokuhashi_score"]
 
 
 @pytest.mark.parametrize("crcl, band, dose", [

@@ -48,11 +48,20 @@ class GivenAs(StrictModel):
         return self
 
 
+class OpenUnless(StrictModel):
+    """A yes/no case field and the value it must be known to have (see :class:`Item`)."""
+
+    field: Ident
+    equals: bool
+
+
 class Item(StrictModel):
     """One item of a point score: points by category, or by steps of a count.
 
     Attributes
     ----------
+    label : str or None
+        The item in words, for scores computed as derived numbers (shown with its points).
     field : str or None
         The case field holding the category, for scores computed as derived numbers.
     points : dict of str to int or None
@@ -67,14 +76,31 @@ class Item(StrictModel):
         category, ``"O"`` for the occiput.
     given_as : GivenAs or None
         Another scale a counted item may be given in (Tokuhashi's Karnofsky item as ECOG).
+    categories : dict of str to list of str or None
+        For a score computed as a derived number whose case ``field`` is coarser than the item:
+        per value of the case field (``"true"``/``"false"`` for a yes/no field), the item's
+        categories it may stand for; the item's points are then a range over them (Tokuhashi's
+        primary site from ``primary``: ``other`` may be any site the score lists apart).
+    open_unless : OpenUnless or None
+        For an item read from a case field: another field that must hold a value for the
+        ``categories`` to apply; elsewhere the item may be any category (Tokuhashi's Frankel E
+        needs no bladder or bowel problem as well as no weakness).
+    lesions : {"in_spine", "outside_spine"} or None
+        For a counted item read from ``bone_lesion_count``: the lesions in the spine or outside
+        it, split between the two as the bone sites allow (Tokuhashi's vertebral and
+        extraspinal metastases).
     """
 
+    label: Text | None = None
     field: Ident | None = None
     points: dict[StrictStr, Annotated[int, Field(ge=0)]] | None = None
     at_least: list[Step] | None = None
     aliases: dict[StrictStr, StrictStr] = Field(default_factory=dict)
     levels: dict[StrictStr, list[Annotated[StrictStr, Field(pattern=r"^(O|[CTLS][1-9][0-9]?)$")]]] | None = None
     given_as: GivenAs | None = None
+    categories: dict[StrictStr, Annotated[list[StrictStr], Field(min_length=1)]] | None = None
+    open_unless: OpenUnless | None = None
+    lesions: Literal["in_spine", "outside_spine"] | None = None
     sources: Cited
 
     @model_validator(mode="after")
@@ -95,6 +121,17 @@ class Item(StrictModel):
                 raise ValueError(f"'levels': each level belongs to one category; listed twice: {', '.join(twice)}")
         if self.given_as is not None and self.at_least is None:
             raise ValueError("'given_as' is for an item counted by 'at_least'")
+        if self.categories is not None:
+            if self.points is None or self.field is None:
+                raise ValueError("'categories' is for an item with 'points' read from a case 'field'")
+            unknown = sorted({c for cs in self.categories.values() for c in cs} - set(self.points))
+            if unknown:
+                raise ValueError(f"'categories': {', '.join(unknown)} not a category; allowed: "
+                                 f"{', '.join(self.points)}")
+        if self.open_unless is not None and self.categories is None:
+            raise ValueError("'open_unless' is for an item read through 'categories'")
+        if self.lesions is not None and (self.at_least is None or self.field != "bone_lesion_count"):
+            raise ValueError("'lesions' is for an item counted by 'at_least' from field 'bone_lesion_count'")
         for alias, target in self.aliases.items():
             if self.points is None or target not in self.points:
                 raise ValueError(f"alias {alias!r} names {target!r}, which is not a category; "
@@ -149,10 +186,12 @@ class Band(StrictModel):
 
 
 class DerivedSpec(StrictModel):
-    """The derived number a point score is also computed as, for rules to compare."""
+    """The derived number a point score is also computed as, for rules to compare, and what a
+    reader is told with it (``note``, optional)."""
 
     name: Ident
     description: Text
+    note: Text | None = None
 
 
 class PointScore(StrictModel):
