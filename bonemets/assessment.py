@@ -177,6 +177,68 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class ScorePart:
+    """One item of a score on a case: its least and greatest points (equal when exact)."""
+
+    item: str
+    label: str
+    points: tuple[float, float]
+
+
+@dataclass(frozen=True)
+class ScoreRange:
+    """A published score computed on the case (``Assessment.scores``): its value, or its range
+    over what the case leaves open (contract §6, bounds), and what the range means.
+
+    Attributes
+    ----------
+    name : str
+        The derived number (``sins_score``, ``mirels_score``, ``tokuhashi_score``).
+    label : str
+        The score's name.
+    bounds : tuple of (float, float)
+        The least and greatest total; equal when the case decides it.
+    bands : tuple of str
+        What each band the range reaches means, lowest first.
+    note : str or None
+        What a reader should know with it (Tokuhashi: a group estimate, not a prognosis).
+    parts : tuple of ScorePart
+        The items with their points.
+    unknown_inputs : tuple of str
+        The case fields it reads that are unknown.
+    sources : tuple of Citation
+    """
+
+    name: str
+    label: str
+    bounds: tuple[float, float]
+    bands: tuple[str, ...]
+    note: str | None
+    parts: tuple[ScorePart, ...]
+    unknown_inputs: tuple[str, ...]
+    sources: tuple[Citation, ...]
+
+    @property
+    def exact(self) -> bool:
+        return self.bounds[0] == self.bounds[1]
+
+    def text(self) -> str:
+        """``SINS: 11 points`` or ``Revised Tokuhashi score (2005): 7 to 11 points``."""
+        lo, hi = self.bounds
+        return f"{self.label}: {lo:g} points" if self.exact else f"{self.label}: {lo:g} to {hi:g} points"
+
+    def parts_text(self) -> str:
+        """The items with their points: ``location 3 points; pain 1 to 3 points; ...`` (two items
+        scored together, such as Tokuhashi's spinal and extraspinal counts: ``... points together``)."""
+        def points(p: ScorePart) -> str:
+            lo, hi = p.points
+            together = " together" if " and " in p.label else ""
+            return f"{p.label} {lo:g} points{together}" if lo == hi else f"{p.label} {lo:g} to {hi:g} points{together}"
+
+        return "; ".join(points(p) for p in self.parts)
+
+
+@dataclass(frozen=True)
 class Recommendation:
     """One evaluated family, option or test (contract: ``Assessment.recommendations``)."""
 
@@ -234,6 +296,9 @@ class Assessment:
         critical alert at the top). Computed when first read.
     implied : tuple of Fact
         The facts that follow from those the case gives (``implied.yaml``). Computed when first read.
+    scores : tuple of ScoreRange
+        The published scores the case gives an input of (Mirels, SINS; the revised Tokuhashi
+        score with a spinal metastasis), each exact or as a range. Computed when first read.
     knowledge_version : str
     disclaimer : str
     """
@@ -248,6 +313,12 @@ class Assessment:
     _explain: Callable[[], tuple[Recommendation, ...]] | None = dataclasses.field(repr=False, default=None)
     _ask: Callable[[], tuple[Question, ...]] | None = dataclasses.field(repr=False, default=None)
     _imply: Callable[[], tuple[Fact, ...]] | None = dataclasses.field(repr=False, default=None)
+    _score: Callable[[], tuple[ScoreRange, ...]] | None = dataclasses.field(repr=False, default=None)
+
+    @functools.cached_property
+    def scores(self) -> tuple[ScoreRange, ...]:
+        """The published scores of the case, exact or as ranges (see the class docstring)."""
+        return self._score() if self._score is not None else ()
 
     @functools.cached_property
     def implied(self) -> tuple[Fact, ...]:
@@ -330,13 +401,15 @@ class Assessment:
         return frame
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain data (JSON-ready): case, recommendations, alerts, version and disclaimer."""
+        """Plain data (JSON-ready): case, recommendations, alerts, questions, scores, version and
+        disclaimer."""
         return {
             "case": self.case.model_dump(exclude_none=True),
             "knowledge_version": self.knowledge_version,
             "disclaimer": self.disclaimer,
             "alerts": [dataclasses.asdict(a) for a in self.alerts],
             "questions": [dataclasses.asdict(q) for q in self.questions],
+            "scores": [dataclasses.asdict(x) for x in self.scores],
             "recommendations": [dataclasses.asdict(r) for r in self.recommendations],
         }
 

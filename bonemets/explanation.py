@@ -134,12 +134,12 @@ def _facts(row: _Row, rule: CompiledRule, only_unknown: bool) -> tuple[Fact, ...
 
 
 def cite(kb: KnowledgeBase, cited: Iterable[Any]) -> tuple[Citation, ...]:
-    """Knowledge-base citations as an assessment shows them (with the source's label and url), each
-    source and section once."""
+    """Knowledge-base or score-table citations as an assessment shows them (with the source's label
+    and url), each source and section once."""
     out: dict[tuple[str, str], Citation] = {}
     for c in cited:
         if (c.source, c.section) not in out:
-            out[c.source, c.section] = _cited(kb, c.source, c.section, c.excerpt)
+            out[c.source, c.section] = _cited(kb, c.source, c.section, getattr(c, "excerpt", None))
     return tuple(out.values())
 
 

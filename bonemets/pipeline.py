@@ -33,6 +33,7 @@ from .lookup import byte_table, lookup
 from .messages import shown
 from .pending import check_tests, named_tests
 from .questions import questions
+from .score_ranges import score_ranges
 from .vocabulary import ALERT_STATES, STATUSES, URGENCIES
 
 #: The dtype of every status column of :func:`assess_cohort` (ordered, most favourable first).
@@ -77,7 +78,7 @@ def assess(case: Case | Mapping[str, Any], kb: KnowledgeBase | None = None) -> A
                       alerts=explain_alerts(ev, 0), knowledge_version=kb.version, knowledge=kb,
                       alert_states={a: ALERT_STATES[int(codes[0])] for a, codes in ev.alerts.items()},
                       _explain=functools.partial(explain_items, ev, 0), _ask=functools.partial(questions, ev),
-                      _imply=functools.partial(implied_facts, ev, 0))
+                      _imply=functools.partial(implied_facts, ev, 0), _score=functools.partial(score_ranges, ev, 0))
 
 
 @overload

@@ -5,7 +5,7 @@ checks on their item. Facts and reasons are said in words (:mod:`bonemets.views`
 
 By default it fits about a screen and a half: a family's options and reasons are summed up, and
 not-indicated items are named only. ``full=True`` gives every reason, the unknown facts each item
-hangs on, sources, notes, the known facts and every question.
+hangs on, sources, notes, the known facts, every question and the scores (``Assessment.scores``).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from .labels import fact_words
 from .views import (
     ALERT_LABELS,
+    SCORES_INTRO,
     SHOWN_STATUSES,
     STATUS_LABELS,
     STATUS_MARKS,
@@ -28,6 +29,8 @@ from .views import (
     pending_by_text,
     question_text,
     reason_lines,
+    score_points_text,
+    score_text,
     teaching_case_of,
     tests_by_purpose,
 )
@@ -151,6 +154,17 @@ def _tests(a: Assessment, full: bool) -> list[str]:
     return lines
 
 
+def _scores(a: Assessment) -> list[str]:
+    """The scores, for the full report (the short one names them in its first line)."""
+    if not a.scores:
+        return []
+    lines = ["", "SCORES", *_wrap(SCORES_INTRO, "  ")]
+    for score in a.scores:
+        lines += _wrap(score_text(score), "  ")
+        lines += _wrap(score_points_text(score), "      ") + _sources(score.sources, "      ")
+    return lines
+
+
 def text_report(a: Assessment, full: bool = False) -> str:
     """The report :command:`bonemets assess` prints.
 
@@ -168,7 +182,7 @@ def text_report(a: Assessment, full: bool = False) -> str:
         lines += ["", f"Teaching case: {tc.title}"]
     known = a.case.known()
     lines.append(f"bonemets knowledge {a.knowledge_version}; {len(known)} facts known"
-                 + ("" if full else " (--full lists them and every reason)"))
+                 + ("" if full else f" (--full lists them, every reason{' and the scores' if a.scores else ''})"))
     if full:
         lines += _wrap("Known: " + "; ".join(fact_words(k, v) for k, v in known.items()) + ".", "  ")
         if a.implied:
@@ -176,5 +190,6 @@ def text_report(a: Assessment, full: bool = False) -> str:
         if tc is not None:
             lines += [""] + _wrap(tc.narrative, "  ")
     lines += _alerts(a.alerts, a.knowledge, full) + _questions(a, full) + _treatments(a, full) + _tests(a, full)
+    lines += _scores(a) if full else []
     lines += ["", a.disclaimer] if full else []
     return "\n".join(lines)

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .advice import advice_for
-from .assessment import Alert, Assessment, Citation, Recommendation
+from .assessment import Alert, Assessment, Citation, Recommendation, ScoreRange
 from .exceptions import BonemetsError
 from .explanation import cite
 from .knowledge import knowledge
@@ -33,6 +33,7 @@ from .output import Outputs
 from .views import (
     ALERT_COLOURS,
     ALERT_LABELS,
+    SCORES_INTRO,
     SHOWN_STATUSES,
     STATUS_COLOURS,
     STATUS_LABELS,
@@ -49,6 +50,8 @@ from .views import (
     pending_text,
     question_text,
     reason_lines,
+    score_points_text,
+    score_text,
     teaching_case_of,
     tests_by_purpose,
 )
@@ -103,7 +106,8 @@ a { color: #0b5cad; }
 def citations(assessment: Assessment) -> list[Citation]:
     """Every distinct citation of an assessment, alerts first, in order of first appearance."""
     seen: dict[Citation, None] = {}
-    parts: tuple[Alert | Recommendation, ...] = (*assessment.alerts, *assessment.recommendations)
+    parts: tuple[Alert | Recommendation | ScoreRange, ...] = (*assessment.alerts, *assessment.recommendations,
+                                                              *assessment.scores)
     for part in parts:
         for c in part.sources:
             seen.setdefault(c, None)
@@ -186,6 +190,14 @@ def _facts(a: Assessment) -> str:
             + (f"<p class='muted'>Not known ({len(unknown)}): {escape(', '.join(unknown))}. An unknown fact is never "
                "read as &ldquo;no&rdquo;: where a decision hangs on one, the item is undetermined and the "
                "questions above say what to ask.</p>" if unknown else ""))
+
+
+def _scores(a: Assessment, numbers: dict[str, int]) -> str:
+    if not a.scores:
+        return ""
+    items = "".join(f"<li>{escape(score_text(s))} <span class='muted'>{escape(score_points_text(s))}</span>"
+                    f"{_refs(s.sources, numbers)}</li>" for s in a.scores)
+    return f"<h2 id='scores'>Scores</h2><p class='muted'>{SCORES_INTRO}</p><ul class='scores'>{items}</ul>"
 
 
 def _card(r: Recommendation, numbers: dict[str, int], kb: KnowledgeBase | None) -> str:
@@ -309,7 +321,7 @@ def report_html(a: Assessment, title: str | None = None, figures: bool = True) -
         f"<p class='meta'>bonemets knowledge version {escape(a.knowledge_version)}. Every statement below "
         "cites its source; check them before relying on any of it.</p></header><main>"
         f"{story}{_act_now(a, numbers)}{_ask_next(a)}{_facts(a)}{_treatments(a, numbers)}{_tests(a, numbers)}"
-        f"{_advice(a, numbers)}"
+        f"{_scores(a, numbers)}{_advice(a, numbers)}"
         f"{_figures(a) if figures else ''}"
         f"<h2 id='references'>References ({len(numbers)})</h2><ol class='refs'>"
         + "".join(_reference(s, by_source[s], n) for s, n in numbers.items())

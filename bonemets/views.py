@@ -26,7 +26,7 @@ from .derived import DERIVED
 from .labels import bounds_text, fact_words, field_name
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .assessment import Alert, Assessment, Fact, PendingCheck, Question, Reason, Recommendation
+    from .assessment import Alert, Assessment, Fact, PendingCheck, Question, Reason, Recommendation, ScoreRange
     from .case import Case
     from .cases import TeachingCase
     from .knowledge import KnowledgeBase
@@ -286,6 +286,23 @@ TEST_PURPOSES: dict[str, str] = {
     "diagnose": "To diagnose and stage",
     "monitor": "To monitor",
 }
+
+
+#: What the scores section says first (text report, handout, explorer).
+SCORES_INTRO = "Computed from the case: a range where it leaves an item open."
+
+
+def score_text(score: ScoreRange) -> str:
+    """A score in one sentence or three: its value or range, what the bands it reaches mean, and
+    its note (``Revised Tokuhashi score (2005): 9 to 11 points. Revised Tokuhashi 9–11: ...``)."""
+    spans = [f"The range spans {len(score.bands)} bands; the case does not say which."] if len(score.bands) > 1 else []
+    return " ".join([score.text() + ".", *spans, *score.bands, *([score.note] if score.note else [])])
+
+
+def score_points_text(score: ScoreRange) -> str:
+    """Its items' points, and the inputs the case leaves unknown, in words."""
+    unknown = f" Not known: {word_list([field_name(f) for f in score.unknown_inputs])}." if score.unknown_inputs else ""
+    return f"Points: {score.parts_text()}.{unknown}"
 
 
 def test_purpose(rec: Recommendation, kb: KnowledgeBase | None) -> str:

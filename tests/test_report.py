@@ -80,7 +80,7 @@ def test_disclaimer_at_top_and_bottom(page):
 def test_every_source_is_one_numbered_reference(page):
     a, html = page
     kb = a.knowledge
-    cited = [c for part in (*a.alerts, *a.recommendations) for c in part.sources]
+    cited = [c for part in (*a.alerts, *a.recommendations, *a.scores) for c in part.sources]
     cited += [c for x in bonemets.advice_for(a) for c in cite(kb, x.sources)]
     assert cited
     refs = html[html.index("id='references'"):]
@@ -98,7 +98,7 @@ def test_every_source_is_one_numbered_reference(page):
     labels = [escape(c.label) for c in {c.source: c for c in cited}.values()]
     for label in labels:
         assert sum(item.startswith(label + ".") for item in items) == 1, label
-    assert set(citations(a)) == {c for part in (*a.alerts, *a.recommendations) for c in part.sources}
+    assert set(citations(a)) == {c for part in (*a.alerts, *a.recommendations, *a.scores) for c in part.sources}
     for n in re.findall(r"href='#ref-(\d+)'", html):  # every link points at a reference
         assert f"<li id='ref-{n}'>" in html
 

@@ -22,6 +22,7 @@ from ..labels import field_label, value_text
 from ..views import (
     ALERT_COLOURS,
     ALERT_LABELS,
+    SCORES_INTRO,
     STATUS_COLOURS,
     STATUS_LABELS,
     STATUS_ORDER,
@@ -34,6 +35,8 @@ from ..views import (
     pending_text,
     question_text,
     reason_lines,
+    score_points_text,
+    score_text,
     tests_by_purpose,
 )
 from ..vocabulary import DISCLAIMER, STATUSES
@@ -240,8 +243,17 @@ def cards_html(a: Assessment) -> str:
                      + (f'<div class="bm-grid">{"".join(card_html(t, kb) for t in shown)}</div>' if shown else "")
                      + _folded([t for t in tests if t.status == "not_indicated"], "test(s)",
                                lambda t: card_html(t, kb)) + "</div>")
-    parts.append("</div>")
+    parts.append(scores_html(a) + "</div>")
     return "".join(parts)
+
+
+def scores_html(a: Assessment) -> str:
+    """The published scores of the case, each with its range, bands, points and sources."""
+    if not a.scores:
+        return ""
+    items = "".join(f'<li class="bm-score" data-score="{esc(s.name)}">{esc(score_text(s))}'
+                    f'{why_html([score_points_text(s)], s.sources, short=False)}</li>' for s in a.scores)
+    return f'<h3 class="bm-section">Scores</h3><p class="bm-muted">{SCORES_INTRO}</p><ul class="bm-scores">{items}</ul>'
 
 
 # --------------------------------------------------------------------------- teaching cases
