@@ -170,8 +170,9 @@ def _reasons(row: _Row, item_id: str, status: int) -> tuple[list[Reason], list[C
         return [_reason(row, r, "unknown") for r in open_] + [_reason(row, r, "applies") for r in applies], open_ + true
     decisive = [r for r in true if STATUSES.index(r.rule.gives) == status]
     if not decisive:
-        return [Reason(None, f"No rule for it applies to this case: {STATUS_LABELS[STATUSES[status]]} by default.",
-                       "default", (), STATUSES[status])], []
+        label = STATUS_LABELS[STATUSES[status]]
+        return [Reason(None, f"No rule in the knowledge base calls for it in this case: {label} by default, not a "
+                             "judgement against it.", "default", (), STATUSES[status])], []
     # A test kept at a true rule's 'consider' names the unknown rules that would raise it (decision.py, rule 3).
     raising_codes = raising_statuses(given, (STATUSES.index(r.rule.gives) for r in unknown), default, floor)
     raising = [r for r in unknown if STATUSES.index(r.rule.gives) in raising_codes]
@@ -271,7 +272,8 @@ def _alert(row: _Row, alert_id: str, code: int) -> Alert:
     rules = row.kb.rules_for(alert_id)
     used = [r for r in rules if row.value[r.rule.id] and r.rule.level == level]
     reasons = tuple(_reason(row, r, "applies") for r in used)
-    return Alert(id=alert_id, level=level, name=alert.name, summary=alert.summary, actions=tuple(alert.actions),
+    wording = alert.warning if level == "warning" and alert.warning is not None else alert
+    return Alert(id=alert_id, level=level, name=alert.name, summary=wording.summary, actions=tuple(wording.actions),
                  sources=cite(row.kb, [c for r in used for c in r.rule.sources] + list(alert.sources)),
                  reasons=reasons, raised=True,
                  patient_text=alert.patient_text, professional_text=alert.professional_text)

@@ -197,11 +197,21 @@ class Test(_Cited):
     default_status: ItemStatus = "not_indicated"
 
 
-class AlertDef(_Cited):
-    """An emergency or warning."""
+class AlertWording(_Entry):
+    """What an alert says when it is raised at a lower level than its own (``AlertDef.warning``)."""
 
     summary: str = Field(max_length=139)
     actions: list[str] = Field(min_length=1)
+
+
+class AlertDef(_Cited):
+    """An emergency or warning. ``summary`` and ``actions`` say what to do at its most severe; an
+    alert some rules raise only as a warning (back pain, before any neurological sign) says what to do
+    then in ``warning``, so that a warning never reads as an emergency."""
+
+    summary: str = Field(max_length=139)
+    actions: list[str] = Field(min_length=1)
+    warning: AlertWording | None = None
     patient_text: str = ""
     professional_text: str = ""
 

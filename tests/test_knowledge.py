@@ -127,7 +127,7 @@ def test_unchanged_copy_loads_like_the_shipped_knowledge():
     ("alerts.yaml", "pregnancy",
      lambda e: e.update(level="critical"),
      "alerts.yaml: entry 'pregnancy': field 'level': unknown key; allowed keys: id, status, retired, name, "
-     "description, sources, summary, actions, patient_text, professional_text"),
+     "description, sources, summary, actions, warning, patient_text, professional_text"),
 ])
 def test_broken_entry_names_file_entry_and_what_is_allowed(file, entry, change, expected):
     with pytest.raises(KnowledgeError) as err:
