@@ -116,6 +116,12 @@ class Question:
     could_raise : tuple of str
         The tests at ``consider`` that some answers would make recommended (a test keeps the
         ``consider`` a known fact gives it; the rule that would raise it is one of its reasons).
+    critical_alerts : tuple of str
+        The alerts some answers would make critical (``critical`` is whether there is one).
+    warnings : tuple of str
+        The alerts not raised now that some answers would raise as a warning (back pain: spinal
+        cord compression); such a question comes after those that could raise a critical alert
+        and before the rest.
     """
 
     field: str
@@ -126,6 +132,8 @@ class Question:
     critical: bool = False
     checks: tuple[str, ...] = ()
     could_raise: tuple[str, ...] = ()
+    critical_alerts: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

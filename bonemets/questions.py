@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 _UNDETERMINED = STATUSES.index("undetermined")
 _CONSIDER, _RECOMMENDED = STATUSES.index("consider"), STATUSES.index("recommended")
 _ALERT_UNDETERMINED = ALERT_STATES.index("undetermined")
-_CRITICAL = ALERT_STATES.index("critical")
+_CRITICAL, _WARNING = ALERT_STATES.index("critical"), ALERT_STATES.index("warning")
 #: Numbers tried across a number field's plausible range, besides either side of each threshold.
 _SPREAD = 9
 
@@ -104,6 +104,12 @@ def _expand(cols: Columns, blocks: list[tuple[str, list[Any]]]) -> Columns:
     return out
 
 
+@lru_cache(maxsize=8)
+def _can_be_critical(kb: KnowledgeBase) -> frozenset[str]:
+    """The alerts some rule raises as critical (spinal cord compression, hypercalcaemia...)."""
+    return frozenset(alert for alert in kb.alerts if any(r.rule.level == "critical" for r in kb.rules_for(alert)))
+
+
 def questions(ev: Evaluation, row: int = 0) -> tuple[Question, ...]:
     """The questions for one row of an evaluation (see the module docstring).
 
@@ -136,7 +142,7 @@ def questions(ev: Evaluation, row: int = 0) -> tuple[Question, ...]:
     open_alerts = [a for a, codes in ev.alerts.items() if codes[row] == _ALERT_UNDETERMINED]
     open_checks = [(p.check_ids[bit], item, np.uint32(1 << bit)) for item, masks in ev.pending.items()
                    for bit in range(len(p.check_ids)) if int(masks[row]) >> bit & 1]
-    found: list[tuple[tuple[int, int, int, int], Question]] = []
+    found: list[tuple[tuple[int, ...], Question]] = []
     start = 0
     for name, values in blocks:
         rows = np.arange(start, start + len(values))[valid[start:start + len(values)]]
@@ -151,6 +157,8 @@ def questions(ev: Evaluation, row: int = 0) -> tuple[Question, ...]:
                        and (expanded.alerts[a][rows] < codes[row]).any())  # raised, and could be more severe
         raises = [a for a, codes in expanded.alerts.items()
                   if ev.alerts[a][row] != _CRITICAL and (codes[rows] == _CRITICAL).any()]
+        warns = [a for a, codes in expanded.alerts.items()  # not raised now; some answer makes it a warning
+                 if a not in raises and ev.alerts[a][row] >= _ALERT_UNDETERMINED and (codes[rows] == _WARNING).any()]
         critical = bool(raises)
         escalates = any(ev.alerts[a][row] < _ALERT_UNDETERMINED for a in raises)  # raised now, lower level
         checks = tuple(dict.fromkeys(check for check, item, bit in open_checks
@@ -160,7 +168,9 @@ def questions(ev: Evaluation, row: int = 0) -> tuple[Question, ...]:
                        if p.items[i] not in settled_by and (expanded.status[i, rows] == _RECOMMENDED).any())
         if settles or could or critical or checks or raised:
             question = Question(name, field_question(name), tuple(settled_by), settles, could, critical,
-                                checks, raised)
+                                checks, raised, tuple(raises), tuple(warns))
             rank = 2 * len(settles) + len(could) + len(checks) + len(raised)
-            found.append(((-int(critical), -int(escalates), -rank, list(FIELDS).index(name)), question))
+            emergency = any(a in _can_be_critical(kb) for a in warns)  # a warning that can become an emergency
+            found.append(((-int(critical), -int(escalates), -int(bool(warns)), -int(emergency), -rank,
+                           list(FIELDS).index(name)), question))
     return tuple(q for _, q in sorted(found, key=lambda f: f[0]))

@@ -133,15 +133,21 @@ def question_text(q: Question, kb: KnowledgeBase | None) -> str:
     """A question with what its answer would decide and what settles it, in one line.
 
     Example: ``Is there weakness, numbness, tingling or difficulty walking? Could raise a critical
-    alert. Some answers decide: Steroids, ...``
+    alert: Spinal cord compression. Some answers decide: Steroids, ...``
     """
     parts = [q.text]
     if q.critical:
-        parts.append("Could raise a critical alert.")
-    if q.settles:
-        parts.append(f"Decides: {_names(kb, q.settles)}.")
-    if q.could_decide:
-        parts.append(f"Some answers decide: {_names(kb, q.could_decide)}.")
+        parts.append(f"Could raise a critical alert: {_names(kb, q.critical_alerts)}." if q.critical_alerts
+                     else "Could raise a critical alert.")
+    if q.warnings:
+        parts.append(f"Could raise a warning: {_names(kb, q.warnings)}.")
+    named = {*q.critical_alerts, *q.warnings}  # said once, as what it could raise
+    settles = tuple(i for i in q.settles if i not in named)
+    could_decide = tuple(i for i in q.could_decide if i not in named)
+    if settles:
+        parts.append(f"Decides: {_names(kb, settles)}.")
+    if could_decide:
+        parts.append(f"Some answers decide: {_names(kb, could_decide)}.")
     if q.could_raise:
         parts.append(f"Some answers make recommended: {_names(kb, q.could_raise)}.")
     if q.checks:

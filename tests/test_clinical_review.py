@@ -356,3 +356,55 @@ def test_5_the_aromatase_inhibitor_after_one_is_named_as_what_it_is_on_every_sur
     assert "consider: Aromatase inhibitor (exemestane with everolimus)" in a.to_text()
     first_line = assess(case(prior_endocrine_therapy=[], endocrine_resistance="none"))
     assert first_line.recommendation("aromatase_inhibitor").name == "Aromatase inhibitor"
+
+
+# --------------------------------------------------------------------------- educator's read, 0.3.4
+
+
+def test_back_pain_alone_warns_without_reading_as_an_emergency():
+    """An educator found the warning for back pain alone (lung_cancer_spine: MRI shows no cord
+    compression) saying "a medical emergency ... lie them flat": the emergency is the neurological
+    signs [Breast Cancer Now, 'Spinal cord compression' and its alert card]. The warning says MRI
+    soon and that weakness makes it an emergency; the critical alert keeps the emergency text."""
+    warning = assess(LIBRARY["lung_cancer_spine"].case).alert("spinal_cord_compression")
+    assert warning.level == "warning"
+    assert "medical emergency" not in warning.summary and "MRI soon" in warning.summary
+    assert not any("lie them flat" in action for action in warning.actions)
+    critical = assess(LIBRARY["spinal_cord_compression"].case).alert("spinal_cord_compression")
+    assert critical.level == "critical" and "a medical emergency" in critical.summary
+    assert any("flat" in action for action in critical.actions)
+
+
+def test_exercise_waits_while_cord_compression_is_suspected():
+    """With signs of cord compression the patient lies flat until the spine is known to be stable
+    (alert card: 'placed in a flat position to protect the spine'): exercise advice is to avoid, and
+    its patient advice ('gentle regular exercise such as walking') is not given; unknown signs are a
+    pending check settled by the examination."""
+    a = assess(LIBRARY["spinal_cord_compression"].case)
+    assert a.status("physiotherapy_exercise") == "avoid"
+    assert "cord_compression_exercise_waits" in reasons(a.recommendation("physiotherapy_exercise"))
+    assert "exercise_referral" not in [x.id for x in bonemets.advice_for(a)]
+    assert assess(case()).status("physiotherapy_exercise") == "consider"
+    unknown = assess(case(neurological_deficit=None, bladder_bowel_dysfunction=None))
+    assert unknown.status("physiotherapy_exercise") == "consider"
+    assert [p.test for p in unknown.recommendation("physiotherapy_exercise").pending] == ["physical_exam"]
+
+
+def test_a_question_that_could_raise_a_warning_comes_before_the_rest_and_names_it():
+    """An educator found 'Is there back pain?' 11th at the first visit, after the marrow, and not
+    saying that a yes raises the cord-compression warning."""
+    from bonemets.views import question_text
+
+    a = assess(dict(primary="breast", sex="female", menopause="post", er="positive", pr="positive",
+                    her2="negative", bone_sites=["spine", "pelvis"], bone_pain="mild", visceral_metastases="none"))
+    fields = [q.field for q in a.questions]
+    critical = [q.field for q in a.questions if q.critical]
+    assert fields[:len(critical)] == critical
+    back_pain = a.questions[fields.index("back_pain")]
+    assert not back_pain.critical and back_pain.warnings == ("spinal_cord_compression",)
+    assert fields.index("back_pain") < fields.index("prior_endocrine_therapy")
+    # Among those, a warning that can become an emergency first (the clinical review of 0.3.4).
+    assert fields.index("back_pain") < fields.index("pathological_fracture")
+    assert "Could raise a warning: Spinal cord compression." in question_text(back_pain, a.knowledge)
+    weakness = a.questions[fields.index("neurological_deficit")]
+    assert "Could raise a critical alert: Spinal cord compression." in question_text(weakness, a.knowledge)
