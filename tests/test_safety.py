@@ -1150,9 +1150,16 @@ def prop_haz13_cdk46(batch, kb):
     return Counter(cases=len(batch), relevant=int(had.sum()))
 
 
+#: HR+/HER2-0 breast cancer after a CDK4/6 inhibitor, everything else the first-line rule reads given:
+#: always in the batches, so that a broken rule is caught whatever the generated cases (a fresh clone's
+#: derandomised run once drew none that reached it).
+CDK46_AGAIN = {**dict.fromkeys(FIELDS), "primary": "breast", "sex": "female", "er": "positive", "her2": "negative",
+               "visceral_metastases": "none", "performance_status": 1, "prior_cdk46_inhibitor": True}
+
+
 def check_haz13(**kw):
     return run(prop_haz13_cdk46, batches((cases(fields_read(["cdk46_inhibitor"]), prior_cdk46_inhibitor=True,
-                                                primary=MOSTLY_BREAST), 50)), **kw)
+                                                primary=MOSTLY_BREAST), 50)), explicit=([CDK46_AGAIN],), **kw)
 
 
 def test_haz13_no_cdk46_inhibitor_again_after_one():
