@@ -8,17 +8,20 @@ would raise it).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from .assessment import Alert, Citation, Fact, PendingCheck, Reason, Recommendation
 from .condition_words import fields_of
+from .conditions import AllOf, AnyOf, Node, Ref
 from .decision import open_statuses, raising_statuses
 from .derived import DERIVED
 from .dosing import dose_note
 from .evaluation import plan
+from .logic import TRUE
 from .pending import check_tests, test_groups
+from .program import Program, compile_program
 from .views import STATUS_LABELS
 from .vocabulary import ALERT_STATES, STATUSES, URGENCIES
 
@@ -109,13 +112,58 @@ def _fact(row: _Row, name: str, by_bounds: bool) -> Fact:
     return Fact(name, value, implied_by=implied_by)
 
 
+def _branch_nodes(node: Node) -> Iterator[Node]:
+    """The children of every "any of" a condition holds through (not those under a "not")."""
+    if isinstance(node, AnyOf):
+        for child in node.children:
+            yield child
+            yield from _branch_nodes(child)
+    elif isinstance(node, AllOf):
+        for child in node.children:
+            yield from _branch_nodes(child)
+    elif isinstance(node, Ref):
+        yield from _branch_nodes(node.target)
+
+
+@lru_cache(maxsize=1024)
+def _branches(rule: CompiledRule) -> tuple[dict[int, str], Program | None]:
+    """A rule's "any of" branches, by node identity, compiled as one small program (cached)."""
+    nodes = list(_branch_nodes(rule.condition))
+    if not nodes:
+        return {}, None
+    names = {id(node): str(i) for i, node in enumerate(nodes)}
+    return names, compile_program({str(i): node for i, node in enumerate(nodes)})
+
+
+def _holding_fields(row: _Row, rule: CompiledRule) -> tuple[str, ...]:
+    """The fields a rule that holds on the row holds by: under an "any of", only the branches that
+    hold (a rule for "a fracture or severe pain" names the pain, not "no fracture")."""
+    names, program = _branches(rule)
+    if program is None:
+        return _fields_read(rule)
+    values = program.run(row.ev.cols.rows(row.row, row.row + 1))
+
+    def walk(node: Node) -> list[str]:
+        if isinstance(node, AnyOf):
+            held = [c for c in node.children if values[names[id(c)]].v[0] == TRUE] or list(node.children)
+            return [f for c in held for f in walk(c)]
+        if isinstance(node, AllOf):
+            return [f for c in node.children for f in walk(c)]
+        if isinstance(node, Ref):
+            return walk(node.target)
+        return fields_of(node)
+
+    return tuple(dict.fromkeys(walk(rule.condition)))
+
+
 def _facts(row: _Row, rule: CompiledRule, only_unknown: bool) -> tuple[Fact, ...]:
-    """The fields a rule reads on one row. An unknown derived number stands for its unknown inputs,
-    or, where the rule is decided all the same, for its bounds whatever those inputs are; so does an
-    unknown number field for its bounds from implied facts."""
+    """The fields a rule reads on one row (where it holds, those it holds by). An unknown derived
+    number stands for its unknown inputs, or, where the rule is decided all the same, for its bounds
+    whatever those inputs are; so does an unknown number field for its bounds from implied facts."""
     facts: dict[str, Fact] = {}
     decided = row.value[rule.rule.id] is not None
-    for field in _fields_read(rule):
+    held = row.value[rule.rule.id] is True and not only_unknown
+    for field in _holding_fields(row, rule) if held else _fields_read(rule):
         if field in DERIVED and row.field(field) is None:
             unknown = tuple(f for f in DERIVED[field].inputs if row.field(f) is None)
             if decided and not only_unknown:

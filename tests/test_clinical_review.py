@@ -408,3 +408,17 @@ def test_a_question_that_could_raise_a_warning_comes_before_the_rest_and_names_i
     assert "Could raise a warning: Spinal cord compression." in question_text(back_pain, a.knowledge)
     weakness = a.questions[fields.index("neurological_deficit")]
     assert "Could raise a critical alert: Spinal cord compression." in question_text(weakness, a.knowledge)
+
+
+def test_a_reason_names_the_facts_it_holds_by_not_the_branches_that_failed():
+    """An educator read 'X-ray recommended ... shows fractures (no broken bone; severe bone pain)' in
+    the cord-compression case: the rule is 'a fracture or moderate or severe pain', and it holds by
+    the pain. A reason that holds names the branches of an 'any of' that hold."""
+    a = assess(LIBRARY["spinal_cord_compression"].case)
+    xray = next(r for r in a.recommendation("xray").reasons if r.rule == "fracture_xray")
+    assert [f.field for f in xray.facts] == ["bone_pain"]
+    alert = next(r for r in a.alert("spinal_cord_compression").reasons)
+    assert [f.field for f in alert.facts] == ["neurological_deficit"]
+    both = assess(case(pathological_fracture=True, bone_pain="severe"))
+    xray = next(r for r in both.recommendation("xray").reasons if r.rule == "fracture_xray")
+    assert [f.field for f in xray.facts] == ["pathological_fracture", "bone_pain"]
