@@ -11,13 +11,15 @@ Values that contradict the case are left out. For each factor:
   more severe;
 - ``could_raise``: the tests at ``consider`` that some values would make recommended (not a test
   that settles the factor: the x-ray answers whether a bone has broken);
-- ``critical``: some value raises a critical alert that is not raised now;
+- ``critical`` (and ``critical_alerts``): some value raises a critical alert that is not raised now;
+- ``warnings``: the alerts not raised now that some value raises as a warning;
 - ``checks``: the pending safety checks that every value would settle.
 
 Factors that could raise a critical alert come first -- those that would make critical an alert
 already raised at a lower level (a warning sign is present) before the others -- then those that
-decide most (an item settled whatever the answer counts twice an item some answers decide, a
-pending check once).
+could raise a warning (one that can become an emergency first: back pain before a broken bone),
+then those that decide most (an item settled whatever the answer counts twice an item some
+answers decide, a pending check once).
 """
 
 from __future__ import annotations
