@@ -186,11 +186,14 @@ class Citation:
 
 @dataclass(frozen=True)
 class ScorePart:
-    """One item of a score on a case: its least and greatest points (equal when exact)."""
+    """One item of a score on a case: its least and greatest points (equal when exact); ``joint``
+    for two items scored together (Tokuhashi's vertebral and extraspinal counts, split from one
+    lesion count)."""
 
     item: str
     label: str
     points: tuple[float, float]
+    joint: bool = False
 
 
 @dataclass(frozen=True)
@@ -240,7 +243,7 @@ class ScoreRange:
         scored together, such as Tokuhashi's spinal and extraspinal counts: ``... points together``)."""
         def points(p: ScorePart) -> str:
             lo, hi = p.points
-            together = " together" if " and " in p.label else ""
+            together = " together" if p.joint else ""
             return f"{p.label} {lo:g} points{together}" if lo == hi else f"{p.label} {lo:g} to {hi:g} points{together}"
 
         return "; ".join(points(p) for p in self.parts)

@@ -217,6 +217,9 @@ def point_parts(table: PointScore) -> Callable[[EncodedColumns], Parts]:
             readers[name] = _graded_points(where, item)
     if lesions:
         readers[next(iter(lesions))] = _lesion_points(f"{tables_dir()}: table '{table.id}'", list(lesions.values()))
+    if sum(item.highest for item in table.items.values()) > 127:  # parts read from categories are int8
+        raise DataTableError(f"{tables_dir()}: table '{table.id}': a derived score's greatest total must be at "
+                             "most 127 points")
     order = [name for name in table.items if name in readers]
 
     def parts(cols: EncodedColumns) -> Parts:
@@ -227,14 +230,11 @@ def point_parts(table: PointScore) -> Callable[[EncodedColumns], Parts]:
 
 def part_labels(table: PointScore) -> dict[str, str]:
     """The parts of :func:`point_parts` in words (the ``lesions`` pair: both labels)."""
-    labels: dict[str, str] = {}
-    pair = [i.label for i in table.items.values() if i.lesions]
-    for name, item in table.items.items():
-        if not item.lesions:
-            labels[name] = item.label or name
-        elif item.label == pair[0]:
-            labels[name] = " and ".join(str(p) for p in pair)
-    return labels
+    pair = {name: str(item.label) for name, item in table.items.items() if item.lesions}
+    labels = {name: str(item.label) for name, item in table.items.items() if not item.lesions}
+    if pair:
+        labels[next(iter(pair))] = " and ".join(pair.values())
+    return {name: labels[name] for name in table.items if name in labels}
 
 
 def _category_reader(where: str, item: Item) -> Callable[[EncodedColumns], Bounds]:
@@ -268,7 +268,7 @@ def _points(table: PointScore) -> Callable[[EncodedColumns], Bounds]:
         items = iter(parts(cols).values())
         lo, hi = next(items)
         for p_lo, p_hi in items:
-            lo, hi = lo + p_lo, hi + p_hi  # int8 while every part is (at most 6 items of 20 points)
+            lo, hi = lo + p_lo, hi + p_hi  # int8 while every part is: point_parts keeps the total under 128
         return lo.astype(float), hi.astype(float)
 
     return total

@@ -34,7 +34,7 @@ def score_ranges(ev: Evaluation, row: int) -> tuple[ScoreRange, ...]:
         if math.isnan(lo) or len(unknown) == len(derived.inputs):
             continue
         labels = part_labels(table)
-        parts = tuple(ScorePart(name, labels[name], (float(p_lo[0]), float(p_hi[0])))
+        parts = tuple(ScorePart(name, labels[name], (float(p_lo[0]), float(p_hi[0])), bool(table.items[name].lesions))
                       for name, (p_lo, p_hi) in point_parts(table)(cols).items())
         out.append(ScoreRange(
             name=derived.name,

@@ -307,7 +307,8 @@ def score_text(score: ScoreRange) -> str:
 
 def score_points_text(score: ScoreRange) -> str:
     """Its items' points, and the inputs the case leaves unknown, in words."""
-    unknown = f" Not known: {word_list([field_name(f) for f in score.unknown_inputs])}." if score.unknown_inputs else ""
+    unknown = (f" Not known: {word_list([field_name(f) for f in score.unknown_inputs], 'and')}."
+               if score.unknown_inputs else "")
     return f"Points: {score.parts_text()}.{unknown}"
 
 

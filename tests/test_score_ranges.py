@@ -164,3 +164,26 @@ def test_the_explorer_shows_the_scores(spinal):
 
     html = cards_html(spinal)
     assert 'data-score="tokuhashi_score"' in html and "Revised Tokuhashi score (2005): 8 to 9 points" in html
+
+
+def test_a_derived_score_whose_total_would_overflow_is_refused():
+    # Parts read from categories are summed as one-byte integers: a table whose greatest total
+    # passes 127 points fails naming the table, not with a silently wrapped score.
+    from bonemets.derived import point_parts
+    from bonemets.exceptions import DataTableError
+    from bonemets.scores.tables import SINS
+
+    location = SINS.items["location"]
+    big = location.model_copy(update={"points": dict.fromkeys(location.points, 125)})
+    table = SINS.model_copy(update={"items": {**SINS.items, "location": big}})
+    with pytest.raises(DataTableError, match=r"table 'sins': a derived score's greatest total must be at most 127"):
+        point_parts(table)
+
+
+def test_the_unknown_items_of_a_score_are_listed_with_and():
+    a = bonemets.assess({"primary": "lung", "bone_sites": ["spine"], "spinal_location": "junctional",
+                         "spinal_pain": "mechanical", "spinal_lesion_type": "lytic", "spinal_alignment": "normal"})
+    sins = next(s for s in a.scores if s.name == "sins_score")
+    assert sins.unknown_inputs == ("vertebral_collapse", "posterolateral_involvement")
+    assert bonemets.views.score_points_text(sins).endswith(
+        "Not known: vertebral collapse and involvement of the back of the vertebra.")
