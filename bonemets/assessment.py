@@ -235,18 +235,19 @@ class ScoreRange:
 
     def text(self) -> str:
         """``SINS: 11 points`` or ``Revised Tokuhashi score (2005): 7 to 11 points``."""
-        lo, hi = self.bounds
-        return f"{self.label}: {lo:g} points" if self.exact else f"{self.label}: {lo:g} to {hi:g} points"
+        return f"{self.label}: {points_words(*self.bounds)}"
 
     def parts_text(self) -> str:
         """The items with their points: ``location 3 points; pain 1 to 3 points; ...`` (two items
         scored together, such as Tokuhashi's spinal and extraspinal counts: ``... points together``)."""
-        def points(p: ScorePart) -> str:
-            lo, hi = p.points
-            together = " together" if p.joint else ""
-            return f"{p.label} {lo:g} points{together}" if lo == hi else f"{p.label} {lo:g} to {hi:g} points{together}"
+        return "; ".join(f"{p.label} {points_words(*p.points)}{' together' if p.joint else ''}" for p in self.parts)
 
-        return "; ".join(points(p) for p in self.parts)
+
+def points_words(least: float, most: float) -> str:
+    """``1 point``, ``3 points`` or ``1 to 3 points``."""
+    if least != most:
+        return f"{least:g} to {most:g} points"
+    return f"{least:g} point" if least == 1 else f"{least:g} points"
 
 
 @dataclass(frozen=True)

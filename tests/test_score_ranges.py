@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 import bonemets
+from bonemets.assessment import points_words
 from bonemets.columns import encode
 from bonemets.derived import DERIVED
 from bonemets.report import report_html
@@ -187,3 +188,11 @@ def test_the_unknown_items_of_a_score_are_listed_with_and():
     assert sins.unknown_inputs == ("vertebral_collapse", "posterolateral_involvement")
     assert bonemets.views.score_points_text(sins).endswith(
         "Not known: vertebral collapse and involvement of the back of the vertebra.")
+
+
+def test_an_item_scoring_one_point_says_point():
+    # The lung_cancer_spine teaching case: SINS 10, its collapse and posterolateral items 1 point each
+    # (the report read "vertebral body collapse 1 points").
+    sins = next(s for s in bonemets.assess(bonemets.teaching_cases()["lung_cancer_spine"]).scores if s.name == "sins_score")
+    assert "vertebral body collapse 1 point;" in sins.parts_text() and "1 points" not in sins.parts_text()
+    assert points_words(1, 1) == "1 point" and points_words(0, 1) == "0 to 1 points"
