@@ -13,7 +13,9 @@ from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 from . import scores
+from .derived import inputs_of
 from .exceptions import DataTableError, ScoreInputError
+from .labels import field_name
 from .scores import ScoreResult
 from .scores.tables import DOSE_TABLES, DoseTable, tables_dir
 
@@ -58,7 +60,8 @@ def dose_note(option: Any, value_of: Callable[[str], Any], kb: SettledBy) -> tup
     -------
     tuple of str
         One sentence: the dose for this case; or that the number it depends on is unknown,
-        with the tests that settle it; or that the value is outside the dose table; or, when
+        with the tests that settle it (or, where that test's result is known, the other inputs it
+        still needs: the age); or that the value is outside the dose table; or, when
         the table's other indication holds (zoledronic acid: corrected calcium 3.0 mmol/L or more), that
         indication's own dose instead of the table.
     """
@@ -73,6 +76,9 @@ def dose_note(option: Any, value_of: Callable[[str], Any], kb: SettledBy) -> tup
         return (other.text.format(value=shown_by),)
     value = value_of(note.depends_on)
     if value is None:
+        missing = [f for f in inputs_of([note.depends_on]) if value_of(f) is None]
+        if missing and note.settled_by_field not in missing:  # the blood test is done: say what else it needs
+            return (note.unknown.format(settle=f" (it also needs: {', '.join(field_name(f) for f in missing)})"),)
         tests = kb.settled_by(note.settled_by_field)
         settle = f" (settled by {', '.join(kb.tests[t].name for t in tests)})" if tests else ""
         return (note.unknown.format(settle=settle),)

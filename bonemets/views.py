@@ -151,11 +151,22 @@ def question_text(q: Question, kb: KnowledgeBase | None) -> str:
     if q.could_raise:
         parts.append(f"Some answers make recommended: {_names(kb, q.could_raise)}.")
     if q.checks:
-        checks = list(dict.fromkeys(_check_words(kb, c) for c in q.checks))  # two items' checks can read alike
+        checks = _distinct_checks([_check_words(kb, c) for c in q.checks])
         parts.append(f"Settles the safety check{'s' * (len(checks) > 1)}: {'; '.join(checks)}.")
     if q.settled_by:
         parts.append(f"Settled by: {_names(kb, q.settled_by)}.")
     return " ".join(parts)
+
+
+def _distinct_checks(words: list[str]) -> list[str]:
+    """Safety checks in words, each said once: two items' checks can read alike, or differ only by a
+    closing remark in brackets (``symptoms of a blood clot (anticoagulation about to start)`` and
+    ``symptoms of a blood clot``), and are then said once without it."""
+    def bare(w: str) -> str:
+        return w.split(" (")[0] if w.endswith(")") else w
+
+    stems = [bare(w) for w in words]
+    return list(dict.fromkeys(stem if stems.count(stem) > 1 else w for w, stem in zip(words, stems, strict=True)))
 
 
 def _check_words(kb: KnowledgeBase | None, rule_id: str) -> str:

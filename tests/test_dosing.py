@@ -32,7 +32,15 @@ def test_unknown_clearance_names_the_test_that_settles_creatinine():
     note = dose_note(ZOLEDRONIC, value_of, bonemets.knowledge())
     assert note == ("Zoledronic acid dose depends on creatinine clearance, which is unknown "
                     "(settled by Kidney function (creatinine)).",)  # the test by name, never its id
-    assert asked == ["corrected_calcium_mmol_l", "creatinine_clearance_ml_min"]
+    assert asked[:2] == ["corrected_calcium_mmol_l", "creatinine_clearance_ml_min"]
+
+
+def test_unknown_clearance_with_creatinine_known_names_what_else_it_needs():
+    # An educator read 'settled by Kidney function (creatinine)' with creatinine 80 umol/L and the
+    # weight given (examples/first_visit_with_labs.json): Cockcroft-Gault still needs the age.
+    value_of, _ = _values(creatinine_umol_l=80, weight_kg=68, sex="female")
+    assert dose_note(ZOLEDRONIC, value_of, bonemets.knowledge()) == (
+        "Zoledronic acid dose depends on creatinine clearance, which is unknown (it also needs: age (years)).",)
 
 
 def test_implausible_clearance_gives_no_dose_and_says_why():

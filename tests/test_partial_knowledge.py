@@ -309,3 +309,14 @@ def test_a_question_settling_two_checks_that_read_alike_says_it_once():
     assert len(platelets.checks) == 2
     text = bonemets.views.question_text(platelets, bonemets.knowledge())
     assert text.count("platelets below 50") == 1
+
+
+def test_two_checks_that_differ_only_by_a_remark_in_brackets_are_said_once():
+    """An educator read 'Settles the safety checks: symptoms of a blood clot (anticoagulation about to
+    start); symptoms of a blood clot' (the NSAID and tamoxifen checks): said once, without the remark."""
+    a = assess(bonemets.teaching_library()["receptors_unknown"].case)
+    clot = next(q for q in a.questions if q.field == "blood_clot_symptoms")
+    assert {"blood_clot_avoid_tamoxifen", "suspected_clot_avoid_nsaids"} <= set(clot.checks)
+    text = bonemets.views.question_text(clot, bonemets.knowledge())
+    assert "Settles the safety check: symptoms of a blood clot." in text
+    assert text.split("Settles")[1].count("symptoms of a blood clot") == 1

@@ -80,7 +80,8 @@ class DoseNote(StrictModel):
         The derived number the dose is computed from.
     settled_by_field : str
         The field whose settling tests (in the knowledge base in use) the note names when
-        ``depends_on`` is unknown.
+        ``depends_on`` is unknown (when this field is known, the note names the other unknown
+        inputs instead).
     unknown, no_dose, dose : str
         Templates: ``{settle}``; ``{value}`` and ``{error}``; ``{value}`` and
         ``{interpretation}``.
