@@ -55,6 +55,7 @@ class FactPhrases(BaseModel):
 
     values: dict[str, str] = {}
     number: str | None = None
+    one: str | None = None
     items: dict[str, str] = {}
 
 
@@ -83,6 +84,8 @@ def fact_phrases() -> dict[str, FactPhrases]:
                                  f"allowed: {', '.join(sorted(allowed | set(entry.items and spec.allowed)))}")
         if entry.number is not None and (spec.kind not in ("int", "float") or "{}" not in entry.number):
             raise DataTableError(f"{path}: {name}: 'number' is for a number field and holds {{}} for the value")
+        if entry.one is not None and entry.number is None:
+            raise DataTableError(f"{path}: {name}: 'one' (the phrase for the value 1) needs 'number'")
     return phrases
 
 
@@ -134,6 +137,8 @@ def fact_words(name: str, value: Any) -> str:
         key = "yes" if value else "no"
         return entry.values.get(key, label if value else f"no {label}")
     if isinstance(value, (int, float)):
+        if entry.one is not None and value == 1:
+            return entry.one
         if entry.number is not None:
             return entry.number.format(_number(value))
         what, _, unit = label.partition(" (")

@@ -144,3 +144,15 @@ def test_every_field_label_is_words(name):
     fragments = [w for w in re.split(r"[\s()]+", label) if w and ((len(w) == 1 and w.isalpha())
                                                                   or re.fullmatch(r"[a-z]+[0-9]+[a-z]*", w))]
     assert not fragments, f"{name}: {label!r}"
+
+
+@pytest.mark.parametrize("name, value, words", [
+    ("bone_lesion_count", 1, "1 bone lesion"), ("bone_lesion_count", 7, "7 bone lesions"),
+    ("years_since_primary_diagnosis", 1, "first diagnosed 1 year ago"),
+    ("months_since_chemotherapy", 1, "last chemotherapy 1 month ago"),
+    ("months_since_chemotherapy", 4, "last chemotherapy 4 months ago")])
+def test_a_count_reads_singular_or_plural_not_with_brackets(name, value, words):
+    """An educator read '7 bone lesion(s)' in a report: one reads singular, more plural."""
+    from bonemets.labels import fact_words
+
+    assert fact_words(name, value) == words
