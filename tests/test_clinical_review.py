@@ -422,3 +422,83 @@ def test_a_reason_names_the_facts_it_holds_by_not_the_branches_that_failed():
     both = assess(case(pathological_fracture=True, bone_pain="severe"))
     xray = next(r for r in both.recommendation("xray").reasons if r.rule == "fracture_xray")
     assert [f.field for f in xray.facts] == ["pathological_fracture", "bone_pain"]
+
+
+# --------------------------------------------------------------------------- educator's read, 0.3.5
+
+
+def test_cord_compression_steroids_start_before_the_mri():
+    """An educator read 'Urgent treatment if confirmed - usually radiotherapy and steroids' next to
+    'Steroids (EMERGENCY)': NICE NG234 1.8.1 gives 16 mg dexamethasone as soon as possible to people
+    with suspected MSCC and neurological symptoms or signs, not after the MRI confirms it; then the
+    surgeon and oncologist decide between surgery with radiotherapy and radiotherapy alone."""
+    critical = assess(LIBRARY["spinal_cord_compression"].case).alert("spinal_cord_compression")
+    assert critical.level == "critical"
+    steroids = [action for action in critical.actions if "dexamethasone" in action.lower()]
+    assert steroids and "16 mg" in steroids[0] and "without waiting for the MRI" in steroids[0]
+    assert not any("if confirmed - usually radiotherapy and steroids" in action for action in critical.actions)
+    assert any("surgery followed by radiotherapy" in action for action in critical.actions)
+    warning = assess(LIBRARY["lung_cancer_spine"].case).alert("spinal_cord_compression")
+    assert warning.level == "warning" and not any("dexamethasone" in a.lower() for a in warning.actions)
+
+
+def test_bone_strengthening_for_lung_cancer_gives_its_own_reason_not_prostate_cancers():
+    """An educator read a lung cancer case's bone-strengthening reason about castration-resistant
+    prostate cancer and NICE's prostate guideline. For lung, kidney and thyroid cancer the reason is
+    ESMO's (solid tumours, life expectancy at least 3 months); for castration-resistant prostate
+    cancer it names the disagreement between ESMO and NICE (NG131, TA265); in hormone-sensitive
+    prostate cancer (no benefit in preventing bone complications) no rule calls for it."""
+    lung = assess({"primary": "lung", "bone_sites": ["spine"]}).recommendation("denosumab")
+    text = " ".join(r.text for r in lung.reasons)
+    assert lung.status == "consider" and "life expectancy" in text and "prostate" not in text
+    assert "nice_ng131" not in cited(lung)
+    crpc = assess({"primary": "prostate", "castration_resistant": True, "bone_sites": ["spine"]})
+    denosumab = crpc.recommendation("denosumab")
+    assert denosumab.status == "consider" and {"nice_ng131", "nice_ta265", "esmo_2020_bone_health"} <= cited(denosumab)
+    sensitive = assess({"primary": "prostate", "castration_resistant": False, "bone_sites": ["spine"]})
+    assert sensitive.recommendation("denosumab").status == "not_indicated"
+    assert assess({"primary": "prostate", "bone_sites": ["spine"]}).recommendation("denosumab").status == "undetermined"
+
+
+def test_hormone_therapy_reason_agrees_with_the_source_it_quotes():
+    """The tamoxifen and fulvestrant reasons quote Breast Cancer Now ('may prescribe the same drug
+    again or change it to a different one') and said the drug 'is not given again after' relapse on
+    it, which an educator read as the opposite of the quote. Tamoxifen may be given again when the
+    cancer came back 12 months or more after it ended (the ABC definition of endocrine resistance);
+    fulvestrant, not an adjuvant drug, is not used again after progression on it."""
+    a = assess(case(prior_endocrine_therapy=["tamoxifen"], endocrine_resistance="none"))
+    tamoxifen = " ".join(r.text for r in a.recommendation("tamoxifen").reasons)
+    assert "may be given again if the cancer came back 12 months or more after it was finished" in tamoxifen
+    fulvestrant = " ".join(r.text for r in a.recommendation("fulvestrant").reasons)
+    assert "not used again after the cancer progressed on it" in fulvestrant and "12 months" not in fulvestrant
+
+
+def test_low_platelets_withhold_elective_procedures_and_a_cdk46_inhibitor_not_the_biopsy():
+    """bone_marrow_involvement: 'low platelets' (42 x10^9/L) with bruising. The independent clinical
+    review of 0.3.5: NSAIDs and elective procedures wait, a biopsy that decides treatment is done with
+    platelet cover (not withheld), and a CDK4/6 inhibitor is started only once platelets are 50 or
+    more (palbociclib label); with platelets unknown the CDK4/6 inhibitor stays recommended, pending
+    the full blood count."""
+    a = assess(LIBRARY["bone_marrow_involvement"].case)
+    assert a.recommendation("nsaids").status == "avoid"
+    assert a.recommendation("vertebroplasty_kyphoplasty").status == "avoid"
+    assert a.recommendation("bone_biopsy").status == "recommended"
+    assert a.recommendation("cdk46_inhibitor").status == "avoid"
+    assert a.recommendation("aromatase_inhibitor").status == "recommended"
+    unknown = assess(case(performance_status=1))  # platelets not known
+    cdk46 = unknown.recommendation("cdk46_inhibitor")
+    assert cdk46.status == "recommended"
+    assert [(p.rule, p.test) for p in cdk46.pending] == [("low_platelets_cdk46_waits", "full_blood_count")]
+    assert unknown.recommendation("full_blood_count").status == "recommended"
+    assert assess(case(performance_status=1, platelets_e9_l=180)).recommendation("cdk46_inhibitor").pending == ()
+
+
+def test_exercise_advice_says_a_bone_at_risk_waits_for_its_team():
+    """An educator read 'Regular weight-bearing exercise' next to the impending-fracture warning's
+    'Protected weight bearing ... until assessed' (Mirels 11). The status stays consider; its reason
+    says where a bone is at high risk (Mirels 9 or more) or the spine may be unstable (SINS 7 or
+    more) the orthopaedic or spinal team sets the limits first."""
+    rec = assess(LIBRARY["impending_femoral_fracture"].case).recommendation("physiotherapy_exercise")
+    text = " ".join(r.text for r in rec.reasons)
+    assert rec.status == "consider"
+    assert "Mirels' score 9 or more" in text and "SINS 7 or more" in text and "sets the limits first" in text

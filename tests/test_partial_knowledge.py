@@ -198,8 +198,8 @@ def test_a_pending_check_names_what_it_waits_on_unless_its_words_already_do():
                 if p.test == test]
 
     # One field, named by the check's words: said once.
-    assert said(QUICK_START, "bone_biopsy", "full_blood_count") == [
-        "Before starting: Full blood count (withheld if platelets below 50 x10^9/L)"]
+    assert said({**FIRST_VISIT, "prior_endocrine_therapy": [], "performance_status": 1}, "cdk46_inhibitor",
+                "full_blood_count") == ["Before starting: Full blood count (withheld if platelets below 50 x10^9/L)"]
     # A derived number: its unknown inputs are named (the words say "corrected calcium", not albumin).
     assert said(QUICK_START, "denosumab", "blood_calcium") == [
         "Before starting: Blood calcium (with albumin) (withheld if low corrected calcium; unknown: calcium "
@@ -209,23 +209,26 @@ def test_a_pending_check_names_what_it_waits_on_unless_its_words_already_do():
         "(mmol/L))"]
 
 
-def test_a_bone_biopsy_waits_on_the_platelet_count_like_any_needle_procedure_on_every_surface():
-    # Independent clinical review (0.3.2): a bone biopsy had no bleeding check. Platelets below 50 x10^9/L
-    # (illustrative) hold it like the other elective procedures; unknown, the full blood count is pending.
-    first = dict(FIRST_VISIT, first_metastasis=True)
+def test_a_cdk46_inhibitor_waits_on_the_platelet_count_on_every_surface():
+    # Independent clinical review (0.3.5): a CDK4/6 inhibitor is started only once platelets are 50
+    # x10^9/L or more (palbociclib label); unknown, the full blood count is pending. (The bone biopsy
+    # was held this way from 0.3.2 to 0.3.4; a biopsy that decides treatment is done with platelet cover.)
+    first = dict(FIRST_VISIT, prior_endocrine_therapy=[], performance_status=1)
     a = assess(first)
-    rec = a.recommendation("bone_biopsy")
+    rec = a.recommendation("cdk46_inhibitor")
     assert rec.status == "recommended" and [p.test for p in rec.pending] == ["full_blood_count"]
-    assert assess({**first, "platelets_e9_l": 30}).status("bone_biopsy") == "avoid"
-    assert assess({**first, "platelets_e9_l": 180}).recommendation("bone_biopsy").pending == ()
-    assert "pending for Bone biopsy: Full blood count (withheld if platelets below 50" in a.to_text()
-    assert "withheld if platelets below 50" in text_report(a, full=True).split("Bone biopsy (recommended)")[1]
+    assert assess({**first, "platelets_e9_l": 30}).status("cdk46_inhibitor") == "avoid"
+    assert assess({**first, "platelets_e9_l": 180}).recommendation("cdk46_inhibitor").pending == ()
+    assert assess({**first, "platelets_e9_l": 30}).status("bone_biopsy") == assess(first).status("bone_biopsy")
+    name = "CDK4/6 inhibitor (with hormone therapy)"
+    assert f"pending for {name}: Full blood count (withheld if platelets below 50" in " ".join(a.to_text().split())
+    assert "withheld if platelets below 50" in " ".join(text_report(a, full=True).split()).split(f"{name} (recommended)")[1]
     from bonemets.report import report_html
-    assert "for Bone biopsy" in report_html(a, figures=False)
-    card = next(c for c in a.to_cards() if c["source"]["topic"]["code"] == "bone_biopsy")
+    assert f"&mdash; for Targeted (biological) therapy, {name}" in report_html(a, figures=False)
+    card = next(c for c in a.to_cards() if c["source"]["topic"]["code"] == "cdk46_inhibitor")
     assert "**Pending checks**" in card["detail"] and "Full blood count" in card["detail"]
     frame = bonemets.assess_cohort(bonemets.cases_frame([first]))
-    assert frame.loc[0, "bone_biopsy:pending"] == "full_blood_count"
+    assert frame.loc[0, "cdk46_inhibitor:pending"] == "full_blood_count"
 
 
 def test_iv_bisphosphonate_is_recommended_pending_kidney_function_on_every_surface():
@@ -302,11 +305,11 @@ def test_a_check_that_waits_only_on_the_age_asks_the_age_and_says_so():
 
 
 def test_a_question_settling_two_checks_that_read_alike_says_it_once():
-    """Low platelets withhold both NSAIDs and the elective procedures: the platelet question says what
-    it settles once, not 'platelets below 50 x10^9/L; platelets below 50 x10^9/L'."""
+    """Low platelets withhold NSAIDs, the elective procedures and a CDK4/6 inhibitor: the platelet
+    question says what it settles once, not 'platelets below 50 x10^9/L; platelets below 50 x10^9/L'."""
     a = assess(bonemets.teaching_library()["impending_femoral_fracture"].case)
     platelets = next(q for q in a.questions if q.field == "platelets_e9_l")
-    assert len(platelets.checks) == 2
+    assert len(platelets.checks) == 3
     text = bonemets.views.question_text(platelets, bonemets.knowledge())
     assert text.count("platelets below 50") == 1
 
