@@ -215,10 +215,10 @@ def test_4_raised_calcium_under_the_label_threshold_keeps_the_renal_table():
     """Found by the independent audit: the hypercalcaemia note came from corrected calcium above
     2.6 mmol/L, but the label treats hypercalcaemia from 3.0 mmol/L (12.0 mg/dL). A woman of 85,
     55 kg, creatinine 95 umol/L, calcium 2.70 with albumin 40, no symptoms: Cockcroft-Gault
-    (140 - 85) x 55 / (72 x 95 / 88.4) x 0.85 = 33.2 mL/min -> the table's 3.0 mg, not 4 mg."""
+    (140 - 85) x 55 / (72 x 95 / 88.4) x 0.85 = 33.23 mL/min -> the table's 3.0 mg, not 4 mg."""
     a = assess(case(calcium_mmol_l=2.70, age=85, weight_kg=55, creatinine_umol_l=95))
     note = " ".join(a.recommendation("bisphosphonate_iv").notes)
-    assert "33.2 mL/min" in note and "3.0 mg" in note
+    assert "33.23 mL/min" in note and "3.0 mg" in note
     assert "4 mg infusion" not in note
 
 

@@ -61,7 +61,7 @@ def test_implausible_clearance_gives_no_dose_and_says_why():
 def test_known_clearance_gives_the_dose_of_its_band(crcl, interpretation):
     value_of, _ = _values(creatinine_clearance_ml_min=crcl, corrected_calcium_mmol_l=2.4)
     assert dose_note(ZOLEDRONIC, value_of, bonemets.knowledge()) == (
-        f"Creatinine clearance {crcl:.1f} mL/min (Cockcroft–Gault): {interpretation}",)
+        f"Creatinine clearance {crcl:g} mL/min (Cockcroft–Gault): {interpretation}",)
 
 
 @pytest.mark.parametrize("calcium", [3.0, 3.4])
@@ -108,8 +108,35 @@ def test_dose_note_of_a_case_in_an_assessment():
             "bone_sites": ["spine"]}
     notes = {r.id: r.notes for r in bonemets.assess(case).recommendations}
     assert notes["bisphosphonate_iv"] == (
-        "Creatinine clearance 52.1 mL/min (Cockcroft–Gault): Creatinine clearance 50–60 mL/min: "
+        "Creatinine clearance 52.08 mL/min (Cockcroft–Gault): Creatinine clearance 50–60 mL/min: "
         "reduced dose, 3.5 mg zoledronic acid.",)
     kb = bonemets.knowledge()
     assert dose_note(kb.options["bisphosphonate_iv"], {"creatinine_clearance_ml_min": 52.08}.get, kb) == \
         notes["bisphosphonate_iv"]
+
+
+def test_a_clearance_just_under_30_is_shown_and_dosed_as_under_30():
+    # Woman, 40 y, 43.4 kg, creatinine 151 umol/L: (140-40) x 43.4 x 0.85 / (72 x 151/88.4) = 29.995
+    # mL/min, under 30: IV bisphosphonate avoid, and the dose note and the facts must agree (rounded to 2
+    # decimals it read "30 mL/min ... 3.0 mg zoledronic acid" next to avoid).
+    a = bonemets.assess({"primary": "breast", "sex": "female", "age": 40, "weight_kg": 43.4, "creatinine_umol_l": 151,
+                         "bone_sites": ["spine"]})
+    rec = a.recommendation("bisphosphonate_iv")
+    assert rec.status == "avoid"
+    assert rec.notes == ("Creatinine clearance 29.995 mL/min (Cockcroft–Gault): Creatinine clearance below 30 "
+                         "mL/min: zoledronic acid is not recommended.",)
+    from bonemets.render import text_report
+
+    assert "creatinine clearance 29.995 mL/min" in " ".join(text_report(a, full=True).split())
+
+
+def test_the_clearance_is_compared_only_with_whole_numbers():
+    """What lets a clearance be shown to 2 decimals (bonemets.columns.shown_number): every threshold a
+    rule compares it with, and every dose band edge, is a whole number."""
+    from bonemets.scores.tables import DOSE_TABLES
+
+    kb = bonemets.knowledge()
+    limits = [v for r in kb.rules for atom in r.condition.atoms() if atom.field == "creatinine_clearance_ml_min"
+              for op, v in atom.tests if op in ("lt", "le", "gt", "ge")]
+    limits += [b.lowest_ml_min for t in DOSE_TABLES.values() for b in t.bands]
+    assert limits and all(float(v) == round(float(v)) for v in limits), limits

@@ -41,7 +41,7 @@ from hypothesis import strategies as st
 
 import bonemets
 from bonemets import DISCLAIMER, FIELDS, InvalidCaseError, assess, assess_cohort
-from bonemets.columns import DERIVED
+from bonemets.columns import DERIVED, shown_number
 
 pytestmark = pytest.mark.core  # needs only the core dependencies (make test-core)
 
@@ -1479,7 +1479,7 @@ def test_haz19_the_dose_note_shows_the_clearance_and_its_formula(case):
     note = " ".join(assess(case).recommendation("bisphosphonate_iv").notes)
     crcl = creatinine_clearance(full)
     assert crcl is not None
-    assert f"Creatinine clearance {float(crcl):.1f} mL/min (Cockcroft–Gault)" in note, note
+    assert f"Creatinine clearance {shown_number(float(crcl)):g} mL/min (Cockcroft–Gault)" in note, note
 
 
 def test_haz19_an_unknown_clearance_is_said_and_its_test_named():
