@@ -6,7 +6,9 @@ number field's plausible range and either side of each threshold a rule compares
 the expansion is evaluated in one vectorised call of the same engine (:mod:`bonemets.evaluation`).
 Values that contradict the case are left out. For each factor:
 
-- ``settles``: the undetermined items and alerts not ruled out that every value would decide;
+- ``settles``: the undetermined items and alerts not ruled out that every value would decide (not a
+  test that settles the factor itself: "Has a germline BRCA variant been found?" does not decide the
+  germline BRCA test);
 - ``could_decide``: those that some values would, and the raised alerts some values would make
   more severe;
 - ``could_raise``: the tests at ``consider`` that some values would make recommended (not a test
@@ -151,7 +153,9 @@ def questions(ev: Evaluation, row: int = 0) -> tuple[Question, ...]:
         start += len(values)
         if not len(rows):
             continue
-        decided = {p.items[i]: expanded.status[i, rows] != _UNDETERMINED for i in open_items}
+        settled_by = kb.settled_by(name)  # a test that answers the question is not what the answer decides
+        decided = {p.items[i]: expanded.status[i, rows] != _UNDETERMINED for i in open_items
+                   if p.items[i] not in settled_by}
         decided.update({a: expanded.alerts[a][rows] != _ALERT_UNDETERMINED for a in open_alerts})
         settles = tuple(k for k, d in decided.items() if d.all())
         could = tuple(k for k, d in decided.items() if d.any() and not d.all())
@@ -165,7 +169,6 @@ def questions(ev: Evaluation, row: int = 0) -> tuple[Question, ...]:
         escalates = any(ev.alerts[a][row] < _ALERT_UNDETERMINED for a in raises)  # raised now, lower level
         checks = tuple(dict.fromkeys(check for check, item, bit in open_checks
                                      if not (expanded.pending[item][rows] & bit).any()))
-        settled_by = kb.settled_by(name)  # a test that answers the question is not one it would raise
         raised = tuple(p.items[i] for i in raisable
                        if p.items[i] not in settled_by and (expanded.status[i, rows] == _RECOMMENDED).any())
         if settles or could or critical or checks or raised:

@@ -323,3 +323,14 @@ def test_two_checks_that_differ_only_by_a_remark_in_brackets_are_said_once():
     text = bonemets.views.question_text(clot, bonemets.knowledge())
     assert "Settles the safety check: symptoms of a blood clot." in text
     assert text.split("Settles")[1].count("symptoms of a blood clot") == 1
+
+
+def test_a_question_does_not_say_it_decides_the_test_that_answers_it():
+    """An educator read 'Has an inherited BRCA variant been found? Decides: Germline BRCA1/2 test ...
+    Settled by: Germline BRCA1/2 test' (receptors_unknown): the test is how the question is answered,
+    not what the answer decides."""
+    a = assess(bonemets.teaching_library()["receptors_unknown"].case)
+    brca = next(q for q in a.questions if q.field == "germline_brca")
+    assert brca.settled_by == ("germline_brca_test",)
+    assert "germline_brca_test" not in (*brca.settles, *brca.could_decide) and "parp_inhibitor" in brca.could_decide
+    assert "Decides: Germline" not in bonemets.views.question_text(brca, bonemets.knowledge())
