@@ -502,3 +502,12 @@ def test_exercise_advice_says_a_bone_at_risk_waits_for_its_team():
     text = " ".join(r.text for r in rec.reasons)
     assert rec.status == "consider"
     assert "Mirels' score 9 or more" in text and "SINS 7 or more" in text and "sets the limits first" in text
+
+
+def test_docetaxel_reason_speaks_of_castration_resistant_disease_too():
+    """An educator read, on the castration-resistant case, 'Docetaxel with androgen deprivation is one
+    of the first options', sourced to the hormone-sensitive section of the AUA guideline only."""
+    rec = assess(LIBRARY["prostate_castration_resistant"].case).recommendation("chemotherapy")
+    text = " ".join(r.text for r in rec.reasons)
+    assert rec.status == "consider" and "once it is castration resistant" in text
+    assert "Metastatic castration-resistant prostate cancer" in {c.section for c in rec.sources}
