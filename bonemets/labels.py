@@ -114,6 +114,23 @@ def _number(value: float | int) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
+def shown_number(x: float) -> float:
+    """A number as a case's facts and notes show it: to 2 decimals, or to as many more as keep it off a
+    whole number that it is not. The one number the engine compares unrounded, creatinine clearance,
+    is compared only with whole numbers (30, 60 and the dose bands' edges), so the value shown sits on
+    the same side of each as the value compared: 29.995 mL/min is under 30 and is shown as 29.995, not
+    30 (``tests/test_dosing.py`` checks that the thresholds stay whole).
+
+    >>> shown_number(52.0833), shown_number(29.99518), shown_number(30.0), shown_number(52.098)
+    (52.08, 29.995, 30.0, 52.1)
+    """
+    for digits in range(2, 10):
+        shown = round(x, digits)
+        if shown == x or shown != round(shown):
+            return shown
+    return x
+
+
 def fact_words(name: str, value: Any) -> str:
     """A known fact as a phrase: the field and its value in words, with units.
 

@@ -131,7 +131,7 @@ def test_a_clearance_just_under_30_is_shown_and_dosed_as_under_30():
 
 
 def test_the_clearance_is_compared_only_with_whole_numbers():
-    """What lets a clearance be shown to 2 decimals (bonemets.columns.shown_number): every threshold a
+    """What lets a clearance be shown to 2 decimals (bonemets.labels.shown_number): every threshold a
     rule compares it with, and every dose band edge, is a whole number."""
     from bonemets.scores.tables import DOSE_TABLES
 

@@ -41,7 +41,8 @@ from hypothesis import strategies as st
 
 import bonemets
 from bonemets import DISCLAIMER, FIELDS, InvalidCaseError, assess, assess_cohort
-from bonemets.columns import DERIVED, shown_number
+from bonemets.columns import DERIVED
+from bonemets.labels import shown_number
 
 pytestmark = pytest.mark.core  # needs only the core dependencies (make test-core)
 
