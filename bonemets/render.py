@@ -78,14 +78,14 @@ def _detail(r: Recommendation, kb: KnowledgeBase | None, indent: str) -> list[st
 
 def _pending(items: list[Recommendation], kb: KnowledgeBase | None, indent: str, named: bool = False) -> list[str]:
     """The pending checks of some items, each check once, with the items it is for where it is not
-    for all of them (``named``: always, where items of different families share a line, as tests do):
-    ``pending for Intravenous bisphosphonate: Kidney function (creatinine) (withheld if ...)``."""
+    for all of them (``named``: always, where items of different families share a line, as tests do),
+    the checks pending for the same items on one line:
+    ``pending for Intravenous bisphosphonate: Kidney function (creatinine) (withheld if ...); ...``."""
     shown = {r.name for r in items if r.status in SHOWN_STATUSES}
-    lines = []
+    by_whom: dict[str, list[str]] = {}  # the checks pending for the same items share one line
     for text, names in pending_by_text(items, kb, lead="").items():  # "pending" says "before starting"
-        whom = f" for {', '.join(names)}" if named or set(names) != shown else ""
-        lines += _wrap(f"pending{whom}: {text}", indent)
-    return lines
+        by_whom.setdefault(f" for {', '.join(names)}" if named or set(names) != shown else "", []).append(text)
+    return [line for whom, texts in by_whom.items() for line in _wrap(f"pending{whom}: {'; '.join(texts)}", indent)]
 
 
 def _alerts(alerts: tuple[Alert, ...], kb: KnowledgeBase | None, full: bool) -> list[str]:

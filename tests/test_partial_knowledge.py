@@ -334,3 +334,13 @@ def test_a_question_does_not_say_it_decides_the_test_that_answers_it():
     assert brca.settled_by == ("germline_brca_test",)
     assert "germline_brca_test" not in (*brca.settles, *brca.could_decide) and "parp_inhibitor" in brca.could_decide
     assert "Decides: Germline" not in bonemets.views.question_text(brca, bonemets.knowledge())
+
+
+def test_the_checks_pending_for_one_item_share_one_line():
+    """prostate_castration_resistant listed 'pending for Anti-inflammatory painkillers (NSAIDs): ...'
+    three times, once per check (medicines review, examination, blood count): one line names them all."""
+    text = text_report(assess(bonemets.teaching_library()["prostate_castration_resistant"].case))
+    flat = " ".join(text.split())
+    assert flat.count("pending for Anti-inflammatory painkillers (NSAIDs):") == 1
+    line = flat.split("pending for Anti-inflammatory painkillers (NSAIDs):")[1].split(" ~ ")[0]
+    assert all(test in line for test in ("Review of the medicines taken", "Physical examination", "Full blood count"))
